@@ -1,0 +1,133 @@
+// xjax::Array: an immutable value over a shared, reference-counted buffer (or a tracer while tracing).
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <iosfwd>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+#include "xjax/dtype.hpp"
+#include "xjax/errors.hpp"
+
+namespace xjax {
+
+class ArrayImpl;  // concrete buffer or tracer; see src/array/array_impl.hpp
+
+template <class T>
+concept Scalar = std::is_arithmetic_v<T>;
+
+class Array {
+ public:
+  Array() = default;  // an empty handle (for containers); using it in an op throws ValueError
+  // C++ scalars convert implicitly to weakly typed 0-d arrays: x * 2.0 stays float32 (bool is strong).
+  template <Scalar T>
+  Array(T v) : Array(weak_scalar(v)) {}  // NOLINT(google-explicit-constructor)
+  explicit Array(std::shared_ptr<const ArrayImpl> impl) : impl_(std::move(impl)) {}
+
+  Array(const Array&) = default;
+  Array(Array&&) noexcept = default;
+  Array& operator=(const Array&) & = default;
+  Array& operator=(Array&&) & noexcept = default;
+  Array& operator=(const Array&) && = delete;  // forbid f(x) = y
+
+  const ShapedArray& aval() const;
+  const Shape& shape() const { return aval().shape; }
+  int ndim() const { return aval().ndim(); }
+  std::int64_t size() const { return aval().size(); }
+  DType dtype() const { return aval().dtype; }
+  bool weak_type() const { return aval().weak_type; }
+  bool is_tracer() const;
+  bool defined() const { return impl_ != nullptr; }
+
+  Array astype(DType d) const;
+  Array operator[](std::int64_t i) const;  // selects along the leading axis; negative i counts from the end
+  explicit operator bool() const;          // needs a concrete 1-element value (ConcretizationError if traced)
+
+  template <Scalar T>
+  T item() const {
+    T out{};
+    copy_item(&out, dtype_of<T>());
+    return out;
+  }
+  // Concrete data (row-major, contiguous); throws ConcretizationError on a tracer.
+  const void* raw_data() const;
+  template <Scalar T>
+  const T* data() const {
+    check_dtype(dtype_of<T>());
+    return static_cast<const T*>(raw_data());
+  }
+
+  const std::shared_ptr<const ArrayImpl>& impl() const { return impl_; }
+
+ private:
+  static Array weak_scalar(double v);
+  static Array weak_scalar(std::int64_t v);
+  static Array weak_scalar(bool v);
+  template <Scalar T>
+  static Array weak_scalar(T v) {
+    if constexpr (std::is_same_v<T, bool>) return weak_scalar(static_cast<bool>(v));
+    else if constexpr (std::is_floating_point_v<T>) return weak_scalar(static_cast<double>(v));
+    else return weak_scalar(static_cast<std::int64_t>(v));
+  }
+  void copy_item(void* out, DType as) const;
+  void check_dtype(DType d) const;
+  std::shared_ptr<const ArrayImpl> impl_;
+};
+
+using Arrays = std::vector<Array>;
+std::ostream& operator<<(std::ostream& os, const Array& x);  // numpy-style
+
+// Creation from C++ data (always copies). The dtype follows the C++ type: array({1.f, 2.f}) is float32.
+Array from_data(const void* src, DType dtype, const Shape& shape);
+// Zero-copy wrap of external memory: `owner` keeps `data` alive; the memory must not change afterwards.
+Array from_external(const void* data, DType dtype, const Shape& shape, std::shared_ptr<const void> owner);
+
+template <Scalar T>
+Array array(T v) {
+  return from_data(&v, dtype_of<T>(), {});
+}
+template <Scalar T>
+Array array(const std::vector<T>& v, const Shape& shape) {
+  if constexpr (std::is_same_v<T, bool>) {
+    std::vector<unsigned char> bytes(v.begin(), v.end());
+    return from_data(bytes.data(), bool_, shape);
+  } else {
+    return from_data(v.data(), dtype_of<T>(), shape);
+  }
+}
+template <Scalar T>
+Array array(const std::vector<T>& v) {
+  return array(v, Shape{static_cast<std::int64_t>(v.size())});
+}
+template <Scalar T>
+Array array(std::initializer_list<T> v) {
+  return array(std::vector<T>(v));
+}
+template <Scalar T>
+Array array(std::initializer_list<std::initializer_list<T>> rows) {
+  std::vector<T> flat;
+  std::int64_t cols = rows.size() ? static_cast<std::int64_t>(rows.begin()->size()) : 0;
+  for (const auto& r : rows) {
+    if (static_cast<std::int64_t>(r.size()) != cols) throw ShapeError("array", "ragged nested initializer list");
+    flat.insert(flat.end(), r.begin(), r.end());
+  }
+  return array(flat, Shape{static_cast<std::int64_t>(rows.size()), cols});
+}
+template <Scalar T>
+Array array(std::initializer_list<std::initializer_list<std::initializer_list<T>>> planes) {
+  std::vector<T> flat;
+  Shape inner;
+  for (const auto& p : planes) {
+    Array a = array<T>(p);
+    if (!inner.empty() && a.shape() != inner) throw ShapeError("array", "ragged nested initializer list");
+    inner = a.shape();
+    for (const auto& r : p) flat.insert(flat.end(), r.begin(), r.end());
+  }
+  Shape s{static_cast<std::int64_t>(planes.size())};
+  s.insert(s.end(), inner.begin(), inner.end());
+  if (inner.empty()) s = {static_cast<std::int64_t>(planes.size()), 0, 0};
+  return array(flat, s);
+}
+
+}  // namespace xjax

@@ -1,0 +1,8 @@
+// Everything but the xtensor interop: arrays, ops, IR, pytrees and transformations.
+// Safe to include where xtensor cannot be parsed (clang-repl notebooks).
+#pragma once
+#include "xjax/array.hpp"
+#include "xjax/dtype.hpp"
+#include "xjax/errors.hpp"
+#include "xjax/ir.hpp"
+#include "xjax/ops.hpp"

@@ -1,0 +1,63 @@
+// Element types, abstract values (shape + dtype + weak type) and JAX's type-promotion lattice.
+#pragma once
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace xjax {
+
+enum class DType : std::uint8_t { bool_, int32, int64, uint32, float32, float64 };
+inline constexpr DType bool_ = DType::bool_;
+inline constexpr DType int32 = DType::int32;
+inline constexpr DType int64 = DType::int64;
+inline constexpr DType uint32 = DType::uint32;
+inline constexpr DType float32 = DType::float32;
+inline constexpr DType float64 = DType::float64;
+inline constexpr DType all_dtypes[] = {bool_, int32, int64, uint32, float32, float64};
+
+std::size_t itemsize(DType d);
+const char* dtype_name(DType d);   // "float32"
+const char* short_name(DType d);   // "f32", as jaxprs print it
+inline bool is_floating(DType d) { return d == float32 || d == float64; }
+inline bool is_integer(DType d) { return d == int32 || d == int64 || d == uint32; }
+inline bool is_signed(DType d) { return d != uint32 && d != bool_; }
+std::ostream& operator<<(std::ostream& os, DType d);
+
+template <class T>
+constexpr DType dtype_of() {
+  if constexpr (std::is_same_v<T, bool>) return bool_;
+  else if constexpr (std::is_same_v<T, float>) return float32;
+  else if constexpr (std::is_same_v<T, double>) return float64;
+  else if constexpr (std::is_same_v<T, std::uint32_t>) return uint32;
+  else if constexpr (std::is_integral_v<T> && std::is_signed_v<T> && sizeof(T) <= 4) return int32;
+  else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) return int64;
+  else static_assert(sizeof(T) == 0, "xjax: no dtype for this C++ type");
+}
+
+using Shape = std::vector<std::int64_t>;
+std::int64_t shape_size(const Shape& s);  // product of extents; throws ShapeError on overflow
+std::string shape_str(const Shape& s);     // "(3, 4)"
+
+// The abstract value of an array: what tracing knows about it.
+struct ShapedArray {
+  Shape shape;
+  DType dtype = float32;
+  bool weak_type = false;  // C++ scalars: they adopt the other operand's dtype (as in JAX)
+  int ndim() const { return static_cast<int>(shape.size()); }
+  std::int64_t size() const { return shape_size(shape); }
+  bool operator==(const ShapedArray&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const ShapedArray& a);  // f32[3,4]
+
+// JAX's promotion lattice (x64 semantics): weak ints adopt any dtype, weak floats any float,
+// bool < ints < floats, int32|uint32 -> int64.
+struct PromotedType {
+  DType dtype;
+  bool weak_type;
+};
+PromotedType promote_types(DType a, bool weak_a, DType b, bool weak_b);
+inline DType promote_types(DType a, DType b) { return promote_types(a, false, b, false).dtype; }
+
+}  // namespace xjax

@@ -1,0 +1,3 @@
+// The umbrella header: the core plus the xtensor and .npy interop.
+#pragma once
+#include "xjax/core.hpp"

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages needed to build xjax. Idempotent: only the
+# missing packages are installed, and apt-get update runs only if needed.
+set -euo pipefail
+
+packages=(
+  g++
+  cmake
+  make
+  libxtensor-dev
+  xtl-dev
+  libxsimd-dev
+  libboost-dev
+  doctest-dev
+  libopenblas-dev
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  if [[ "$status" != "install ok installed" ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing: ${missing[*]}"
+
+SUDO=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    echo "install-deps: not root and sudo not available; install manually: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,180 @@
+// Array handles: buffers, scalars, element access, concretization and numpy-style printing.
+#include <cstdlib>
+#include <cstring>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <string>
+
+#include "array/array_impl.hpp"
+#include "kernels/dispatch.hpp"
+#include "xjax/ops.hpp"
+
+namespace xjax {
+
+NewBuffer new_buffer(const ShapedArray& aval) {
+  std::int64_t n = aval.size();
+  std::size_t bytes = static_cast<std::size_t>(n) * itemsize(aval.dtype);
+  if (n > 0 && bytes / static_cast<std::size_t>(n) != itemsize(aval.dtype))
+    throw ShapeError("allocate", "size of ", aval, " overflows");
+  std::size_t padded = (bytes + 63) / 64 * 64 + 64;  // never 0; room for one vector past the end
+  void* mem = std::aligned_alloc(64, padded);
+  if (!mem) throw ValueError("allocate", "out of memory allocating ", aval);
+  std::shared_ptr<void> owner(mem, std::free);
+  auto* data = static_cast<std::byte*>(mem);
+  return {Array(std::make_shared<Buffer>(aval, owner, data)), data};
+}
+
+const Buffer& buffer_of(const Array& x) {
+  if (!x.impl()) throw ValueError("array", "use of an empty (default-constructed) Array");
+  if (x.impl()->is_tracer()) {
+    std::optional<Array> c = static_cast<const Tracer&>(*x.impl()).concrete_value();
+    if (!c) throw ConcretizationError("array", "concrete data of a traced ", x.aval(), " requested");
+    return buffer_of(*c);
+  }
+  return static_cast<const Buffer&>(*x.impl());
+}
+
+Array to_concrete(const Array& x, const char* op) {
+  if (!x.impl()) throw ValueError(op, "use of an empty (default-constructed) Array");
+  const Tracer* t = tracer_of(x);
+  if (!t) return x;
+  if (std::optional<Array> c = t->concrete_value()) return to_concrete(*c, op);
+  throw ConcretizationError(op, "a concrete value is required, but got ", t->abstract_reason(), " of type ",
+                            x.aval(), ". Under jit/make_jaxpr or vmap, values are abstract: use xjax::where or "
+                            "xjax::cond for data-dependent choices, or mark the argument static in jit.");
+}
+
+Array reshape_view(const Array& x, const Shape& shape) {
+  const Buffer& b = buffer_of(x);
+  ShapedArray aval{shape, b.aval().dtype, b.aval().weak_type};
+  if (aval.size() != b.aval().size()) throw ShapeError("reshape", "cannot view ", b.aval(), " as ", aval);
+  return Array(std::make_shared<Buffer>(std::move(aval), b.owner(), b.data()));
+}
+
+Array from_data(const void* src, DType dtype, const Shape& shape) {
+  NewBuffer out = new_buffer({shape, dtype, false});
+  std::size_t bytes = static_cast<std::size_t>(out.array.size()) * itemsize(dtype);
+  if (bytes) std::memcpy(out.data, src, bytes);
+  if (dtype == bool_)  // normalise foreign bytes to 0/1 so reading them as bool is defined
+    for (std::size_t i = 0; i < bytes; ++i) out.data[i] = std::byte(out.data[i] != std::byte{0});
+  return out.array;
+}
+
+Array from_external(const void* data, DType dtype, const Shape& shape, std::shared_ptr<const void> owner) {
+  return Array(std::make_shared<Buffer>(ShapedArray{shape, dtype, false}, std::move(owner),
+                                        static_cast<const std::byte*>(data)));
+}
+
+namespace {
+template <class T>
+Array make_scalar(T v, bool weak) {
+  NewBuffer out = new_buffer({{}, dtype_of<T>(), weak});
+  *out.as<T>() = v;
+  return out.array;
+}
+}  // namespace
+
+Array Array::weak_scalar(double v) { return make_scalar(v, true); }
+Array Array::weak_scalar(std::int64_t v) { return make_scalar(v, true); }
+Array Array::weak_scalar(bool v) { return make_scalar(v, false); }
+
+const ShapedArray& Array::aval() const {
+  if (!impl_) throw ValueError("array", "use of an empty (default-constructed) Array");
+  return impl_->aval();
+}
+bool Array::is_tracer() const { return impl_ && impl_->is_tracer(); }
+const void* Array::raw_data() const { return buffer_of(to_concrete(*this, "data")).data(); }
+
+void Array::check_dtype(DType d) const {
+  if (dtype() != d) throw DTypeError("data", "array of dtype ", dtype(), " read as ", d);
+}
+
+void Array::copy_item(void* out, DType as) const {
+  Array c = to_concrete(*this, "item");
+  if (c.size() != 1) throw ValueError("item", "needs an array of one element, got ", c.aval());
+  const std::byte* src = buffer_of(c).data();
+  dispatch_dtype(c.dtype(), [&](auto from) {
+    using From = typename decltype(from)::type;
+    From v = *reinterpret_cast<const From*>(src);
+    dispatch_dtype(as, [&](auto to) {
+      using To = typename decltype(to)::type;
+      *static_cast<To*>(out) = convert_value<To>(v);
+    });
+  });
+}
+
+Array::operator bool() const {
+  Array c = to_concrete(*this, "bool");
+  if (c.size() != 1)
+    throw ValueError("bool", "the truth value of an array with ", c.size(), " elements is ambiguous; use any() or all()");
+  return item<bool>();
+}
+
+Array Array::astype(DType d) const { return xjax::astype(*this, d); }
+
+Array Array::operator[](std::int64_t i) const {
+  if (ndim() == 0) throw IndexError("index", "cannot index a 0-d array ", aval());
+  std::int64_t n = shape()[0];
+  if (i < -n || i >= n) throw IndexError("index", "index ", i, " out of range for axis 0 of ", aval());
+  if (i < 0) i += n;
+  return squeeze(slice_in_dim(*this, i, i + 1, 1, 0), {0});
+}
+
+namespace {
+template <class T>
+std::string format_element(T v) {
+  std::ostringstream s;
+  if constexpr (std::is_same_v<T, bool>) {
+    s << (v ? "True" : "False");
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (v != v) return "nan";
+    if (v == std::numeric_limits<T>::infinity()) return "inf";
+    if (v == -std::numeric_limits<T>::infinity()) return "-inf";
+    s << std::setprecision(std::is_same_v<T, float> ? 7 : 8) << v;
+    std::string t = s.str();
+    if (t.find_first_of(".e") == std::string::npos) t += '.';
+    return t;
+  } else {
+    s << +v;
+  }
+  return s.str();
+}
+
+void print_nested(std::ostream& os, const std::vector<std::string>& items, const Shape& shape, std::size_t dim,
+                  std::int64_t& pos, std::size_t width, int indent) {
+  if (dim == shape.size()) {
+    std::string s = items[static_cast<std::size_t>(pos++)];
+    os << std::string(width - s.size(), ' ') << s;
+    return;
+  }
+  os << '[';
+  for (std::int64_t i = 0; i < shape[dim]; ++i) {
+    if (i) {
+      if (dim + 1 == shape.size()) os << ' ';
+      else os << std::string(shape.size() - dim - 1, '\n') << std::string(static_cast<std::size_t>(indent + 1), ' ');
+    }
+    print_nested(os, items, shape, dim + 1, pos, width, indent + 1);
+  }
+  os << ']';
+}
+}  // namespace
+
+std::ostream& operator<<(std::ostream& os, const Array& x) {
+  if (!x.defined()) return os << "Array(<empty>)";
+  Array c = to_concrete(x, "print");
+  std::vector<std::string> items;
+  items.reserve(static_cast<std::size_t>(c.size()));
+  const std::byte* data = buffer_of(c).data();
+  dispatch_dtype(c.dtype(), [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    for (std::int64_t i = 0; i < c.size(); ++i) items.push_back(format_element(reinterpret_cast<const T*>(data)[i]));
+  });
+  std::size_t width = 0;
+  for (const auto& s : items) width = std::max(width, s.size());
+  std::int64_t pos = 0;
+  print_nested(os, items, c.shape(), 0, pos, width, 0);
+  return os;
+}
+
+}  // namespace xjax

@@ -1,0 +1,73 @@
+// What an Array handle points at: a concrete buffer, or a tracer owned by some trace.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <optional>
+
+#include "xjax/array.hpp"
+
+namespace xjax {
+
+class MainTrace;
+
+class ArrayImpl {
+ public:
+  explicit ArrayImpl(ShapedArray aval) : aval_(std::move(aval)) {}
+  virtual ~ArrayImpl() = default;
+  ArrayImpl(const ArrayImpl&) = delete;
+  ArrayImpl& operator=(const ArrayImpl&) = delete;
+  const ShapedArray& aval() const { return aval_; }
+  virtual bool is_tracer() const = 0;
+
+ private:
+  ShapedArray aval_;
+};
+
+// Row-major contiguous data; `owner` keeps the memory alive (shared between views of one buffer).
+class Buffer final : public ArrayImpl {
+ public:
+  Buffer(ShapedArray aval, std::shared_ptr<const void> owner, const std::byte* data)
+      : ArrayImpl(std::move(aval)), owner_(std::move(owner)), data_(data) {}
+  bool is_tracer() const override { return false; }
+  const std::byte* data() const { return data_; }
+  const std::shared_ptr<const void>& owner() const { return owner_; }
+
+ private:
+  std::shared_ptr<const void> owner_;
+  const std::byte* data_;
+};
+
+// A value inside a transformation. Subclasses (JVP, batching, staging) carry what their trace needs.
+class Tracer : public ArrayImpl {
+ public:
+  Tracer(ShapedArray aval, std::shared_ptr<MainTrace> main) : ArrayImpl(std::move(aval)), main_(std::move(main)) {}
+  bool is_tracer() const override { return true; }
+  const std::shared_ptr<MainTrace>& main() const { return main_; }
+  // The concrete value, when this trace knows one (JVP primals do; staged values do not).
+  virtual std::optional<Array> concrete_value() const { return std::nullopt; }
+  // Why no concrete value exists, for ConcretizationError messages.
+  virtual const char* abstract_reason() const { return "an abstract value"; }
+
+ private:
+  std::shared_ptr<MainTrace> main_;
+};
+
+// Fresh writable storage for a kernel's output (64-byte aligned; never shared before it is wrapped).
+struct NewBuffer {
+  Array array;
+  std::byte* data;
+  template <class T>
+  T* as() const { return reinterpret_cast<T*>(data); }
+};
+NewBuffer new_buffer(const ShapedArray& aval);
+
+const Buffer& buffer_of(const Array& x);  // throws ConcretizationError for tracers, ValueError if empty
+inline const Tracer* tracer_of(const Array& x) {
+  return x.impl() && x.impl()->is_tracer() ? static_cast<const Tracer*>(x.impl().get()) : nullptr;
+}
+// A view of x's buffer with another shape of the same size (no copy).
+Array reshape_view(const Array& x, const Shape& shape);
+// The concrete value of x: itself, or what its tracer knows; throws ConcretizationError naming op.
+Array to_concrete(const Array& x, const char* op);
+
+}  // namespace xjax

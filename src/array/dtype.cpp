@@ -1,0 +1,124 @@
+// dtype names, sizes, shape helpers and JAX's type-promotion lattice.
+#include "xjax/dtype.hpp"
+
+#include <array>
+#include <limits>
+#include <ostream>
+#include <sstream>
+
+#include "xjax/errors.hpp"
+
+namespace xjax {
+
+std::size_t itemsize(DType d) {
+  switch (d) {
+    case bool_: return 1;
+    case int32: case uint32: case float32: return 4;
+    case int64: case float64: return 8;
+  }
+  return 0;
+}
+
+const char* dtype_name(DType d) {
+  static const char* names[] = {"bool", "int32", "int64", "uint32", "float32", "float64"};
+  return names[static_cast<int>(d)];
+}
+
+const char* short_name(DType d) {
+  static const char* names[] = {"bool", "i32", "i64", "u32", "f32", "f64"};
+  return names[static_cast<int>(d)];
+}
+
+std::ostream& operator<<(std::ostream& os, DType d) { return os << dtype_name(d); }
+
+std::int64_t shape_size(const Shape& s) {
+  std::int64_t n = 1;
+  for (std::int64_t e : s) {
+    if (e < 0) throw ShapeError("shape", "negative extent in ", shape_str(s));
+    if (e != 0 && n > std::numeric_limits<std::int64_t>::max() / e)
+      throw ShapeError("shape", "size of ", shape_str(s), " overflows int64");
+    n *= e;
+  }
+  return n;
+}
+
+std::string shape_str(const Shape& s) {
+  std::ostringstream os;
+  os << '(';
+  for (std::size_t i = 0; i < s.size(); ++i) os << (i ? ", " : "") << s[i];
+  if (s.size() == 1) os << ',';
+  os << ')';
+  return os.str();
+}
+
+std::ostream& operator<<(std::ostream& os, const ShapedArray& a) {
+  os << short_name(a.dtype) << '[';
+  for (std::size_t i = 0; i < a.shape.size(); ++i) os << (i ? "," : "") << a.shape[i];
+  return os << ']';
+}
+
+namespace {
+// Lattice nodes: the six dtypes plus the weak "any int" (i*) and "any float" (f*) types.
+enum Node { B, I32, I64, U32, F32, F64, IW, FW, N };
+constexpr std::array<std::array<bool, N>, N> lattice_edges() {
+  std::array<std::array<bool, N>, N> e{};
+  e[B][IW] = true;
+  e[IW][U32] = e[IW][I32] = true;
+  e[U32][I64] = e[I32][I64] = true;
+  e[I64][FW] = true;
+  e[FW][F32] = true;
+  e[F32][F64] = true;
+  return e;
+}
+using UpperSet = std::array<bool, N>;
+UpperSet upper_bounds(Node n) {
+  static constexpr auto edges = lattice_edges();
+  UpperSet up{};
+  up[n] = true;
+  for (bool grew = true; grew;) {  // transitive closure; the lattice has 8 nodes
+    grew = false;
+    for (int a = 0; a < N; ++a)
+      for (int b = 0; b < N; ++b)
+        if (up[a] && edges[a][b] && !up[b]) up[b] = grew = true;
+  }
+  return up;
+}
+Node node_of(DType d, bool weak) {
+  if (weak && is_integer(d)) return IW;
+  if (weak && is_floating(d)) return FW;
+  switch (d) {
+    case bool_: return B;
+    case int32: return I32;
+    case int64: return I64;
+    case uint32: return U32;
+    case float32: return F32;
+    case float64: return F64;
+  }
+  return B;
+}
+}  // namespace
+
+PromotedType promote_types(DType a, bool weak_a, DType b, bool weak_b) {
+  UpperSet ua = upper_bounds(node_of(a, weak_a)), ub = upper_bounds(node_of(b, weak_b));
+  for (int c = 0; c < N; ++c) {
+    if (!(ua[c] && ub[c])) continue;
+    UpperSet uc = upper_bounds(static_cast<Node>(c));
+    bool least = true;  // c is below every other common upper bound
+    for (int o = 0; o < N; ++o)
+      if (ua[o] && ub[o] && !uc[o]) least = false;
+    if (!least) continue;
+    switch (c) {
+      case B: return {bool_, false};
+      case I32: return {int32, false};
+      case I64: return {int64, false};
+      case U32: return {uint32, false};
+      case F32: return {float32, false};
+      case F64: return {float64, false};
+      case IW: return {int64, true};
+      case FW: return {float64, true};
+    }
+  }
+  throw DTypeError("promote_types", "no common type for ", a, " and ", b);
+}
+
+}  // namespace xjax

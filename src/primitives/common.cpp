@@ -1,0 +1,103 @@
+// Shared shape rules, tangent algebra and batching helpers for primitive definitions.
+#include "primitives/common.hpp"
+
+namespace xjax {
+
+bool accepts(DTypes kinds, DType d) {
+  switch (kinds) {
+    case DTypes::any: return true;
+    case DTypes::numeric: return d != bool_;
+    case DTypes::floating: return is_floating(d);
+    case DTypes::integer: return is_integer(d);
+    case DTypes::boolean_or_integer: return !is_floating(d);
+    case DTypes::signed_numeric: return d != bool_;
+  }
+  return false;
+}
+
+void check_dtype(const char* op, DTypes kinds, const ShapedArray& a) {
+  if (accepts(kinds, a.dtype)) return;
+  const char* want = kinds == DTypes::floating ? "a floating dtype"
+                     : kinds == DTypes::integer ? "an integer dtype"
+                     : kinds == DTypes::boolean_or_integer ? "a bool or integer dtype"
+                                                           : "a numeric dtype";
+  throw DTypeError(op, "needs ", want, ", got ", a);
+}
+
+ShapedArray elementwise_aval(const char* op, const Avals& in, DTypes kinds) {
+  const ShapedArray* full = nullptr;
+  bool weak = true;
+  for (const ShapedArray& a : in) {
+    check_dtype(op, kinds, a);
+    if (a.dtype != in[0].dtype) throw DTypeError(op, "operands must share a dtype, got ", in[0], " and ", a);
+    weak = weak && a.weak_type;
+    if (a.ndim() == 0) continue;
+    if (full && full->shape != a.shape) throw ShapeError(op, "incompatible shapes ", *full, " and ", a);
+    full = &a;
+  }
+  return {full ? full->shape : Shape{}, in[0].dtype, weak};
+}
+
+int normalize_axis(const char* op, std::int64_t axis, int ndim) {
+  if (axis < -ndim || axis >= ndim) throw IndexError(op, "axis ", axis, " out of range for rank ", ndim);
+  return static_cast<int>(axis < 0 ? axis + ndim : axis);
+}
+
+Tangent add_tangents(const Tangent& a, const Tangent& b) {
+  if (!a) return b;
+  if (!b) return a;
+  return add(*a, *b);
+}
+
+Array zeros_for(const ShapedArray& aval) { return zeros(aval.shape, aval.dtype); }
+
+Array instantiate(const Tangent& t, const ShapedArray& aval) { return t ? *t : zeros_for(aval); }
+
+Array unbroadcast(const Array& ct, const ShapedArray& operand) {
+  Array r = (operand.ndim() == 0 && ct.ndim() > 0) ? sum(ct) : ct;
+  return r.dtype() == operand.dtype ? r : r.astype(operand.dtype);
+}
+
+std::int64_t batch_size(const Arrays& vals, const BatchDims& dims) {
+  for (std::size_t i = 0; i < vals.size(); ++i)
+    if (dims[i]) return vals[i].shape()[static_cast<std::size_t>(*dims[i])];
+  throw TransformError("vmap", "batching rule called without a mapped operand");
+}
+
+Array move_batch_axis(const Array& x, BatchDim from, int to, std::int64_t size) {
+  if (from) return *from == to ? x : moveaxis(x, *from, to);
+  Shape s = x.shape();
+  s.insert(s.begin() + to, size);
+  Ints dims;
+  for (int i = 0; i < x.ndim(); ++i) dims.push_back(i < to ? i : i + 1);
+  return broadcast_in_dim(x, s, dims);
+}
+
+std::pair<Arrays, BatchDims> elementwise_batch(const Primitive& p, const Arrays& vals, const BatchDims& dims,
+                                               const Params& params) {
+  std::int64_t size = batch_size(vals, dims);
+  Shape example;  // the per-example result shape (operands are equal-shaped or 0-d)
+  for (std::size_t i = 0; i < vals.size(); ++i)
+    if (vals[i].ndim() - (dims[i] ? 1 : 0) > 0) {
+      example = vals[i].shape();
+      if (dims[i]) example.erase(example.begin() + *dims[i]);
+    }
+  Shape full = example;
+  full.insert(full.begin(), size);
+  Arrays moved;
+  for (std::size_t i = 0; i < vals.size(); ++i) {
+    const Array& x = vals[i];
+    if (!dims[i] && x.ndim() == 0) {
+      moved.push_back(x);  // unmapped scalars broadcast inside the primitive
+    } else if (!dims[i]) {
+      moved.push_back(move_batch_axis(x, std::nullopt, 0, size));
+    } else {
+      Array m = move_batch_axis(x, dims[i], 0, size);
+      moved.push_back(m.ndim() == static_cast<int>(full.size()) ? m : broadcast_in_dim(m, full, {0}));
+    }
+  }
+  Arrays outs = xjax::bind(p, moved, params);
+  return {outs, BatchDims(outs.size(), 0)};
+}
+
+}  // namespace xjax

@@ -1,0 +1,439 @@
+// Binary elementwise primitives (add, mul, max, comparisons, ...), select_n, integer_pow and
+// convert_element_type, with their rules; and the numpy-style wrappers that promote and broadcast.
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "primitives/elementwise.hpp"
+#include "trace/trace.hpp"
+
+namespace xjax {
+namespace {
+
+template <class V>
+constexpr bool is_int_v = std::is_integral_v<V> && !std::is_same_v<V, bool>;
+
+#define XJAX_BINARY(Name, is_simd, body)                  \
+  struct Name {                                           \
+    static constexpr bool simd = is_simd;                 \
+    template <class V>                                    \
+    auto operator()(const V& a, const V& b) const { body; } \
+  };
+XJAX_BINARY(Add, true, if constexpr (is_int_v<V>) return int_op(a, b, std::plus<>{}); else return V(a + b))
+XJAX_BINARY(Sub, true, if constexpr (is_int_v<V>) return int_op(a, b, std::minus<>{}); else return V(a - b))
+XJAX_BINARY(Mul, true, if constexpr (is_int_v<V>) return int_op(a, b, std::multiplies<>{}); else return V(a * b))
+XJAX_BINARY(Max, true, if constexpr (std::is_floating_point_v<V>) return a != a || b != b ? a + b : (a > b ? a : b);
+            else if constexpr (is_int_v<V> || std::is_same_v<V, bool>) return a > b ? a : b;
+            else return xsimd::select(a != a || b != b, a + b, xsimd::max(a, b)))  // NaN propagates
+XJAX_BINARY(Min, true, if constexpr (std::is_floating_point_v<V>) return a != a || b != b ? a + b : (a < b ? a : b);
+            else if constexpr (is_int_v<V> || std::is_same_v<V, bool>) return a < b ? a : b;
+            else return xsimd::select(a != a || b != b, a + b, xsimd::min(a, b)))
+XJAX_BINARY(Pow, true, return xsimd::pow(a, b))
+XJAX_BINARY(Atan2, true, return xsimd::atan2(a, b))
+XJAX_BINARY(And, false, if constexpr (std::is_same_v<V, bool>) return a && b; else return V(a & b))
+XJAX_BINARY(Or, false, if constexpr (std::is_same_v<V, bool>) return a || b; else return V(a | b))
+XJAX_BINARY(Xor, false, if constexpr (std::is_same_v<V, bool>) return a != b; else return V(a ^ b))
+XJAX_BINARY(Eq, false, return a == b)
+XJAX_BINARY(Ne, false, return a != b)
+XJAX_BINARY(Lt, false, return a < b)
+XJAX_BINARY(Le, false, return a <= b)
+XJAX_BINARY(Gt, false, return a > b)
+XJAX_BINARY(Ge, false, return a >= b)
+#undef XJAX_BINARY
+
+struct Div {  // integers: truncating; x / 0 = 0 and INT_MIN / -1 wraps (never undefined behaviour)
+  static constexpr bool simd = true;
+  template <class V>
+  V operator()(const V& a, const V& b) const {
+    if constexpr (is_int_v<V>) {
+      if (b == 0) return 0;
+      if constexpr (std::is_signed_v<V>)
+        if (b == -1) return int_op(V(0), a, std::minus<>{});
+      return a / b;
+    } else {
+      return a / b;
+    }
+  }
+};
+struct Rem {  // C fmod semantics (sign of the dividend); integer x % 0 = 0
+  static constexpr bool simd = false;
+  template <class V>
+  V operator()(const V& a, const V& b) const {
+    if constexpr (is_int_v<V>) {
+      if (b == 0) return 0;
+      if constexpr (std::is_signed_v<V>)
+        if (b == -1) return 0;
+      return a % b;
+    } else {
+      return std::fmod(a, b);
+    }
+  }
+};
+template <int Kind>  // 0: left, 1: right arithmetic, 2: right logical; out-of-range amounts are defined
+struct Shift {
+  static constexpr bool simd = false;
+  template <class V>
+  V operator()(const V& a, const V& b) const {
+    using U = std::make_unsigned_t<V>;
+    constexpr V bits = sizeof(V) * 8;
+    bool out = b < 0 || b >= bits;
+    if constexpr (Kind == 0) return out ? V(0) : V(U(a) << U(b));
+    else if constexpr (Kind == 1) return out ? (a < 0 ? V(-1) : V(0)) : V(a >> b);
+    else return out ? V(0) : V(U(a) >> U(b));
+  }
+};
+
+using BinaryJvp = std::function<Tangents(const Arrays& x, const Tangents& t, const Array& out)>;
+
+const Primitive& binary(const char* name, DTypes kinds, decltype(Primitive::eval) eval, BinaryJvp jvp,
+                        decltype(Primitive::transpose) transpose = nullptr, bool bool_out = false) {
+  Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = std::move(eval)};
+  if (jvp)
+    p.jvp = [jvp](const Arrays& x, const Tangents& t, const Arrays& y, const Params&) -> Tangents {
+      return jvp(x, t, y[0]);
+    };
+  else
+    p.jvp = [](const Arrays&, const Tangents&, const Arrays&, const Params&) -> Tangents { return {std::nullopt}; };
+  p.transpose = std::move(transpose);
+  p.batch = elementwise_batch;
+  p.fusion = FusionKind::elementwise;
+  return def_primitive(std::move(p));
+}
+
+// t * f applied only where the tangent is not a symbolic zero.
+Tangent scaled(const Tangent& t, const std::function<Array(const Array&)>& f) {
+  return t ? Tangent(f(*t)) : std::nullopt;
+}
+// The transpose of an op linear in each operand separately: ct_i = unbroadcast(f_i(ct)).
+Tangent ct_for(const LinearArg& a, const Tangent& ct, const std::function<Array(const Array&)>& f) {
+  if (!a.is_linear() || !ct) return std::nullopt;
+  return unbroadcast(f(*ct), a.aval);
+}
+Array id(const Array& x) { return x; }
+
+constexpr DTypes N = DTypes::numeric, A = DTypes::any, BI = DTypes::boolean_or_integer;
+
+}  // namespace
+
+const Primitive& add_p = binary(
+    "add", N, binary_kernel<Add, N>,
+    [](const Arrays&, const Tangents& t, const Array&) -> Tangents { return {add_tangents(t[0], t[1])}; },
+    [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
+      return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], id)};
+    });
+const Primitive& sub_p = binary(
+    "sub", N, binary_kernel<Sub, N>,
+    [](const Arrays&, const Tangents& t, const Array&) -> Tangents {
+      return {add_tangents(t[0], scaled(t[1], [](const Array& u) { return neg(u); }))};
+    },
+    [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
+      return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], [](const Array& c) { return neg(c); })};
+    });
+const Primitive& mul_p = binary(
+    "mul", N, binary_kernel<Mul, N>,
+    [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
+      return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1]; }),
+                           scaled(t[1], [&](const Array& u) { return x[0] * u; }))};
+    },
+    [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
+      if (a[0].is_linear() && a[1].is_linear()) throw TransformError("mul", "transpose of a product of two linear values");
+      return {ct_for(a[0], ct[0], [&](const Array& c) { return c * *a[1].value; }),
+              ct_for(a[1], ct[0], [&](const Array& c) { return *a[0].value * c; })};
+    });
+const Primitive& div_p = binary(
+    "div", N, binary_kernel<Div, N>,
+    [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
+      return {add_tangents(scaled(t[0], [&](const Array& u) { return u / x[1]; }),
+                           scaled(t[1], [&](const Array& u) { return -(u * (out / x[1])); }))};
+    },
+    [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
+      if (a[1].is_linear()) throw TransformError("div", "transpose with a linear divisor");
+      return {ct_for(a[0], ct[0], [&](const Array& c) { return c / *a[1].value; }), std::nullopt};
+    });
+const Primitive& rem_p = binary("rem", N, binary_kernel<Rem, N>,
+                                [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
+                                  return {add_tangents(t[0], scaled(t[1], [&](const Array& u) {
+                                    Array q = x[0] / x[1];
+                                    return -(u * (sign(q) * floor(abs(q))));
+                                  }))};
+                                });
+const Primitive& pow_p = binary(
+    "pow", DTypes::floating, binary_kernel<Pow, DTypes::floating>,
+    [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
+      return {add_tangents(scaled(t[0],
+                                  [&](const Array& u) {
+                                    Array d = where(x[1] == 0.0, 0.0, x[1] * pow(x[0], x[1] - 1.0));
+                                    return u * d;
+                                  }),
+                           scaled(t[1], [&](const Array& u) {
+                             return u * (log(where(x[0] == 0.0, 1.0, x[0])) * out);
+                           }))};
+    });
+const Primitive& max_p = binary("max", A, binary_kernel<Max, A>, [](const Arrays& x, const Tangents& t, const Array&) {
+  // Ties split the derivative evenly, as JAX does.
+  auto pick = [&](int i) {
+    return scaled(t[i], [&](const Array& u) {
+      const Array &me = x[i], &other = x[1 - i];
+      return u * where(me > other, 1.0, where(me == other, 0.5, 0.0)).astype(u.dtype());
+    });
+  };
+  return Tangents{add_tangents(pick(0), pick(1))};
+});
+const Primitive& min_p = binary("min", A, binary_kernel<Min, A>, [](const Arrays& x, const Tangents& t, const Array&) {
+  auto pick = [&](int i) {
+    return scaled(t[i], [&](const Array& u) {
+      const Array &me = x[i], &other = x[1 - i];
+      return u * where(me < other, 1.0, where(me == other, 0.5, 0.0)).astype(u.dtype());
+    });
+  };
+  return Tangents{add_tangents(pick(0), pick(1))};
+});
+const Primitive& atan2_p = binary("atan2", DTypes::floating, binary_kernel<Atan2, DTypes::floating>,
+                                  [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
+                                    Array denom = x[0] * x[0] + x[1] * x[1];
+                                    return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1] / denom; }),
+                                                         scaled(t[1], [&](const Array& u) { return -(u * x[0] / denom); }))};
+                                  });
+const Primitive& and_p = binary("and", BI, binary_kernel<And, BI>, nullptr);
+const Primitive& or_p = binary("or", BI, binary_kernel<Or, BI>, nullptr);
+const Primitive& xor_p = binary("xor", BI, binary_kernel<Xor, BI>, nullptr);
+const Primitive& shift_left_p = binary("shift_left", DTypes::integer, binary_kernel<Shift<0>, DTypes::integer>, nullptr);
+const Primitive& shift_right_arithmetic_p =
+    binary("shift_right_arithmetic", DTypes::integer, binary_kernel<Shift<1>, DTypes::integer>, nullptr);
+const Primitive& shift_right_logical_p =
+    binary("shift_right_logical", DTypes::integer, binary_kernel<Shift<2>, DTypes::integer>, nullptr);
+const Primitive& eq_p = binary("eq", A, binary_kernel<Eq, A, true>, nullptr, nullptr, true);
+const Primitive& ne_p = binary("ne", A, binary_kernel<Ne, A, true>, nullptr, nullptr, true);
+const Primitive& lt_p = binary("lt", A, binary_kernel<Lt, A, true>, nullptr, nullptr, true);
+const Primitive& le_p = binary("le", A, binary_kernel<Le, A, true>, nullptr, nullptr, true);
+const Primitive& gt_p = binary("gt", A, binary_kernel<Gt, A, true>, nullptr, nullptr, true);
+const Primitive& ge_p = binary("ge", A, binary_kernel<Ge, A, true>, nullptr, nullptr, true);
+
+// x ** n for a static integer n (negative n needs a float x).
+const Primitive& integer_pow_p = []() -> const Primitive& {
+  Primitive p{.name = "integer_pow", .shape = [](const Avals& in, const Params& params) -> Avals {
+                if (params.get_int("y") < 0 && !is_floating(in[0].dtype))
+                  throw DTypeError("integer_pow", "negative power ", params.get_int("y"), " of ", in[0]);
+                return {elementwise_aval("integer_pow", in, DTypes::numeric)};
+              }};
+  p.eval = [](const Arrays& in, const Params& params, const Avals& out) -> Arrays {
+    std::int64_t n = params.get_int("y");
+    NewBuffer o = new_buffer(out[0]);
+    dispatch_dtype(in[0].dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      if constexpr (!std::is_same_v<T, bool>) {
+        const T* x = static_cast<const T*>(in[0].raw_data());
+        std::uint64_t m = n < 0 ? static_cast<std::uint64_t>(-n) : static_cast<std::uint64_t>(n);
+        for (std::int64_t i = 0; i < out[0].size(); ++i) {
+          T acc = 1, base = x[i];
+          for (std::uint64_t e = m; e; e >>= 1) {  // square and multiply, wrapping for integers
+            if (e & 1) acc = Mul{}(acc, base);
+            if (e > 1) base = Mul{}(base, base);
+          }
+          if constexpr (std::is_floating_point_v<T>)
+            if (n < 0) acc = T(1) / acc;
+          o.as<T>()[i] = acc;
+        }
+      }
+    });
+    return {o.array};
+  };
+  p.jvp = [](const Arrays& x, const Tangents& t, const Arrays&, const Params& params) -> Tangents {
+    std::int64_t n = params.get_int("y");
+    if (n == 0) return {std::nullopt};
+    Array d = n == 1 ? ones_like(x[0]) : integer_pow(x[0], static_cast<int>(n - 1)) * static_cast<double>(n);
+    return {*t[0] * d};
+  };
+  p.batch = elementwise_batch;
+  p.fusion = FusionKind::elementwise;
+  return def_primitive(std::move(p));
+}();
+
+// select_n(pred, on_false, on_true): pred is bool, of the cases' shape or 0-d.
+const Primitive& select_n_p = []() -> const Primitive& {
+  Primitive p{.name = "select_n", .shape = [](const Avals& in, const Params&) -> Avals {
+                if (in[0].dtype != bool_) throw DTypeError("select_n", "predicate must be bool, got ", in[0]);
+                ShapedArray r = elementwise_aval("select_n", {in[1], in[2]}, DTypes::any);
+                if (in[0].ndim() != 0 && in[0].shape != r.shape)
+                  throw ShapeError("select_n", "predicate ", in[0], " does not match cases ", in[1], " and ", in[2]);
+                if (in[0].ndim() != 0) r.shape = in[0].shape;
+                return {r};
+              }};
+  p.eval = [](const Arrays& in, const Params&, const Avals& out) -> Arrays {
+    NewBuffer o = new_buffer(out[0]);
+    const bool* c = static_cast<const bool*>(in[0].raw_data());
+    std::int64_t n = out[0].size(), sc = in[0].size() == 1 ? 0 : 1, sf = in[1].size() == 1 ? 0 : 1,
+                 st = in[2].size() == 1 ? 0 : 1;
+    dispatch_dtype(out[0].dtype, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      const T* f = static_cast<const T*>(in[1].raw_data());
+      const T* t = static_cast<const T*>(in[2].raw_data());
+      for (std::int64_t i = 0; i < n; ++i) o.as<T>()[i] = c[i * sc] ? t[i * st] : f[i * sf];
+    });
+    return {o.array};
+  };
+  p.jvp = [](const Arrays& x, const Tangents& t, const Arrays& out, const Params&) -> Tangents {
+    if (!t[1] && !t[2]) return {std::nullopt};
+    ShapedArray ta{out[0].shape(), out[0].dtype(), false};
+    auto inst = [&](const Tangent& u, const Array& primal) {
+      return u ? *u : zeros_for({primal.shape(), primal.dtype(), false});
+    };
+    return {select(x[0], inst(t[2], x[2]), inst(t[1], x[1]))};
+  };
+  p.transpose = [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
+    if (!ct[0]) return {std::nullopt, std::nullopt, std::nullopt};
+    const Array& pred = *a[0].value;
+    Array zero = zeros_like(*ct[0]);
+    Tangent f = a[1].is_linear() ? Tangent(unbroadcast(select(pred, zero, *ct[0]), a[1].aval)) : std::nullopt;
+    Tangent t = a[2].is_linear() ? Tangent(unbroadcast(select(pred, *ct[0], zero), a[2].aval)) : std::nullopt;
+    return {std::nullopt, f, t};
+  };
+  p.batch = elementwise_batch;
+  p.fusion = FusionKind::elementwise;
+  return def_primitive(std::move(p));
+}();
+
+const Primitive& convert_element_type_p = []() -> const Primitive& {
+  Primitive p{.name = "convert_element_type", .shape = [](const Avals& in, const Params& params) -> Avals {
+                return {ShapedArray{in[0].shape, params.get<DType>("new_dtype"), params.get<bool>("weak_type")}};
+              }};
+  p.eval = [](const Arrays& in, const Params&, const Avals& out) -> Arrays {
+    if (in[0].dtype() == out[0].dtype) return {Array(std::make_shared<Buffer>(out[0], buffer_of(in[0]).owner(),
+                                                                             buffer_of(in[0]).data()))};
+    NewBuffer o = new_buffer(out[0]);
+    const void* src = in[0].raw_data();
+    dispatch_dtype(in[0].dtype(), [&](auto from) {
+      using From = typename decltype(from)::type;
+      dispatch_dtype(out[0].dtype, [&](auto to) {
+        using To = typename decltype(to)::type;
+        const From* x = static_cast<const From*>(src);
+        for (std::int64_t i = 0; i < out[0].size(); ++i) o.as<To>()[i] = convert_value<To>(x[i]);
+      });
+    });
+    return {o.array};
+  };
+  p.jvp = [](const Arrays& x, const Tangents& t, const Arrays& out, const Params&) -> Tangents {
+    if (!is_floating(x[0].dtype()) || !is_floating(out[0].dtype())) return {std::nullopt};
+    return {t[0]->astype(out[0].dtype())};
+  };
+  p.transpose = [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
+    return {ct[0] ? Tangent(ct[0]->astype(a[0].aval.dtype)) : std::nullopt};
+  };
+  p.batch = elementwise_batch;
+  p.fusion = FusionKind::elementwise;
+  return def_primitive(std::move(p));
+}();
+
+// ---- numpy-style wrappers: JAX type promotion, numpy broadcasting (0-d operands stay scalars) ----
+
+namespace {
+Array convert(const Array& x, DType d, bool weak) {
+  if (x.dtype() == d && x.weak_type() == weak) return x;
+  Params params{{"new_dtype", d}, {"weak_type", weak}};
+  // Concrete values (C++ scalars above all) convert now, so jaxprs show literals of the right type.
+  if (!x.is_tracer()) return eval_primitive(convert_element_type_p, {x}, params)[0];
+  return bind1(convert_element_type_p, {x}, params);
+}
+
+std::pair<Array, Array> promote(const Array& x, const Array& y, std::optional<DType> force = std::nullopt) {
+  PromotedType t = promote_types(x.dtype(), x.weak_type(), y.dtype(), y.weak_type());
+  DType d = force ? *force : t.dtype;
+  Array a = convert(x, d, x.weak_type() && t.weak_type), b = convert(y, d, y.weak_type() && t.weak_type);
+  if (a.ndim() == 0 || b.ndim() == 0 || a.shape() == b.shape()) return {a, b};
+  Shape s = broadcast_shapes(a.shape(), b.shape());
+  return {a.shape() == s ? a : broadcast_to(a, s), b.shape() == s ? b : broadcast_to(b, s)};
+}
+
+Array apply(const Primitive& p, const Array& x, const Array& y, std::optional<DType> force = std::nullopt) {
+  auto [a, b] = promote(x, y, force);
+  return bind1(p, {a, b});
+}
+DType inexact_of(const Array& x, const Array& y) {
+  DType d = promote_types(x.dtype(), x.weak_type(), y.dtype(), y.weak_type()).dtype;
+  return is_floating(d) ? d : (d == int64 ? float64 : float32);
+}
+}  // namespace
+
+Array astype(const Array& x, DType dtype) {
+  if (x.dtype() == dtype && !x.weak_type()) return x;
+  return bind1(convert_element_type_p, {x}, {{"new_dtype", dtype}, {"weak_type", false}});
+}
+
+Array add(const Array& x, const Array& y) {
+  if (x.dtype() == bool_ && y.dtype() == bool_) return logical_or(x, y);
+  return apply(add_p, x, y);
+}
+Array subtract(const Array& x, const Array& y) {
+  if (x.dtype() == bool_ && y.dtype() == bool_) throw DTypeError("subtract", "boolean subtract is not supported");
+  return apply(sub_p, x, y);
+}
+Array multiply(const Array& x, const Array& y) {
+  if (x.dtype() == bool_ && y.dtype() == bool_) return logical_and(x, y);
+  return apply(mul_p, x, y);
+}
+Array divide(const Array& x, const Array& y) {
+  DType d = inexact_of(x, y);
+  PromotedType t = promote_types(x.dtype(), x.weak_type(), y.dtype(), y.weak_type());
+  return apply(div_p, convert(x, d, x.weak_type() && t.weak_type), convert(y, d, y.weak_type() && t.weak_type));
+}
+Array floor_divide(const Array& x, const Array& y) {
+  auto [a, b] = promote(x, y);
+  if (a.dtype() == bool_) throw DTypeError("floor_divide", "not defined for bool");
+  if (is_floating(a.dtype())) return floor(bind1(div_p, {a, b}));
+  Array q = bind1(div_p, {a, b});
+  if (a.dtype() == uint32) return q;
+  Array r = bind1(rem_p, {a, b});
+  return where(logical_and(r != 0, (r < 0) != (b < 0)), q - 1, q);
+}
+Array remainder(const Array& x, const Array& y) {
+  auto [a, b] = promote(x, y);
+  if (a.dtype() == bool_) throw DTypeError("remainder", "not defined for bool");
+  Array r = bind1(rem_p, {a, b});
+  if (a.dtype() == uint32) return r;
+  return where(logical_and(r != 0, (r < 0) != (b < 0)), r + b, r);
+}
+Array pow(const Array& x, const Array& y) {
+  if (!is_floating(x.dtype()) && !is_floating(y.dtype()) && !y.is_tracer() && y.ndim() == 0) {
+    std::int64_t n = y.item<std::int64_t>();  // integer ** integer scalar: exact
+    if (n >= 0 || is_floating(x.dtype())) return integer_pow(convert(x, promote(x, y).first.dtype(), false), static_cast<int>(n));
+  }
+  return apply(pow_p, x, y, inexact_of(x, y));
+}
+Array integer_pow(const Array& x, int n) {
+  Array a = x.dtype() == bool_ ? x.astype(int32) : x;
+  return bind1(integer_pow_p, {a}, {{"y", std::int64_t{n}}});
+}
+Array maximum(const Array& x, const Array& y) { return apply(max_p, x, y); }
+Array minimum(const Array& x, const Array& y) { return apply(min_p, x, y); }
+Array atan2(const Array& y, const Array& x) { return apply(atan2_p, y, x, inexact_of(y, x)); }
+Array logical_and(const Array& x, const Array& y) { return bind1(and_p, {x != 0, y != 0}); }
+Array logical_or(const Array& x, const Array& y) { return bind1(or_p, {x != 0, y != 0}); }
+Array logical_xor(const Array& x, const Array& y) { return bind1(xor_p, {x != 0, y != 0}); }
+Array bitwise_and(const Array& x, const Array& y) { return apply(and_p, x, y); }
+Array bitwise_or(const Array& x, const Array& y) { return apply(or_p, x, y); }
+Array bitwise_xor(const Array& x, const Array& y) { return apply(xor_p, x, y); }
+Array shift_left(const Array& x, const Array& y) { return apply(shift_left_p, x, y); }
+Array shift_right(const Array& x, const Array& y) {
+  auto [a, b] = promote(x, y);
+  return bind1(a.dtype() == uint32 ? shift_right_logical_p : shift_right_arithmetic_p, {a, b});
+}
+Array equal(const Array& x, const Array& y) { return apply(eq_p, x, y); }
+Array not_equal(const Array& x, const Array& y) { return apply(ne_p, x, y); }
+Array less(const Array& x, const Array& y) { return apply(lt_p, x, y); }
+Array less_equal(const Array& x, const Array& y) { return apply(le_p, x, y); }
+Array greater(const Array& x, const Array& y) { return apply(gt_p, x, y); }
+Array greater_equal(const Array& x, const Array& y) { return apply(ge_p, x, y); }
+
+Array where(const Array& cond, const Array& x, const Array& y) {
+  auto [a, b] = promote(x, y);
+  Array c = cond.dtype() == bool_ ? cond : cond != 0;
+  Shape s = broadcast_shapes(c.shape(), broadcast_shapes(a.shape(), b.shape()));
+  if (s != c.shape() && c.ndim() != 0) c = broadcast_to(c, s);
+  if (s != a.shape() && a.ndim() != 0) a = broadcast_to(a, s);
+  if (s != b.shape() && b.ndim() != 0) b = broadcast_to(b, s);
+  return bind1(select_n_p, {c, b, a});
+}
+Array select(const Array& cond, const Array& x, const Array& y) { return where(cond, x, y); }
+Array clip(const Array& x, const Array& lo, const Array& hi) { return minimum(maximum(x, lo), hi); }
+
+}  // namespace xjax

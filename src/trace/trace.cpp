@@ -1,0 +1,88 @@
+// bind: dispatch each primitive to the innermost trace among its inputs, or run it eagerly.
+#include "trace/trace.hpp"
+
+#include <deque>
+#include <sstream>
+#include <vector>
+
+namespace xjax {
+namespace {
+struct TraceState {
+  std::vector<std::shared_ptr<MainTrace>> stack;
+  MainTrace* dynamic = nullptr;
+};
+thread_local TraceState state;
+}  // namespace
+
+std::shared_ptr<MainTrace> Trace::main_ptr() const { return main_.shared_from_this(); }
+bool Trace::owns(const Array& x) const {
+  const Tracer* t = tracer_of(x);
+  return t && t->main().get() == &main_;
+}
+
+TraceScope::TraceScope(bool dynamic)
+    : main_(std::make_shared<MainTrace>(static_cast<int>(state.stack.size()) + 1)),
+      prev_dynamic_(state.dynamic),
+      dynamic_(dynamic) {
+  state.stack.push_back(main_);
+  if (dynamic) state.dynamic = main_.get();
+}
+
+TraceScope::~TraceScope() {
+  main_->alive_ = false;
+  state.stack.pop_back();
+  state.dynamic = prev_dynamic_;
+}
+
+bool tracing_active() { return !state.stack.empty(); }
+
+Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& params) {
+  Avals in_avals;
+  in_avals.reserve(inputs.size());
+  for (const Array& x : inputs) in_avals.push_back(x.aval());
+  Avals out_avals = p.shape(in_avals, params);
+  if (!p.eval) throw TransformError(p.name, "primitive has no eager kernel");
+  return p.eval(inputs, params, out_avals);
+}
+
+Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
+  MainTrace* top = state.dynamic;
+  for (const Array& x : inputs) {
+    if (!x.defined()) throw ValueError(p.name, "use of an empty (default-constructed) Array");
+    const Tracer* t = tracer_of(x);
+    if (!t) continue;
+    MainTrace& m = *t->main();
+    if (!m.alive())
+      throw TransformError(p.name, "a tracer of a finished ", m.trace().name(), " transformation (", x.aval(),
+                           ") was used: it escaped the function being transformed (kept in a global, captured "
+                           "by reference, or returned through a side channel)");
+    if (!top || m.level() > top->level()) top = &m;
+  }
+  if (!top) return eval_primitive(p, inputs, params);
+  return top->trace().process(p, inputs, params);
+}
+
+Array bind1(const Primitive& p, const Arrays& inputs, const Params& params) {
+  Arrays outs = bind(p, inputs, params);
+  return std::move(outs.at(0));
+}
+
+const Primitive& def_primitive(Primitive p) {
+  static std::deque<Primitive> registry;  // deque: stable addresses
+  registry.push_back(std::move(p));
+  const_cast<std::vector<const Primitive*>&>(all_primitives()).push_back(&registry.back());
+  return registry.back();
+}
+
+const std::vector<const Primitive*>& all_primitives() {
+  static std::vector<const Primitive*> list;
+  return list;
+}
+
+const Primitive* find_primitive(std::string_view name) {
+  for (const Primitive* p : all_primitives())
+    if (p->name == name) return p;
+  return nullptr;
+}
+
+}  // namespace xjax

@@ -1,0 +1,74 @@
+// Traces (one interpreter per transformation level), this thread's trace stack, and bind.
+#pragma once
+#include <memory>
+#include <utility>
+
+#include "array/array_impl.hpp"
+#include "xjax/ir.hpp"
+
+namespace xjax {
+
+class MainTrace;
+
+// An interpreter: applies its transformation's rule to each primitive bound under it.
+class Trace {
+ public:
+  explicit Trace(MainTrace& main) : main_(main) {}
+  virtual ~Trace() = default;
+  Trace(const Trace&) = delete;
+  Trace& operator=(const Trace&) = delete;
+  // Inputs may belong to this trace or be values from lower levels (which it treats as constants).
+  virtual Arrays process(const Primitive& p, const Arrays& inputs, const Params& params) = 0;
+  virtual const char* name() const = 0;
+  MainTrace& main() const { return main_; }
+  std::shared_ptr<MainTrace> main_ptr() const;
+  bool owns(const Array& x) const;  // x is a tracer of this trace
+
+ private:
+  MainTrace& main_;
+};
+
+// One level of this thread's trace stack. Tracers keep it alive; once popped it is dead and any
+// use of its tracers is reported as an escaped tracer.
+class MainTrace : public std::enable_shared_from_this<MainTrace> {
+ public:
+  explicit MainTrace(int level) : level_(level) {}
+  int level() const { return level_; }
+  bool alive() const { return alive_; }
+  Trace& trace() const { return *trace_; }
+
+ private:
+  friend class TraceScope;
+  int level_;
+  bool alive_ = true;
+  std::unique_ptr<Trace> trace_;
+};
+
+// RAII: pushes a level on entry, pops it (marking its tracers dead) on exit, even on exceptions.
+// A dynamic level (make_jaxpr, jit) also receives primitives whose inputs hold no tracer at all.
+class TraceScope {
+ public:
+  explicit TraceScope(bool dynamic = false);
+  ~TraceScope();
+  TraceScope(const TraceScope&) = delete;
+  TraceScope& operator=(const TraceScope&) = delete;
+  template <class T, class... Args>
+  T& install(Args&&... args) {
+    auto t = std::make_unique<T>(*main_, std::forward<Args>(args)...);
+    T& ref = *t;
+    main_->trace_ = std::move(t);
+    return ref;
+  }
+
+ private:
+  std::shared_ptr<MainTrace> main_;
+  MainTrace* prev_dynamic_;
+  bool dynamic_;
+};
+
+// Runs a primitive's shape rule and eager kernel on concrete inputs.
+Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& params);
+// True while any transformation is active on this thread (used by debug aids and fast paths).
+bool tracing_active();
+
+}  // namespace xjax

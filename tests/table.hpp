@@ -16,6 +16,8 @@ struct PrimCase {
   Arrays args;                                   // float64 arguments are differentiated
   bool grad = true;                              // false: integer/bool valued or piecewise constant
   std::string label = "";                        // tells cases of one primitive apart
+  double eps = 1e-6, rtol = 1e-5;                // finite-difference step and tolerance
+  std::vector<std::string> modes = {"fwd", "rev"};  // custom_vjp functions have reverse mode only
 };
 
 // Registers cases at static-initialisation time: `static const bool r = add_cases({...});`

@@ -6,3 +6,5 @@
 #include "xjax/errors.hpp"
 #include "xjax/ir.hpp"
 #include "xjax/ops.hpp"
+#include "xjax/pytree.hpp"
+#include "xjax/transforms.hpp"

@@ -17,8 +17,13 @@ namespace xjax {
 
 struct ClosedJaxpr;
 using Ints = std::vector<std::int64_t>;
+// A param that is not plain data (a user's function in custom_jvp, ...): compared by identity.
+struct OpaqueParam {
+  virtual ~OpaqueParam() = default;
+  virtual std::string describe() const = 0;
+};
 using ParamValue = std::variant<bool, std::int64_t, double, Ints, DType, std::string,
-                                std::shared_ptr<const ClosedJaxpr>>;
+                                std::shared_ptr<const ClosedJaxpr>, std::shared_ptr<const OpaqueParam>>;
 
 // A small sorted map of named, hashable, comparable, printable values (axes, shapes, dtypes, sub-jaxprs).
 class Params {

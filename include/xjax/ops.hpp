@@ -19,8 +19,11 @@ class AxisSpec {
   AxisSpec(int axis) : axes_(Ints{axis}) {}  // NOLINT
   AxisSpec(std::initializer_list<std::int64_t> axes) : axes_(Ints(axes)) {}
   AxisSpec(Ints axes) : axes_(std::move(axes)) {}  // NOLINT
-  // Normalised, sorted, unique axes for an array of rank ndim (throws IndexError naming `op`).
+  // Normalised, sorted axes for an array of rank ndim (IndexError naming `op` when out of range,
+  // ValueError on duplicates).
   Ints resolve(const char* op, int ndim) const;
+  // The axes as given, unnormalised; nullopt when none were given (ops choose their default).
+  const std::optional<Ints>& given() const { return axes_; }
 
  private:
   std::optional<Ints> axes_;
@@ -129,6 +132,9 @@ Array argmax(const Array& x, std::optional<int> axis = std::nullopt, bool keepdi
 Array argmin(const Array& x, std::optional<int> axis = std::nullopt, bool keepdims = false);
 Array cumsum(const Array& x, std::optional<int> axis = std::nullopt, bool reverse = false);
 Array cumprod(const Array& x, std::optional<int> axis = std::nullopt, bool reverse = false);
+Array cummax(const Array& x, std::optional<int> axis = std::nullopt, bool reverse = false);
+Array cummin(const Array& x, std::optional<int> axis = std::nullopt, bool reverse = false);
+Array logaddexp(const Array& x, const Array& y);  // log(exp(x) + exp(y)), without overflow
 
 // ---- shapes ----
 Array reshape(const Array& x, const Shape& shape);  // one extent may be -1

@@ -254,7 +254,7 @@ const Primitive& select_n_p = []() -> const Primitive& {
   Primitive p{.name = "select_n", .shape = [](const Avals& in, const Params&) -> Avals {
                 if (in[0].dtype != bool_) throw DTypeError("select_n", "predicate must be bool, got ", in[0]);
                 ShapedArray r = elementwise_aval("select_n", {in[1], in[2]}, DTypes::any);
-                if (in[0].ndim() != 0 && in[0].shape != r.shape)
+                if (in[0].ndim() != 0 && r.ndim() != 0 && in[0].shape != r.shape)
                   throw ShapeError("select_n", "predicate ", in[0], " does not match cases ", in[1], " and ", in[2]);
                 if (in[0].ndim() != 0) r.shape = in[0].shape;
                 return {r};

@@ -47,10 +47,13 @@ class Namer {
   std::int64_t next_ = 0;
 };
 
+// Literals print as Python would (2.0, not numpy's 2.) followed by their type.
 std::string literal_str(const Array& x) {
-  std::ostringstream s;
-  s << x << ':' << x.aval();
-  return s.str();
+  std::ostringstream v;
+  v << x;
+  std::string t = v.str();
+  if (!t.empty() && t.back() == '.') t += '0';
+  return t + ':' + [&] { std::ostringstream a; a << x.aval(); return a.str(); }();
 }
 
 void print_jaxpr(std::ostream& os, const Jaxpr& j, int indent) {

@@ -55,6 +55,8 @@ std::size_t value_hash(const ParamValue& v) {
           return static_cast<std::size_t>(x) + 17;
         } else if constexpr (std::is_same_v<T, std::shared_ptr<const ClosedJaxpr>>) {
           return std::hash<const void*>{}(x ? x->jaxpr.get() : nullptr);
+        } else if constexpr (std::is_same_v<T, std::shared_ptr<const OpaqueParam>>) {
+          return std::hash<const void*>{}(x.get());
         } else {
           return std::hash<T>{}(x);
         }
@@ -71,6 +73,8 @@ void print_value(std::ostream& os, const ParamValue& v) {
         else if constexpr (std::is_same_v<T, std::shared_ptr<const ClosedJaxpr>>) {
           if (x) os << *x;
           else os << "None";
+        } else if constexpr (std::is_same_v<T, std::shared_ptr<const OpaqueParam>>) {
+          os << (x ? x->describe() : "None");
         } else os << x;
       },
       v);

@@ -1,0 +1,127 @@
+// xtensor interop (asarray, to_xarray) and numpy .npy files (save, load). The only public header
+// that includes xtensor: code that cannot parse xtensor (clang-repl) includes xjax/core.hpp instead.
+//
+// Lifetime rule:
+//  - asarray(std::move(c)) for an xt::xarray<T> or xt::xtensor<T, N> of one of xjax's element types
+//    (bool, int32_t, int64_t, uint32_t, float, double) copies nothing: the container is moved into a
+//    shared owner that the Array, and every view derived from it, keeps alive; it is freed when the last
+//    of them goes away. The moved-from container is empty and unrelated to the Array afterwards.
+//  - asarray of anything else (a const container, an lvalue, any xexpression, other element types)
+//    evaluates a row-major copy once; later changes to the source do not reach the Array.
+//  - to_xarray<T>(x) returns an independent copy, converted to T (float -> int saturates, as astype).
+//    It needs concrete data: an abstract (jit/make_jaxpr/vmap) value throws ConcretizationError.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "xjax/core.hpp"
+
+#if __has_include(<xtensor/containers/xarray.hpp>)  // xtensor >= 0.26 moved its headers into subfolders
+#include <xtensor/containers/xarray.hpp>
+#include <xtensor/containers/xtensor.hpp>
+#else
+#include <xtensor/xarray.hpp>
+#include <xtensor/xtensor.hpp>
+#endif
+
+namespace xjax {
+
+// .npy files (format 1.0/2.0). save writes native byte order, C order. load reads bool and
+// little/big-endian int32, int64, uint32, float32, float64, in C or Fortran order; anything
+// unreadable (missing file, bad header, truncated data, other dtypes) throws IOError naming the path.
+void save(const std::string& path, const Array& x);
+Array load(const std::string& path);
+
+namespace detail {
+// Copies x's elements, converted to `dtype`, into `out` (x.size() elements of that dtype).
+void copy_converted(const Array& x, DType dtype, void* out);
+
+// The C++ type that holds elements of dtype_of<T>() in xjax buffers.
+template <class T>
+using element_t = std::conditional_t<
+    std::is_same_v<T, bool>, bool,
+    std::conditional_t<std::is_floating_point_v<T>, std::conditional_t<sizeof(T) == 4, float, double>,
+                       std::conditional_t<std::is_same_v<T, std::uint32_t>, std::uint32_t,
+                                          std::conditional_t<sizeof(T) <= 4, std::int32_t, std::int64_t>>>>;
+
+template <class S>
+Shape to_shape(const S& s) {
+  return Shape(s.begin(), s.end());
+}
+
+// Takes ownership of a row-major container holding xjax's own element type.
+template <class C>
+Array adopt(C&& c) {
+  using T = typename C::value_type;
+  auto owner = std::make_shared<C>(std::move(c));
+  const void* data = owner->data();
+  Shape shape = to_shape(owner->shape());
+  return from_external(data, dtype_of<T>(), shape, std::move(owner));
+}
+
+template <class C>
+inline constexpr bool adoptable = (C::static_layout == xt::layout_type::row_major) &&
+                                  (std::is_same_v<typename C::value_type, element_t<typename C::value_type>>);
+}  // namespace detail
+
+// Copy: evaluates any xtensor expression in row-major order.
+template <class E>
+Array asarray(const xt::xexpression<E>& e) {
+  using T = std::decay_t<typename E::value_type>;
+  using N = detail::element_t<T>;
+  xt::xarray<T, xt::layout_type::row_major> copy = e.derived_cast();
+  if constexpr (std::is_same_v<T, N>) {
+    return detail::adopt(std::move(copy));
+  } else {  // other element types (short, long long, ...) are converted to xjax's
+    auto converted = xt::xarray<N, xt::layout_type::row_major>::from_shape(copy.shape());
+    for (std::size_t i = 0; i < copy.size(); ++i) converted.data()[i] = static_cast<N>(copy.data()[i]);
+    return detail::adopt(std::move(converted));
+  }
+}
+
+// Zero-copy: the container moves into the Array (see the lifetime rule above).
+template <class T>
+Array asarray(xt::xarray<T>&& x) {
+  if constexpr (detail::adoptable<xt::xarray<T>>)
+    return detail::adopt(std::move(x));
+  else
+    return asarray(static_cast<const xt::xexpression<xt::xarray<T>>&>(x));
+}
+template <class T, std::size_t N>
+Array asarray(xt::xtensor<T, N>&& x) {
+  if constexpr (detail::adoptable<xt::xtensor<T, N>>)
+    return detail::adopt(std::move(x));
+  else
+    return asarray(static_cast<const xt::xexpression<xt::xtensor<T, N>>&>(x));
+}
+template <class T>
+Array asarray(const xt::xarray<T>& x) {
+  return asarray(static_cast<const xt::xexpression<xt::xarray<T>>&>(x));
+}
+template <class T, std::size_t N>
+Array asarray(const xt::xtensor<T, N>& x) {
+  return asarray(static_cast<const xt::xexpression<xt::xtensor<T, N>>&>(x));
+}
+
+// A row-major copy of x's values converted to T.
+template <class T>
+xt::xarray<T> to_xarray(const Array& x) {
+  using N = detail::element_t<T>;
+  const std::vector<std::size_t> shape(x.shape().begin(), x.shape().end());
+  xt::xarray<N> out = xt::xarray<N>::from_shape(shape);
+  detail::copy_converted(x, dtype_of<N>(), out.data());
+  if constexpr (std::is_same_v<T, N>) {
+    return out;
+  } else {
+    auto converted = xt::xarray<T>::from_shape(shape);
+    for (std::size_t i = 0; i < out.size(); ++i) converted.data()[i] = static_cast<T>(out.data()[i]);
+    return converted;
+  }
+}
+
+}  // namespace xjax

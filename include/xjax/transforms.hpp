@@ -1,0 +1,468 @@
+// Function transformations: grad, value_and_grad, jvp, vjp, jacfwd, jacrev, hessian, vmap, jit,
+// make_jaxpr. The templates flatten pytree arguments and call the non-template interpreters.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "xjax/ir.hpp"
+#include "xjax/ops.hpp"
+#include "xjax/pytree.hpp"
+
+namespace xjax {
+
+// ---- the interpreters over flat lists of arrays ----
+using FlatFn = std::function<Arrays(const Arrays&)>;
+// Forward mode: outputs and output tangents (nullopt: symbolic zero) of f at primals along tangents.
+std::pair<Arrays, Tangents> jvp_flat(const FlatFn& f, const Arrays& primals, const Tangents& tangents);
+// Reverse mode: outputs and the pullback (output cotangents -> input cotangents, zeros instantiated).
+struct Linearized {
+  Arrays outs;
+  std::function<Arrays(const Tangents&)> pullback;
+  std::function<Arrays(const Tangents&)> pushforward;  // the linear map itself (input tangents -> output tangents)
+};
+Linearized vjp_flat(const FlatFn& f, const Arrays& primals);
+// Batching: maps f over axis in_axes[i] of argument i (nullopt: unmapped); output i gets its batch axis
+// at out_axes[i] (one entry: for every output; nullopt: the output must not depend on the batch).
+Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim>& in_axes,
+                 const std::vector<BatchDim>& out_axes);
+
+// grad needs a floating-point scalar output and floating-point inputs.
+void check_grad_output(const char* op, const Array& out);
+void check_grad_inputs(const char* op, const Arrays& leaves);
+
+// User-defined derivatives. custom_jvp: rule(primals, tangents) -> (outputs, output tangents).
+// custom_vjp: fwd(args) -> (outputs, residuals); bwd(residuals, output cotangents) -> input cotangents
+// (reverse mode only, as in JAX). checkpoint: the backward pass recomputes f's intermediates.
+using CustomJvpRule = std::function<std::pair<Arrays, Arrays>(const Arrays&, const Arrays&)>;
+using CustomFwd = std::function<std::pair<Arrays, Arrays>(const Arrays&)>;
+using CustomBwd = std::function<Arrays(const Arrays&, const Arrays&)>;
+Arrays custom_jvp_call(const FlatFn& f, const CustomJvpRule& rule, const Arrays& args);
+Arrays custom_vjp_call(const FlatFn& f, const CustomFwd& fwd, const CustomBwd& bwd, const Arrays& args);
+Arrays checkpoint_call(const FlatFn& f, const Arrays& args);
+
+namespace transform_detail {
+template <std::size_t... I>
+constexpr std::size_t position_of(std::size_t n, std::index_sequence<I...>) {
+  std::size_t pos = 0, k = 0;
+  ((I == n ? (pos = k, 0) : 0, ++k), ...);
+  return pos;
+}
+template <std::size_t N, std::size_t... I>
+constexpr bool contains() {
+  return ((I == N) || ...);
+}
+
+// Flattened arguments: leaves of all (or of the selected) arguments, with per-argument structure.
+struct FlatArgs {
+  Arrays leaves;
+  std::vector<TreeDef> defs;
+  std::vector<std::size_t> offsets;  // first leaf of each flattened argument
+};
+template <class T>
+void add_arg(FlatArgs& fa, const T& x) {
+  fa.offsets.push_back(fa.leaves.size());
+  flatten_into(x, fa.leaves, fa.defs.emplace_back());
+}
+template <class T>
+array_tree_t<T> rebuild_arg(const FlatArgs& fa, std::size_t k, const Arrays& leaves) {
+  std::size_t n = fa.defs[k].num_leaves();
+  std::vector<Array> part(leaves.begin() + static_cast<std::ptrdiff_t>(fa.offsets[k]),
+                          leaves.begin() + static_cast<std::ptrdiff_t>(fa.offsets[k] + n));
+  return tree_unflatten<T>(fa.defs[k], part);
+}
+
+// Calls f with the arguments whose indices are in Sel rebuilt from `leaves`, the others as given.
+template <class F, class Args, std::size_t... Sel>
+decltype(auto) call_with(const F& f, const Args& args, const FlatArgs& fa, const Arrays& leaves,
+                         std::index_sequence<Sel...> sel) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) -> decltype(auto) {
+    auto pick = [&]<std::size_t J>(std::integral_constant<std::size_t, J>) -> decltype(auto) {
+      using T = std::remove_cvref_t<std::tuple_element_t<J, Args>>;
+      if constexpr (contains<J, Sel...>()) return rebuild_arg<T>(fa, position_of(J, sel), leaves);
+      else return std::get<J>(args);
+    };
+    return f(pick(std::integral_constant<std::size_t, I>{})...);
+  }(std::make_index_sequence<std::tuple_size_v<Args>>{});
+}
+
+template <std::size_t... Argnums>
+using argnums_t = std::conditional_t<sizeof...(Argnums) == 0, std::index_sequence<0>, std::index_sequence<Argnums...>>;
+
+template <class Args, std::size_t... Sel>
+FlatArgs flatten_selected(const Args& args, std::index_sequence<Sel...>) {
+  FlatArgs fa;
+  (add_arg(fa, std::get<Sel>(args)), ...);
+  return fa;
+}
+
+template <class Args, std::size_t... Sel>
+auto unflatten_selected(const Args&, const FlatArgs& fa, const Arrays& leaves, std::index_sequence<Sel...>) {
+  return [&]<std::size_t... K>(std::index_sequence<K...>) {
+    return std::tuple<array_tree_t<std::tuple_element_t<Sel, Args>>...>{
+        rebuild_arg<std::remove_cvref_t<std::tuple_element_t<Sel, Args>>>(fa, K, leaves)...};
+  }(std::make_index_sequence<sizeof...(Sel)>{});
+}
+
+template <std::size_t N, class F>
+Array call_n(const F& f, const Arrays& a) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) { return Array(f(a[I]...)); }(std::make_index_sequence<N>{});
+}
+
+template <class Tuple>
+decltype(auto) single_or_tuple(Tuple&& t) {
+  if constexpr (std::tuple_size_v<std::remove_cvref_t<Tuple>> == 1) return std::get<0>(std::forward<Tuple>(t));
+  else return std::forward<Tuple>(t);
+}
+}  // namespace transform_detail
+
+struct HasAux {};
+inline constexpr HasAux has_aux{};
+
+// value_and_grad<0, 2>(f)(args...) -> (f(args...), grads w.r.t. args 0 and 2 (a tuple when several)).
+// With has_aux, f returns (loss, aux) and the result is ((loss, aux), grads).
+template <std::size_t... Argnums, class F>
+auto value_and_grad(F f) {
+  return [f](const auto&... raw) {
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    using Args = decltype(args);
+    argnums_t<Argnums...> sel;
+    FlatArgs fa = flatten_selected(args, sel);
+    check_grad_inputs("grad", fa.leaves);
+    Linearized lin = vjp_flat([&](const Arrays& leaves) -> Arrays { return {Array(call_with(f, args, fa, leaves, sel))}; },
+                              fa.leaves);
+    check_grad_output("grad", lin.outs[0]);
+    Arrays g = lin.pullback({ones_like(lin.outs[0])});
+    return std::pair{lin.outs[0], single_or_tuple(unflatten_selected<Args>(args, fa, g, sel))};
+  };
+}
+template <std::size_t... Argnums, class F>
+auto value_and_grad(F f, HasAux) {
+  return [f](const auto&... raw) {
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    using Args = decltype(args);
+    using Out = std::remove_cvref_t<decltype(call_with(f, args, std::declval<FlatArgs>(), Arrays{}, argnums_t<Argnums...>{}))>;
+    using Aux = std::remove_cvref_t<std::tuple_element_t<1, Out>>;
+    argnums_t<Argnums...> sel;
+    FlatArgs fa = flatten_selected(args, sel);
+    check_grad_inputs("grad", fa.leaves);
+    TreeDef aux_def;
+    Linearized lin = vjp_flat(
+        [&](const Arrays& leaves) -> Arrays {
+          auto out = call_with(f, args, fa, leaves, sel);
+          Arrays r{Array(std::get<0>(out))};
+          aux_def = {};
+          flatten_into(std::get<1>(out), r, aux_def);
+          return r;
+        },
+        fa.leaves);
+    check_grad_output("grad", lin.outs[0]);
+    Tangents cts(lin.outs.size());
+    cts[0] = ones_like(lin.outs[0]);
+    Arrays g = lin.pullback(cts);
+    auto aux = tree_unflatten<Aux>(aux_def, Arrays(lin.outs.begin() + 1, lin.outs.end()));
+    return std::pair{std::pair{lin.outs[0], aux}, single_or_tuple(unflatten_selected<Args>(args, fa, g, sel))};
+  };
+}
+template <std::size_t... Argnums, class F>
+auto grad(F f) {
+  return [g = value_and_grad<Argnums...>(std::move(f))](const auto&... args) { return g(args...).second; };
+}
+template <std::size_t... Argnums, class F>
+auto grad(F f, HasAux) {
+  return [g = value_and_grad<Argnums...>(std::move(f), has_aux)](const auto&... args) {
+    auto r = g(args...);
+    return std::pair{r.second, r.first.second};
+  };
+}
+
+// jvp(f, std::tuple{primals...}, std::tuple{tangents...}) -> (outputs, output tangents), trees alike.
+template <class F, class... P, class... T>
+auto jvp(F f, const std::tuple<P...>& primals, const std::tuple<T...>& tangents) {
+  using namespace transform_detail;
+  static_assert(sizeof...(P) == sizeof...(T), "xjax::jvp: one tangent per primal");
+  auto sel = std::index_sequence_for<P...>{};
+  FlatArgs fp = flatten_selected(primals, sel), ft = flatten_selected(tangents, sel);
+  using Out = std::remove_cvref_t<decltype(std::apply(f, std::declval<std::tuple<array_tree_t<P>...>>()))>;
+  TreeDef out_def;
+  auto [outs, touts] = jvp_flat(
+      [&](const Arrays& leaves) -> Arrays {
+        auto [r, d] = tree_flatten(call_with(f, primals, fp, leaves, sel));
+        out_def = d;
+        return r;
+      },
+      fp.leaves, Tangents(ft.leaves.begin(), ft.leaves.end()));
+  Arrays t;
+  for (std::size_t i = 0; i < outs.size(); ++i) t.push_back(touts[i] ? *touts[i] : zeros_like(outs[i]));
+  return std::pair{tree_unflatten<Out>(out_def, outs), tree_unflatten<Out>(out_def, t)};
+}
+
+// vjp(f, args...) -> (outputs, pullback); pullback(cotangents shaped like the outputs) -> tuple of
+// cotangents shaped like the arguments (a single value for one argument).
+template <class F, class... A>
+auto vjp(F f, const A&... raw) {
+  using namespace transform_detail;
+  auto args = std::make_tuple(raw...);
+  using Args = decltype(args);
+  auto sel = std::index_sequence_for<A...>{};
+  auto fa = std::make_shared<FlatArgs>(flatten_selected(args, sel));
+  using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<A>>()...))>;
+  TreeDef out_def;
+  Linearized lin = vjp_flat(
+      [&](const Arrays& leaves) -> Arrays {
+        auto [r, d] = tree_flatten(call_with(f, args, *fa, leaves, sel));
+        out_def = d;
+        return r;
+      },
+      fa->leaves);
+  auto pullback = [args, fa, out_def, pb = lin.pullback, sel](const array_tree_t<Out>& ct) {
+    auto [leaves, def] = tree_flatten(ct);
+    if (!(def == out_def)) tree_mismatch(def, "the structure of the function's output");
+    return single_or_tuple(unflatten_selected<Args>(args, *fa, pb(Tangents(leaves.begin(), leaves.end())), sel));
+  };
+  return std::pair{tree_unflatten<Out>(out_def, lin.outs), pullback};
+}
+
+// linearize(f, args...) -> (outputs, f_jvp): f_jvp(tangents...) evaluates the staged linear map
+// (no re-trace of f), giving output tangents shaped like the outputs.
+template <class F, class... A>
+auto linearize(F f, const A&... raw) {
+  using namespace transform_detail;
+  auto args = std::make_tuple(raw...);
+  auto sel = std::index_sequence_for<A...>{};
+  FlatArgs fa = flatten_selected(args, sel);
+  using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<A>>()...))>;
+  TreeDef out_def;
+  Linearized lin = vjp_flat(
+      [&](const Arrays& leaves) -> Arrays {
+        auto [r, d] = tree_flatten(call_with(f, args, fa, leaves, sel));
+        out_def = d;
+        return r;
+      },
+      fa.leaves);
+  auto f_jvp = [out_def, push = lin.pushforward](const array_tree_t<A>&... tangents) {
+    Arrays leaves;
+    TreeDef ignored;
+    (flatten_into(tangents, leaves, ignored), ...);
+    return tree_unflatten<Out>(out_def, push(Tangents(leaves.begin(), leaves.end())));
+  };
+  return std::pair{tree_unflatten<Out>(out_def, lin.outs), f_jvp};
+}
+
+// check_grads(f, args, order, modes): compares JVPs ("fwd") with central finite differences and VJPs
+// ("rev") with JVPs (dot-product test), recursively to `order`, at float64 copies of the float
+// arguments, like jax.test_util.check_grads. Throws TransformError describing the first mismatch.
+void check_grads_flat(const FlatFn& f, const Arrays& args, int order, const std::vector<std::string>& modes,
+                      double eps = 1e-6, double rtol = 1e-5, double atol = 1e-6);
+template <class F, class... A>
+void check_grads(F f, const std::tuple<A...>& args, int order = 2,
+                 const std::vector<std::string>& modes = {"fwd", "rev"}) {
+  using namespace transform_detail;
+  auto sel = std::index_sequence_for<A...>{};
+  FlatArgs fa = flatten_selected(args, sel);
+  check_grads_flat([&](const Arrays& leaves) { return tree_leaves(call_with(f, args, fa, leaves, sel)); }, fa.leaves,
+                   order, modes);
+}
+
+// Output batch axes: one for every output (default 0), std::nullopt, or one per output leaf.
+struct OutAxes {
+  std::vector<BatchDim> axes;
+  OutAxes(int a = 0) : axes{a} {}  // NOLINT
+  OutAxes(std::nullopt_t) : axes{std::nullopt} {}  // NOLINT
+  OutAxes(std::initializer_list<BatchDim> a) : axes(a) {}
+};
+
+// vmap(f)(xs...) maps axis 0 of every argument; in_axes gives one axis (or nullopt) per argument,
+// applied to every leaf of that argument.
+template <class F>
+auto vmap(F f, std::vector<BatchDim> in_axes = {}, OutAxes out_axes = 0) {
+  return [f, in_axes, out_axes](const auto&... raw) {
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    auto sel = std::make_index_sequence<sizeof...(raw)>{};
+    if (!in_axes.empty() && in_axes.size() != sizeof...(raw))
+      throw TransformError("vmap", "in_axes has ", in_axes.size(), " entries for ", sizeof...(raw), " arguments");
+    FlatArgs fa = flatten_selected(args, sel);
+    std::vector<BatchDim> leaf_axes;
+    for (std::size_t k = 0; k < fa.defs.size(); ++k)
+      leaf_axes.insert(leaf_axes.end(), fa.defs[k].num_leaves(), in_axes.empty() ? BatchDim(0) : in_axes[k]);
+    using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<decltype(raw)>>()...))>;
+    TreeDef out_def;
+    Arrays outs = vmap_flat(
+        [&](const Arrays& leaves) -> Arrays {
+          auto [r, d] = tree_flatten(call_with(f, args, fa, leaves, sel));
+          out_def = d;
+          return r;
+        },
+        fa.leaves, leaf_axes, out_axes.axes);
+    return tree_unflatten<Out>(out_def, outs);
+  };
+}
+
+// Jacobians of functions of one array: the result has shape out.shape + x.shape.
+template <class F>
+auto jacfwd(F f) {
+  return [f](const Array& x) -> Array {
+    FlatFn flat = [&](const Arrays& a) -> Arrays { return {Array(f(a[0]))}; };
+    std::int64_t n = x.size();
+    Shape basis_shape{n};
+    basis_shape.insert(basis_shape.end(), x.shape().begin(), x.shape().end());
+    Array basis = reshape(eye(n, std::nullopt, 0, is_floating(x.dtype()) ? x.dtype() : float32), basis_shape);
+    Arrays cols = vmap_flat(
+        [&](const Arrays& t) -> Arrays {
+          auto [outs, touts] = jvp_flat(flat, {x}, {t[0]});
+          return {touts[0] ? *touts[0] : zeros_like(outs[0])};
+        },
+        {basis}, {0}, {-1});
+    Shape out_shape(cols[0].shape().begin(), cols[0].shape().end() - 1);
+    out_shape.insert(out_shape.end(), x.shape().begin(), x.shape().end());
+    return reshape(cols[0], out_shape);
+  };
+}
+template <class F>
+auto jacrev(F f) {
+  return [f](const Array& x) -> Array {
+    Linearized lin = vjp_flat([&](const Arrays& a) -> Arrays { return {Array(f(a[0]))}; }, {x});
+    const Array& y = lin.outs[0];
+    std::int64_t m = y.size();
+    Shape basis_shape{m};
+    basis_shape.insert(basis_shape.end(), y.shape().begin(), y.shape().end());
+    Array basis = reshape(eye(m, std::nullopt, 0, is_floating(y.dtype()) ? y.dtype() : float32), basis_shape);
+    Arrays rows = vmap_flat([&](const Arrays& ct) -> Arrays { return lin.pullback({ct[0]}); }, {basis}, {0}, {0});
+    Shape out_shape = y.shape();
+    out_shape.insert(out_shape.end(), x.shape().begin(), x.shape().end());
+    return reshape(rows[0], out_shape);
+  };
+}
+template <class F>
+auto hessian(F f) {
+  return jacfwd(jacrev(std::move(f)));
+}
+
+// custom_jvp(f, rule): f(const Array&...) -> Array; rule(const Arrays& primals, const Arrays& tangents)
+// -> std::pair{output, output tangent}, written with public ops and linear in the tangents.
+template <class F, class Rule>
+auto custom_jvp(F f, Rule rule) {
+  return [f, rule](const auto&... xs) -> Array {
+    constexpr std::size_t n = sizeof...(xs);
+    CustomJvpRule r = [rule](const Arrays& p, const Arrays& t) {
+      auto [o, to] = rule(p, t);
+      return std::pair{Arrays{Array(o)}, Arrays{Array(to)}};
+    };
+    return custom_jvp_call([f](const Arrays& a) { return Arrays{transform_detail::call_n<n>(f, a)}; }, r,
+                           Arrays{Array(xs)...})[0];
+  };
+}
+// custom_vjp(f, fwd, bwd): fwd(const Array&...) -> std::pair{output, Arrays residuals};
+// bwd(const Arrays& residuals, const Array& cotangent) -> Arrays (one cotangent per argument).
+template <class F, class Fwd, class Bwd>
+auto custom_vjp(F f, Fwd fwd, Bwd bwd) {
+  return [f, fwd, bwd](const auto&... xs) -> Array {
+    constexpr std::size_t n = sizeof...(xs);
+    CustomFwd fw = [fwd](const Arrays& a) {
+      auto [o, res] = [&]<std::size_t... I>(std::index_sequence<I...>) { return fwd(a[I]...); }(std::make_index_sequence<n>{});
+      return std::pair{Arrays{Array(o)}, Arrays(res)};
+    };
+    CustomBwd bw = [bwd](const Arrays& res, const Arrays& ct) { return Arrays(bwd(res, ct[0])); };
+    return custom_vjp_call([f](const Arrays& a) { return Arrays{transform_detail::call_n<n>(f, a)}; }, fw, bw,
+                           Arrays{Array(xs)...})[0];
+  };
+}
+// checkpoint(f): same values and derivatives as f; reverse mode stores only f's inputs and recomputes.
+template <class F>
+auto checkpoint(F f) {
+  return [f](const auto&... xs) -> Array {
+    constexpr std::size_t n = sizeof...(xs);
+    return checkpoint_call([f](const Arrays& a) { return Arrays{transform_detail::call_n<n>(f, a)}; },
+                           Arrays{Array(xs)...})[0];
+  };
+}
+
+// make_jaxpr(f)(args...) -> the ClosedJaxpr of f at the arguments' shapes and dtypes.
+template <class F>
+auto make_jaxpr(F f) {
+  return [f](const auto&... raw) -> ClosedJaxpr {
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    auto sel = std::make_index_sequence<sizeof...(raw)>{};
+    FlatArgs fa = flatten_selected(args, sel);
+    Avals avals;
+    for (const Array& x : fa.leaves) avals.push_back(x.aval());
+    return trace_to_jaxpr([&](const Arrays& leaves) -> Arrays { return tree_leaves(call_with(f, args, fa, leaves, sel)); },
+                          avals);
+  };
+}
+
+}  // namespace xjax
+
+namespace xjax {
+
+// The compilation cache of one jitted function: (argument structure, leaf shapes/dtypes/weak types)
+// -> compiled program. Thread-safe; an entry is inserted only after compiling succeeded.
+class JitCache {
+ public:
+  struct Stats {
+    std::size_t hits = 0, misses = 0, entries = 0;
+  };
+  using TraceFn = std::function<std::pair<Arrays, TreeDef>(const Arrays&)>;
+  // Runs the cached program for these leaves, tracing and compiling `trace` on a miss.
+  Arrays call(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace, TreeDef& out_def);
+  ClosedJaxpr lower(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace);
+  Stats stats() const;
+  JitCache();
+  ~JitCache();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// jit(f): a callable that traces f once per argument signature and runs the cached program after.
+template <class F>
+class Jitted {
+ public:
+  explicit Jitted(F f) : f_(std::move(f)), cache_(std::make_shared<JitCache>()) {}
+  template <class... A>
+  auto operator()(const A&... raw) const {
+    auto [args, fa, in_def, trace] = prepare(raw...);
+    using Out = std::remove_cvref_t<decltype(f_(std::declval<array_tree_t<A>>()...))>;
+    TreeDef out_def;
+    Arrays outs = cache_->call(in_def, fa.leaves, trace, out_def);
+    return tree_unflatten<Out>(out_def, outs);
+  }
+  // The traced program for these arguments (printable).
+  template <class... A>
+  ClosedJaxpr lower(const A&... raw) const {
+    auto [args, fa, in_def, trace] = prepare(raw...);
+    return cache_->lower(in_def, fa.leaves, trace);
+  }
+  JitCache::Stats stats() const { return cache_->stats(); }
+
+ private:
+  template <class... A>
+  auto prepare(const A&... raw) const {
+    using namespace transform_detail;
+    auto args = std::make_tuple(raw...);
+    auto sel = std::index_sequence_for<A...>{};
+    FlatArgs fa = flatten_selected(args, sel);
+    TreeDef in_def{TreeDef::Kind::tuple, {}, fa.defs};
+    JitCache::TraceFn trace = [f = f_, args, fa, sel](const Arrays& leaves) {
+      return tree_flatten(call_with(f, args, fa, leaves, sel));
+    };
+    return std::tuple{args, fa, in_def, trace};
+  }
+  F f_;
+  std::shared_ptr<JitCache> cache_;
+};
+template <class F>
+Jitted<F> jit(F f) {
+  return Jitted<F>(std::move(f));
+}
+
+}  // namespace xjax

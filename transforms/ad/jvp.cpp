@@ -1,0 +1,71 @@
+// Forward mode: the JVP trace applies each primitive's JVP rule to (primal, tangent) pairs.
+#include "ad/ad.hpp"
+
+namespace xjax {
+
+std::optional<Array> JvpTracer::concrete_value() const {
+  if (const Tracer* t = tracer_of(primal_)) return t->concrete_value();
+  return primal_;
+}
+
+Array JvpTrace::wrap(Array primal, Tangent tangent) {
+  if (!tangent) return primal;  // a zero tangent: the value is a constant for this trace
+  return Array(std::make_shared<JvpTracer>(main_ptr(), std::move(primal), std::move(tangent)));
+}
+
+std::pair<Array, Tangent> JvpTrace::unwrap(const Array& x) const {
+  if (!owns(x)) return {x, std::nullopt};
+  const auto& t = static_cast<const JvpTracer&>(*x.impl());
+  return {t.primal(), t.tangent()};
+}
+
+Arrays JvpTrace::process(const Primitive& p, const Arrays& inputs, const Params& params) {
+  Arrays primals;
+  Tangents tangents;
+  bool any = false;
+  for (const Array& x : inputs) {
+    auto [pr, t] = unwrap(x);
+    any = any || t.has_value();
+    primals.push_back(std::move(pr));
+    tangents.push_back(std::move(t));
+  }
+  Arrays outs = xjax::bind(p, primals, params);
+  if (!any) return outs;
+  if (!p.jvp) throw TransformError("jvp", "no differentiation rule for primitive '", p.name, "'");
+  Tangents touts = p.jvp(primals, tangents, outs, params);
+  Arrays result;
+  for (std::size_t i = 0; i < outs.size(); ++i) {
+    Tangent t = is_floating(outs[i].dtype()) ? touts.at(i) : std::nullopt;
+    if (t && (t->shape() != outs[i].shape() || t->dtype() != outs[i].dtype()))
+      throw TransformError("jvp", "rule of '", p.name, "' gave a tangent ", t->aval(), " for output ", outs[i].aval());
+    result.push_back(wrap(std::move(outs[i]), std::move(t)));
+  }
+  return result;
+}
+
+std::pair<Arrays, Tangents> jvp_flat(const FlatFn& f, const Arrays& primals, const Tangents& tangents) {
+  if (primals.size() != tangents.size())
+    throw TransformError("jvp", "got ", primals.size(), " primals but ", tangents.size(), " tangents");
+  Arrays outs;
+  Tangents touts;
+  {
+    TraceScope scope;
+    JvpTrace& trace = scope.install<JvpTrace>();
+    Arrays ins;
+    for (std::size_t i = 0; i < primals.size(); ++i) {
+      const Tangent& t = tangents[i];
+      if (t && (t->shape() != primals[i].shape()))
+        throw TransformError("jvp", "tangent ", t->aval(), " does not match primal ", primals[i].aval());
+      bool differentiable = is_floating(primals[i].dtype());
+      ins.push_back(trace.wrap(primals[i], differentiable && t ? Tangent(t->astype(primals[i].dtype())) : std::nullopt));
+    }
+    for (const Array& y : f(ins)) {
+      auto [pr, t] = trace.unwrap(y);
+      outs.push_back(std::move(pr));
+      touts.push_back(std::move(t));
+    }
+  }
+  return {outs, touts};
+}
+
+}  // namespace xjax

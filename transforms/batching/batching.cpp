@@ -1,0 +1,96 @@
+// The batching interpreter: one batched primitive per primitive, never a loop over the batch.
+#include "batching/batching.hpp"
+
+#include "primitives/common.hpp"
+
+namespace xjax {
+
+Array BatchTrace::wrap(Array value, BatchDim dim) {
+  if (!dim) return value;  // unmapped values need no tracer
+  Shape s = value.shape();
+  if (*dim < 0 || *dim >= value.ndim() || s[static_cast<std::size_t>(*dim)] != size_)
+    throw TransformError("vmap", "batching rule produced ", value.aval(), " with batch axis ", *dim,
+                         " for batch size ", size_);
+  s.erase(s.begin() + *dim);
+  ShapedArray aval{s, value.dtype(), value.weak_type()};
+  return Array(std::make_shared<BatchTracer>(main_ptr(), std::move(aval), std::move(value), *dim));
+}
+
+std::pair<Array, BatchDim> BatchTrace::unwrap(const Array& x) const {
+  if (!owns(x)) return {x, std::nullopt};
+  const auto& t = static_cast<const BatchTracer&>(*x.impl());
+  return {t.value(), t.dim()};
+}
+
+Arrays BatchTrace::process(const Primitive& p, const Arrays& inputs, const Params& params) {
+  Arrays vals;
+  BatchDims dims;
+  bool any = false;
+  for (const Array& x : inputs) {
+    auto [v, d] = unwrap(x);
+    any = any || d.has_value();
+    vals.push_back(std::move(v));
+    dims.push_back(d);
+  }
+  if (!any) return xjax::bind(p, vals, params);
+  if (!p.batch) throw TransformError("vmap", "no batching rule for primitive '", p.name, "'");
+  auto [outs, out_dims] = p.batch(p, vals, dims, params);
+  Arrays result;
+  for (std::size_t i = 0; i < outs.size(); ++i) result.push_back(wrap(std::move(outs[i]), out_dims.at(i)));
+  return result;
+}
+
+Arrays vmap_flat(const std::function<Arrays(const Arrays&)>& f, const Arrays& args,
+                 const std::vector<BatchDim>& in_axes, const std::vector<BatchDim>& out_axes) {
+  if (in_axes.size() != args.size())
+    throw TransformError("vmap", "in_axes has ", in_axes.size(), " entries for ", args.size(), " arguments");
+  std::optional<std::int64_t> size;
+  std::size_t first = 0;
+  std::vector<BatchDim> axes(args.size());
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!in_axes[i]) continue;
+    int nd = args[i].ndim();
+    if (*in_axes[i] < -nd || *in_axes[i] >= nd)
+      throw TransformError("vmap", "in_axes ", *in_axes[i], " is out of range for argument ", i, " of type ",
+                           args[i].aval());
+    axes[i] = *in_axes[i] < 0 ? *in_axes[i] + nd : *in_axes[i];
+    std::int64_t n = args[i].shape()[static_cast<std::size_t>(*axes[i])];
+    if (size && *size != n)
+      throw TransformError("vmap", "mapped axes have different sizes: argument ", first, " has ", *size,
+                           " and argument ", i, " has ", n);
+    if (!size) first = i;
+    size = n;
+  }
+  if (!size) throw TransformError("vmap", "no argument is mapped (all in_axes are None)");
+  Arrays vals;
+  BatchDims dims;
+  {
+    TraceScope scope;
+    BatchTrace& trace = scope.install<BatchTrace>(*size);
+    Arrays ins;
+    for (std::size_t i = 0; i < args.size(); ++i) ins.push_back(trace.wrap(args[i], axes[i]));
+    for (const Array& y : f(ins)) {
+      auto [v, d] = trace.unwrap(y);
+      vals.push_back(std::move(v));
+      dims.push_back(d);
+    }
+  }
+  if (out_axes.size() != vals.size() && out_axes.size() != 1)
+    throw TransformError("vmap", "out_axes has ", out_axes.size(), " entries for ", vals.size(), " outputs");
+  Arrays outs;
+  for (std::size_t i = 0; i < vals.size(); ++i) {
+    BatchDim want = out_axes.size() == 1 ? out_axes[0] : out_axes[i];
+    if (!want) {
+      if (dims[i]) throw TransformError("vmap", "output ", i, " depends on the mapped axis but out_axes is None");
+      outs.push_back(vals[i]);
+      continue;
+    }
+    int nd = vals[i].ndim() + (dims[i] ? 0 : 1);
+    if (*want < -nd || *want >= nd) throw TransformError("vmap", "out_axes ", *want, " is out of range for output ", i);
+    int to = *want < 0 ? *want + nd : *want;
+    outs.push_back(move_batch_axis(vals[i], dims[i], to, *size));
+  }
+  return outs;
+}
+
+}  // namespace xjax

@@ -1,0 +1,36 @@
+// vmap: the batching trace carries (value, batch axis) pairs and applies per-primitive batching rules.
+#pragma once
+#include <functional>
+
+#include "trace/trace.hpp"
+#include "xjax/transforms.hpp"
+
+namespace xjax {
+
+class BatchTracer final : public Tracer {
+ public:
+  BatchTracer(std::shared_ptr<MainTrace> main, ShapedArray aval, Array value, int dim)
+      : Tracer(std::move(aval), std::move(main)), value_(std::move(value)), dim_(dim) {}
+  const Array& value() const { return value_; }
+  int dim() const { return dim_; }
+  const char* abstract_reason() const override { return "a batched value (under vmap)"; }
+
+ private:
+  Array value_;
+  int dim_;
+};
+
+class BatchTrace final : public Trace {
+ public:
+  BatchTrace(MainTrace& main, std::int64_t size) : Trace(main), size_(size) {}
+  Arrays process(const Primitive& p, const Arrays& inputs, const Params& params) override;
+  const char* name() const override { return "vmap"; }
+  Array wrap(Array value, BatchDim dim);
+  std::pair<Array, BatchDim> unwrap(const Array& x) const;
+  std::int64_t size() const { return size_; }
+
+ private:
+  std::int64_t size_;
+};
+
+}  // namespace xjax

@@ -28,8 +28,9 @@ struct Linearized {
 Linearized vjp_flat(const FlatFn& f, const Arrays& primals);
 // Batching: maps f over axis in_axes[i] of argument i (nullopt: unmapped); output i gets its batch axis
 // at out_axes[i] (one entry: for every output; nullopt: the output must not depend on the batch).
+// chunk_size bounds memory: the batch is processed that many examples at a time.
 Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim>& in_axes,
-                 const std::vector<BatchDim>& out_axes);
+                 const std::vector<BatchDim>& out_axes, std::optional<std::int64_t> chunk_size = std::nullopt);
 
 // grad needs a floating-point scalar output and floating-point inputs.
 void check_grad_output(const char* op, const Array& out);
@@ -279,10 +280,11 @@ struct OutAxes {
 };
 
 // vmap(f)(xs...) maps axis 0 of every argument; in_axes gives one axis (or nullopt) per argument,
-// applied to every leaf of that argument.
+// applied to every leaf of that argument; chunk_size maps that many examples at a time.
 template <class F>
-auto vmap(F f, std::vector<BatchDim> in_axes = {}, OutAxes out_axes = 0) {
-  return [f, in_axes, out_axes](const auto&... raw) {
+auto vmap(F f, std::vector<BatchDim> in_axes = {}, OutAxes out_axes = 0,
+          std::optional<std::int64_t> chunk_size = std::nullopt) {
+  return [f, in_axes, out_axes, chunk_size](const auto&... raw) {
     using namespace transform_detail;
     auto args = std::forward_as_tuple(raw...);
     auto sel = std::make_index_sequence<sizeof...(raw)>{};
@@ -300,7 +302,7 @@ auto vmap(F f, std::vector<BatchDim> in_axes = {}, OutAxes out_axes = 0) {
           out_def = d;
           return r;
         },
-        fa.leaves, leaf_axes, out_axes.axes);
+        fa.leaves, leaf_axes, out_axes.axes, chunk_size);
     return tree_unflatten<Out>(out_def, outs);
   };
 }

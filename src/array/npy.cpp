@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -214,6 +215,8 @@ void save(const std::string& path, const Array& x) {
 }
 
 Array load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail("load", path, "is a directory");
   std::ifstream f(path, std::ios::binary);
   if (!f) fail("load", path, "cannot open for reading");
   f.seekg(0, std::ios::end);

@@ -40,8 +40,35 @@ Arrays BatchTrace::process(const Primitive& p, const Arrays& inputs, const Param
   return result;
 }
 
-Arrays vmap_flat(const std::function<Arrays(const Arrays&)>& f, const Arrays& args,
-                 const std::vector<BatchDim>& in_axes, const std::vector<BatchDim>& out_axes) {
+namespace {
+// Runs vmap over consecutive chunks of the batch and concatenates the results.
+Arrays vmap_chunked(const FlatFn& f, const Arrays& args, const std::vector<BatchDim>& axes,
+                    const std::vector<BatchDim>& out_axes, std::int64_t size, std::int64_t chunk) {
+  std::vector<Arrays> parts;
+  for (std::int64_t start = 0; start < size; start += chunk) {
+    std::int64_t stop = std::min(size, start + chunk);
+    Arrays sliced;
+    for (std::size_t i = 0; i < args.size(); ++i)
+      sliced.push_back(axes[i] ? slice_in_dim(args[i], start, stop, 1, *axes[i]) : args[i]);
+    parts.push_back(vmap_flat(f, sliced, axes, out_axes));
+  }
+  Arrays outs;
+  for (std::size_t k = 0; k < parts[0].size(); ++k) {
+    BatchDim want = out_axes.size() == 1 ? out_axes[0] : out_axes[k];
+    if (!want) {
+      outs.push_back(parts[0][k]);
+      continue;
+    }
+    Arrays pieces;
+    for (const Arrays& p : parts) pieces.push_back(p[k]);
+    outs.push_back(concatenate(pieces, *want));
+  }
+  return outs;
+}
+}  // namespace
+
+Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim>& in_axes,
+                 const std::vector<BatchDim>& out_axes, std::optional<std::int64_t> chunk_size) {
   if (in_axes.size() != args.size())
     throw TransformError("vmap", "in_axes has ", in_axes.size(), " entries for ", args.size(), " arguments");
   std::optional<std::int64_t> size;
@@ -62,6 +89,8 @@ Arrays vmap_flat(const std::function<Arrays(const Arrays&)>& f, const Arrays& ar
     size = n;
   }
   if (!size) throw TransformError("vmap", "no argument is mapped (all in_axes are None)");
+  if (chunk_size && *chunk_size <= 0) throw ValueError("vmap", "chunk_size must be positive, got ", *chunk_size);
+  if (chunk_size && *chunk_size < *size) return vmap_chunked(f, args, axes, out_axes, *size, *chunk_size);
   Arrays vals;
   BatchDims dims;
   {

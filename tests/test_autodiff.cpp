@@ -1,0 +1,112 @@
+// Automatic differentiation: known answers from outside, compositions and custom rules.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "xjax/core.hpp"
+
+namespace xj = xjax;
+using xj::Array;
+
+namespace {
+double f64(const Array& x) { return x.item<double>(); }
+double at(const Array& x, std::int64_t i, std::int64_t j) { return x[i][j].item<double>(); }
+
+Array rosenbrock(const Array& x) {
+  std::int64_t n = x.shape()[0];
+  Array head = xj::slice_in_dim(x, 0, n - 1), tail = xj::slice_in_dim(x, 1, n);
+  return xj::sum(100.0 * xj::square(tail - head * head) + xj::square(1.0 - head));
+}
+}  // namespace
+
+TEST_CASE("autodiff: grad of tanh at 1.0") {
+  auto t = [](const Array& x) { return xj::tanh(x); };
+  CHECK(f64(xj::grad(t)(1.0)) == doctest::Approx(0.41997434161402614).epsilon(1e-14));
+}
+
+TEST_CASE("autodiff: grad(grad(grad(sin))) is -cos") {
+  auto s = [](const Array& x) { return xj::sin(x); };
+  CHECK(f64(xj::grad(xj::grad(xj::grad(s)))(0.7)) == doctest::Approx(-std::cos(0.7)).epsilon(1e-14));
+}
+
+TEST_CASE("autodiff: Rosenbrock gradient and Hessian against closed forms") {
+  for (auto [x, y] : {std::pair{-1.2, 1.0}, std::pair{1.0, 1.0}, std::pair{0.3, -0.7}, std::pair{2.0, 3.5}}) {
+    CAPTURE(x);
+    CAPTURE(y);
+    Array p = xj::array({x, y});
+    Array g = xj::grad(rosenbrock)(p);
+    CHECK(f64(g[0]) == doctest::Approx(-400 * x * (y - x * x) - 2 * (1 - x)));
+    CHECK(f64(g[1]) == doctest::Approx(200 * (y - x * x)));
+    Array h = xj::hessian(rosenbrock)(p);
+    REQUIRE(h.shape() == xj::Shape{2, 2});
+    CHECK(at(h, 0, 0) == doctest::Approx(1200 * x * x - 400 * y + 2));
+    CHECK(at(h, 0, 1) == doctest::Approx(-400 * x));
+    CHECK(at(h, 1, 0) == doctest::Approx(-400 * x));
+    CHECK(at(h, 1, 1) == doctest::Approx(200));
+  }
+}
+
+TEST_CASE("autodiff: jacfwd equals jacrev on vector functions") {
+  auto f = [](const Array& x) { return xj::concatenate({xj::sin(x) * x[0], xj::cumsum(x * x), xj::sum(xj::exp(x), 0, true)}); };
+  Array x = xj::array({0.3, -1.1, 2.0});
+  Array jf = xj::jacfwd(f)(x), jr = xj::jacrev(f)(x);
+  REQUIRE(jf.shape() == xj::Shape{7, 3});
+  CHECK(xj::all(xj::abs(jf - jr) < 1e-12).item<bool>());
+  CHECK(at(jf, 3, 0) == doctest::Approx(2 * 0.3));  // d cumsum(x*x)[0] / dx0
+  CHECK(at(jf, 0, 0) == doctest::Approx(std::cos(0.3) * 0.3 + std::sin(0.3)));
+}
+
+TEST_CASE("autodiff: custom_vjp is used by grad, custom_jvp by jvp and grad") {
+  int bwd_calls = 0;
+  auto clip_grad = xj::custom_vjp([](const Array& x) { return x * 3.0; },
+                                  [](const Array& x) { return std::pair{x * 3.0, xj::Arrays{}}; },
+                                  [&](const xj::Arrays&, const Array& ct) {
+                                    ++bwd_calls;
+                                    return xj::Arrays{xj::clip(ct, -1.0, 1.0)};
+                                  });
+  CHECK(f64(clip_grad(2.0)) == 6.0);
+  CHECK(f64(xj::grad(clip_grad)(xj::array(2.0))) == 1.0);  // the true derivative would be 3
+  CHECK(bwd_calls == 1);
+  CHECK_THROWS_AS(xj::jvp(clip_grad, std::tuple{xj::array(2.0)}, std::tuple{xj::array(1.0)}), xj::TransformError);
+  // log(1 + exp(x)) overflows for large x; the custom rule's derivative stays finite.
+  auto softplus = xj::custom_jvp([](const Array& x) { return xj::maximum(x, 0.0) + xj::log1p(xj::exp(-xj::abs(x))); },
+                                 [](const xj::Arrays& p, const xj::Arrays& t) {
+                                   Array y = xj::maximum(p[0], 0.0) + xj::log1p(xj::exp(-xj::abs(p[0])));
+                                   return std::pair{y, t[0] * xj::logistic(p[0])};
+                                 });
+  CHECK(f64(xj::grad(softplus)(xj::array(1000.0))) == 1.0);
+  CHECK(f64(xj::grad(softplus)(xj::array(0.0))) == 0.5);
+  CHECK(f64(xj::grad(xj::grad(softplus))(xj::array(0.0))) == doctest::Approx(0.25));
+}
+
+TEST_CASE("autodiff: checkpoint gives the same values and derivatives") {
+  auto f = [](const Array& x) { return xj::sum(xj::sin(x) * xj::exp(x)); };
+  auto g = [&](const Array& x) { return xj::sum(xj::checkpoint([](const Array& y) { return xj::sin(y) * xj::exp(y); })(x)); };
+  Array x = xj::array({0.1, 0.5, -0.3});
+  CHECK(xj::all(xj::grad(f)(x) == xj::grad(g)(x)).item<bool>());
+  CHECK(xj::all(xj::abs(xj::hessian(f)(x) - xj::hessian(g)(x)) < 1e-12).item<bool>());
+}
+
+TEST_CASE("autodiff: has_aux, linearize, symbolic zeros and integer inputs") {
+  auto loss = [](const Array& w) { return std::pair{xj::sum(w * w), w * 2.0}; };
+  auto [g, aux] = xj::grad(loss, xj::has_aux)(xj::array({1.0, 2.0}));
+  CHECK(f64(g[1]) == 4.0);
+  CHECK(f64(aux[1]) == 4.0);
+  auto [y, f_jvp] = xj::linearize([](const Array& x) { return xj::sin(x) * x; }, xj::array(0.5));
+  CHECK(f64(y) == doctest::Approx(std::sin(0.5) * 0.5));
+  CHECK(f64(f_jvp(xj::array(2.0))) == doctest::Approx(2 * (std::cos(0.5) * 0.5 + std::sin(0.5))));
+  auto unused = [](const Array& a, const Array&) { return xj::sum(a * 2.0); };
+  Array gb = xj::grad<1>(unused)(xj::array({1.0, 2.0}), xj::array({3.0, 4.0, 5.0}));
+  CHECK(gb.shape() == xj::Shape{3});
+  CHECK(xj::all(gb == 0).item<bool>());
+  CHECK_THROWS_AS(xj::grad([](const Array& a) { return xj::sum(a).astype(xj::float32); })(xj::array({1, 2})),
+                  xj::TransformError);
+}
+
+TEST_CASE("autodiff: check_grads accepts correct rules and reports wrong ones") {
+  auto f = [](const Array& x, const Array& y) { return xj::sum(xj::tanh(x) * y) ; };
+  CHECK_NOTHROW(xj::check_grads(f, std::tuple{xj::array({0.2, -0.7}), xj::array({1.5, 0.5})}, 3));
+  auto wrong = xj::custom_jvp([](const Array& x) { return xj::sin(x); },
+                              [](const xj::Arrays& p, const xj::Arrays& t) { return std::pair{xj::sin(p[0]), t[0] * 2.0}; });
+  CHECK_THROWS_AS(xj::check_grads(wrong, std::tuple{xj::array(0.3)}, 1, {"fwd"}), xj::TransformError);
+}

@@ -40,14 +40,14 @@ TEST_CASE("reduction: sum, prod, max, min over every axis subset, every dtype, k
           CHECK(r.dtype() == d);
           CHECK(r.shape() == reduced_shape(s, axes, keep));
           check_values(r, ref_reduce(v, s, axes, 0.0, [](double a, double b) { return a + b; }), tol(d));
-          Array p = xj::prod(x, axes, keep);
-          CHECK(p.dtype() == d);
-          if (xj::is_floating(d)) {  // long products: rounding grows with the count; float32 overflows
-            std::vector<double> want = ref_reduce(v, s, axes, 1.0, [](double a, double b) { return a * b; });
-            if (d == xj::float32)
-              for (double& w : want) w = static_cast<float>(w);
-            check_values(p, want, 1e3 * tol(d));
+          if (xj::is_floating(d)) {  // factors near 1, so that long products stay finite
+            Array near_one = x * 0.001 + 1.0;
+            Array p = xj::prod(near_one, axes, keep);
+            CHECK(p.dtype() == d);
+            check_values(p, ref_reduce(values(near_one), s, axes, 1.0, std::multiplies<>{}), 1e2 * tol(d));
           } else {  // wrapping products, modulo 2^64 and then truncated to the dtype
+            Array p = xj::prod(x, axes, keep);
+            CHECK(p.dtype() == d);
             std::vector<std::uint64_t> u;
             for (double e : v) u.push_back(static_cast<std::uint64_t>(static_cast<std::int64_t>(e)));
             std::vector<double> want;

@@ -4,7 +4,6 @@
 #include <cblas.h>
 
 #include <cstring>
-#include <cstdlib>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -126,7 +125,7 @@ void batched_matmul(DType dtype, const void* a, const void* b, void* c, const Ma
     const T* pb = static_cast<const T*>(b);
     T* pc = static_cast<T*>(c);
     if constexpr (std::is_floating_point_v<T>) {
-      if (fits_blas(s) && s.m * s.n * s.k > (std::getenv("XJ_T") ? std::atol(std::getenv("XJ_T")) : 0)) return blas_matmul(pa, pb, pc, s);
+      if (fits_blas(s)) return blas_matmul(pa, pb, pc, s);
     }
     loop_matmul(pa, pb, pc, s);
   });

@@ -17,6 +17,9 @@ void check_dtype(const char* op, DTypes kinds, const ShapedArray& a);
 ShapedArray elementwise_aval(const char* op, const Avals& in, DTypes kinds);
 int normalize_axis(const char* op, std::int64_t axis, int ndim);  // throws IndexError
 
+// x as dtype d with the given weak type; concrete values convert immediately (no staged equation).
+Array convert(const Array& x, DType d, bool weak);
+
 // Tangent algebra with symbolic zeros.
 Tangent add_tangents(const Tangent& a, const Tangent& b);
 Array instantiate(const Tangent& t, const ShapedArray& aval);  // zeros where symbolic

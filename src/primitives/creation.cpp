@@ -7,17 +7,6 @@
 #include "trace/trace.hpp"
 
 namespace xjax {
-
-extern const Primitive& convert_element_type_p;  // elementwise_binary.cpp
-
-// Concrete values convert now, so jaxprs show typed literals rather than a conversion.
-Array converted(const Array& x, DType d, bool weak) {
-  if (x.dtype() == d && x.weak_type() == weak) return x;
-  Params p{{"new_dtype", d}, {"weak_type", weak}};
-  if (!x.is_tracer()) return eval_primitive(convert_element_type_p, {x}, p)[0];
-  return bind1(convert_element_type_p, {x}, p);
-}
-
 namespace {
 
 void check_extents(const char* op, const Shape& s) {
@@ -65,7 +54,7 @@ DType fill_dtype(const Array& v) {
 
 Array filled(const char* op, const Shape& shape, const Array& value, DType d, bool weak) {
   check_extents(op, shape);
-  Array v = converted(value, d, weak);
+  Array v = convert(value, d, weak);
   if (v.shape() == shape) return v;
   if (v.ndim() == 0) return broadcast_in_dim(v, shape, {});
   return broadcast_to(v, shape);
@@ -75,7 +64,7 @@ Array triangle(const char* op, const Array& x, std::int64_t k, bool lower) {
   if (x.ndim() < 2) throw ValueError(op, "needs at least 2 dimensions, got ", x.aval());
   Shape s(x.shape().end() - 2, x.shape().end());
   Array band = iota(int64, s, 1) - iota(int64, s, 0);  // column - row
-  return where(lower ? band <= k : band >= k, x, converted(0, x.dtype(), x.weak_type()));
+  return where(lower ? band <= k : band >= k, x, convert(0, x.dtype(), x.weak_type()));
 }
 
 }  // namespace

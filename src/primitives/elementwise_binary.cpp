@@ -326,7 +326,6 @@ const Primitive& convert_element_type_p = []() -> const Primitive& {
 
 // ---- numpy-style wrappers: JAX type promotion, numpy broadcasting (0-d operands stay scalars) ----
 
-namespace {
 Array convert(const Array& x, DType d, bool weak) {
   if (x.dtype() == d && x.weak_type() == weak) return x;
   Params params{{"new_dtype", d}, {"weak_type", weak}};
@@ -335,6 +334,7 @@ Array convert(const Array& x, DType d, bool weak) {
   return bind1(convert_element_type_p, {x}, params);
 }
 
+namespace {
 std::pair<Array, Array> promote(const Array& x, const Array& y, std::optional<DType> force = std::nullopt) {
   PromotedType t = promote_types(x.dtype(), x.weak_type(), y.dtype(), y.weak_type());
   DType d = force ? *force : t.dtype;

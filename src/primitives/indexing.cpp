@@ -41,7 +41,7 @@ Array update(const char* op, ScatterFn scatter, const Array& x, const Array& ind
   check_at(op, x, indices);
   Shape s = indices.shape();
   s.insert(s.end(), x.shape().begin() + 1, x.shape().end());
-  Array u = converted(v, x.dtype());
+  Array u = convert(v, x.dtype(), false);
   return scatter(x, wrap_negative(indices, x.shape()[0]), u.shape() == s ? u : broadcast_to(u, s), 0);
 }
 

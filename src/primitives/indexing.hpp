@@ -64,9 +64,6 @@ Array clamp_indices(const Array& indices, std::int64_t n);
 // Whether each index lies in [0, n), as scatter keeps it (bool, of the indices' shape).
 Array valid_indices(const Array& indices, std::int64_t n);
 
-// x as dtype d with weak type `weak` (a C++ scalar or other concrete value converts at once).
-Array converted(const Array& x, DType d, bool weak = false);
-
 // Indices must be integers (bool and floats are rejected, as in JAX).
 inline void check_indices(const char* op, const ShapedArray& indices) {
   if (!is_integer(indices.dtype)) throw DTypeError(op, "indices must be integers, got ", indices);

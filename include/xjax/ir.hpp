@@ -67,6 +67,17 @@ using LinearArgs = std::vector<LinearArg>;
 
 enum class FusionKind : std::uint8_t { opaque, elementwise, reduction, shape };
 
+// Contiguous operands of an elementwise kernel over n elements; an operand of size 1 is broadcast.
+struct TileArgs {
+  const std::byte* const* in;
+  const std::int64_t* in_size;
+  const DType* in_dtype;
+  std::byte* out;
+  std::int64_t n;
+  const Params* params;
+};
+using TileKernel = void (*)(const TileArgs&);
+
 // A primitive: every rule in one place. Rules are written with public ops, so they trace again.
 struct Primitive {
   std::string name;
@@ -82,6 +93,9 @@ struct Primitive {
   // rules (elementwise, reductions) receive the primitive they serve.
   std::function<std::pair<Arrays, BatchDims>(const Primitive&, const Arrays&, const BatchDims&, const Params&)> batch;
   FusionKind fusion = FusionKind::opaque;
+  // Elementwise primitives: the kernel on contiguous pointers. The eager kernel runs it over whole
+  // arrays; jit runs it tile by tile inside fused loops.
+  TileKernel tile = nullptr;
 };
 
 // Registers a primitive for the lifetime of the program; its address is its identity.

@@ -1,5 +1,5 @@
 // Shared shape rules, tangent algebra and batching helpers for primitive definitions.
-#include "primitives/common.hpp"
+#include "primitives/elementwise.hpp"
 
 namespace xjax {
 
@@ -98,6 +98,20 @@ std::pair<Arrays, BatchDims> elementwise_batch(const Primitive& p, const Arrays&
   }
   Arrays outs = xjax::bind(p, moved, params);
   return {outs, BatchDims(outs.size(), 0)};
+}
+
+Arrays run_tile(TileKernel tile, const Arrays& in, const Params& params, const Avals& out) {
+  NewBuffer o = new_buffer(out[0]);
+  std::vector<const std::byte*> ptrs;
+  std::vector<std::int64_t> sizes;
+  std::vector<DType> dtypes;
+  for (const Array& x : in) {
+    ptrs.push_back(buffer_of(x).data());
+    sizes.push_back(x.size());
+    dtypes.push_back(x.dtype());
+  }
+  tile({ptrs.data(), sizes.data(), dtypes.data(), o.data, out[0].size(), &params});
+  return {o.array};
 }
 
 }  // namespace xjax

@@ -36,35 +36,33 @@ inline T int_op(T a, T b, Op op) {
   }
 }
 
-// Kernel for a unary functor F over the dtypes in Kinds; the output is bool when BoolOut.
+// Tile kernel for a unary functor F over the dtypes in Kinds; the output is bool when BoolOut.
 template <class F, DTypes Kinds, bool BoolOut = false>
-Arrays unary_kernel(const Arrays& in, const Params&, const Avals& out) {
-  NewBuffer o = new_buffer(out[0]);
-  const std::byte* src = buffer_of(in[0]).data();
-  std::int64_t n = out[0].size();
-  dispatch_dtype(in[0].dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    using U = std::conditional_t<BoolOut, bool, T>;
-    if constexpr (type_in<T>(Kinds)) kernels::unary_loop(F{}, reinterpret_cast<const T*>(src), o.as<U>(), n);
-  });
-  return {o.array};
-}
-
-// Kernel for a binary functor F (operands equal-shaped or 0-d).
-template <class F, DTypes Kinds, bool BoolOut = false>
-Arrays binary_kernel(const Arrays& in, const Params&, const Avals& out) {
-  NewBuffer o = new_buffer(out[0]);
-  const std::byte* a = buffer_of(in[0]).data();
-  const std::byte* b = buffer_of(in[1]).data();
-  std::int64_t n = out[0].size();
-  dispatch_dtype(in[0].dtype(), [&](auto tag) {
+void unary_tile(const TileArgs& a) {
+  dispatch_dtype(a.in_dtype[0], [&](auto tag) {
     using T = typename decltype(tag)::type;
     using U = std::conditional_t<BoolOut, bool, T>;
     if constexpr (type_in<T>(Kinds))
-      kernels::binary_loop(F{}, reinterpret_cast<const T*>(a), in[0].size(), reinterpret_cast<const T*>(b),
-                           in[1].size(), o.as<U>(), n);
+      kernels::unary_loop(F{}, reinterpret_cast<const T*>(a.in[0]), reinterpret_cast<U*>(a.out), a.n);
   });
-  return {o.array};
+}
+
+// Tile kernel for a binary functor F (operands of n elements or 1).
+template <class F, DTypes Kinds, bool BoolOut = false>
+void binary_tile(const TileArgs& a) {
+  dispatch_dtype(a.in_dtype[0], [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using U = std::conditional_t<BoolOut, bool, T>;
+    if constexpr (type_in<T>(Kinds))
+      kernels::binary_loop(F{}, reinterpret_cast<const T*>(a.in[0]), a.in_size[0], reinterpret_cast<const T*>(a.in[1]),
+                           a.in_size[1], reinterpret_cast<U*>(a.out), a.n);
+  });
+}
+
+// The eager kernel of an elementwise primitive: its tile kernel over whole arrays.
+Arrays run_tile(TileKernel tile, const Arrays& in, const Params& params, const Avals& out);
+inline auto tile_eval(TileKernel tile) {
+  return [tile](const Arrays& in, const Params& params, const Avals& out) { return run_tile(tile, in, params, out); };
 }
 
 // Shape rule of an elementwise primitive: operands agree (0-d broadcast), result dtype as operands or bool.

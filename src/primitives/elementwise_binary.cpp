@@ -24,10 +24,10 @@ XJAX_BINARY(Sub, true, if constexpr (is_int_v<V>) return int_op(a, b, std::minus
 XJAX_BINARY(Mul, true, if constexpr (is_int_v<V>) return int_op(a, b, std::multiplies<>{}); else return V(a * b))
 XJAX_BINARY(Max, true, if constexpr (std::is_floating_point_v<V>) return a != a || b != b ? a + b : (a > b ? a : b);
             else if constexpr (is_int_v<V> || std::is_same_v<V, bool>) return a > b ? a : b;
-            else return xsimd::select(a != a || b != b, a + b, xsimd::max(a, b)))  // NaN propagates
+            else return xsimd::select(xsimd::isnan(a) | xsimd::isnan(b), a + b, xsimd::max(a, b)))  // NaN propagates
 XJAX_BINARY(Min, true, if constexpr (std::is_floating_point_v<V>) return a != a || b != b ? a + b : (a < b ? a : b);
             else if constexpr (is_int_v<V> || std::is_same_v<V, bool>) return a < b ? a : b;
-            else return xsimd::select(a != a || b != b, a + b, xsimd::min(a, b)))
+            else return xsimd::select(xsimd::isnan(a) | xsimd::isnan(b), a + b, xsimd::min(a, b)))
 XJAX_BINARY(Pow, true, return xsimd::pow(a, b))
 XJAX_BINARY(Atan2, true, return xsimd::atan2(a, b))
 XJAX_BINARY(And, false, if constexpr (std::is_same_v<V, bool>) return a && b; else return V(a & b))
@@ -85,9 +85,9 @@ struct Shift {
 
 using BinaryJvp = std::function<Tangents(const Arrays& x, const Tangents& t, const Array& out)>;
 
-const Primitive& binary(const char* name, DTypes kinds, decltype(Primitive::eval) eval, BinaryJvp jvp,
+const Primitive& binary(const char* name, DTypes kinds, TileKernel tile, BinaryJvp jvp,
                         decltype(Primitive::transpose) transpose = nullptr, bool bool_out = false) {
-  Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = std::move(eval)};
+  Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
   if (jvp)
     p.jvp = [jvp](const Arrays& x, const Tangents& t, const Arrays& y, const Params&) -> Tangents {
       return jvp(x, t, y[0]);
@@ -116,13 +116,13 @@ constexpr DTypes N = DTypes::numeric, A = DTypes::any, BI = DTypes::boolean_or_i
 }  // namespace
 
 const Primitive& add_p = binary(
-    "add", N, binary_kernel<Add, N>,
+    "add", N, binary_tile<Add, N>,
     [](const Arrays&, const Tangents& t, const Array&) -> Tangents { return {add_tangents(t[0], t[1])}; },
     [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
       return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], id)};
     });
 const Primitive& sub_p = binary(
-    "sub", N, binary_kernel<Sub, N>,
+    "sub", N, binary_tile<Sub, N>,
     [](const Arrays&, const Tangents& t, const Array&) -> Tangents {
       return {add_tangents(t[0], scaled(t[1], [](const Array& u) { return neg(u); }))};
     },
@@ -130,7 +130,7 @@ const Primitive& sub_p = binary(
       return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], [](const Array& c) { return neg(c); })};
     });
 const Primitive& mul_p = binary(
-    "mul", N, binary_kernel<Mul, N>,
+    "mul", N, binary_tile<Mul, N>,
     [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
       return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1]; }),
                            scaled(t[1], [&](const Array& u) { return x[0] * u; }))};
@@ -141,7 +141,7 @@ const Primitive& mul_p = binary(
               ct_for(a[1], ct[0], [&](const Array& c) { return *a[0].value * c; })};
     });
 const Primitive& div_p = binary(
-    "div", N, binary_kernel<Div, N>,
+    "div", N, binary_tile<Div, N>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
       return {add_tangents(scaled(t[0], [&](const Array& u) { return u / x[1]; }),
                            scaled(t[1], [&](const Array& u) { return -(u * (out / x[1])); }))};
@@ -150,7 +150,7 @@ const Primitive& div_p = binary(
       if (a[1].is_linear()) throw TransformError("div", "transpose with a linear divisor");
       return {ct_for(a[0], ct[0], [&](const Array& c) { return c / *a[1].value; }), std::nullopt};
     });
-const Primitive& rem_p = binary("rem", N, binary_kernel<Rem, N>,
+const Primitive& rem_p = binary("rem", N, binary_tile<Rem, N>,
                                 [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
                                   return {add_tangents(t[0], scaled(t[1], [&](const Array& u) {
                                     Array q = x[0] / x[1];
@@ -158,7 +158,7 @@ const Primitive& rem_p = binary("rem", N, binary_kernel<Rem, N>,
                                   }))};
                                 });
 const Primitive& pow_p = binary(
-    "pow", DTypes::floating, binary_kernel<Pow, DTypes::floating>,
+    "pow", DTypes::floating, binary_tile<Pow, DTypes::floating>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
       return {add_tangents(scaled(t[0],
                                   [&](const Array& u) {
@@ -169,7 +169,7 @@ const Primitive& pow_p = binary(
                              return u * (log(where(x[0] == 0.0, 1.0, x[0])) * out);
                            }))};
     });
-const Primitive& max_p = binary("max", A, binary_kernel<Max, A>, [](const Arrays& x, const Tangents& t, const Array&) {
+const Primitive& max_p = binary("max", A, binary_tile<Max, A>, [](const Arrays& x, const Tangents& t, const Array&) {
   // Ties split the derivative evenly, as JAX does.
   auto pick = [&](int i) {
     return scaled(t[i], [&](const Array& u) {
@@ -179,7 +179,7 @@ const Primitive& max_p = binary("max", A, binary_kernel<Max, A>, [](const Arrays
   };
   return Tangents{add_tangents(pick(0), pick(1))};
 });
-const Primitive& min_p = binary("min", A, binary_kernel<Min, A>, [](const Arrays& x, const Tangents& t, const Array&) {
+const Primitive& min_p = binary("min", A, binary_tile<Min, A>, [](const Arrays& x, const Tangents& t, const Array&) {
   auto pick = [&](int i) {
     return scaled(t[i], [&](const Array& u) {
       const Array &me = x[i], &other = x[1 - i];
@@ -188,26 +188,26 @@ const Primitive& min_p = binary("min", A, binary_kernel<Min, A>, [](const Arrays
   };
   return Tangents{add_tangents(pick(0), pick(1))};
 });
-const Primitive& atan2_p = binary("atan2", DTypes::floating, binary_kernel<Atan2, DTypes::floating>,
+const Primitive& atan2_p = binary("atan2", DTypes::floating, binary_tile<Atan2, DTypes::floating>,
                                   [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
                                     Array denom = x[0] * x[0] + x[1] * x[1];
                                     return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1] / denom; }),
                                                          scaled(t[1], [&](const Array& u) { return -(u * x[0] / denom); }))};
                                   });
-const Primitive& and_p = binary("and", BI, binary_kernel<And, BI>, nullptr);
-const Primitive& or_p = binary("or", BI, binary_kernel<Or, BI>, nullptr);
-const Primitive& xor_p = binary("xor", BI, binary_kernel<Xor, BI>, nullptr);
-const Primitive& shift_left_p = binary("shift_left", DTypes::integer, binary_kernel<Shift<0>, DTypes::integer>, nullptr);
+const Primitive& and_p = binary("and", BI, binary_tile<And, BI>, nullptr);
+const Primitive& or_p = binary("or", BI, binary_tile<Or, BI>, nullptr);
+const Primitive& xor_p = binary("xor", BI, binary_tile<Xor, BI>, nullptr);
+const Primitive& shift_left_p = binary("shift_left", DTypes::integer, binary_tile<Shift<0>, DTypes::integer>, nullptr);
 const Primitive& shift_right_arithmetic_p =
-    binary("shift_right_arithmetic", DTypes::integer, binary_kernel<Shift<1>, DTypes::integer>, nullptr);
+    binary("shift_right_arithmetic", DTypes::integer, binary_tile<Shift<1>, DTypes::integer>, nullptr);
 const Primitive& shift_right_logical_p =
-    binary("shift_right_logical", DTypes::integer, binary_kernel<Shift<2>, DTypes::integer>, nullptr);
-const Primitive& eq_p = binary("eq", A, binary_kernel<Eq, A, true>, nullptr, nullptr, true);
-const Primitive& ne_p = binary("ne", A, binary_kernel<Ne, A, true>, nullptr, nullptr, true);
-const Primitive& lt_p = binary("lt", A, binary_kernel<Lt, A, true>, nullptr, nullptr, true);
-const Primitive& le_p = binary("le", A, binary_kernel<Le, A, true>, nullptr, nullptr, true);
-const Primitive& gt_p = binary("gt", A, binary_kernel<Gt, A, true>, nullptr, nullptr, true);
-const Primitive& ge_p = binary("ge", A, binary_kernel<Ge, A, true>, nullptr, nullptr, true);
+    binary("shift_right_logical", DTypes::integer, binary_tile<Shift<2>, DTypes::integer>, nullptr);
+const Primitive& eq_p = binary("eq", A, binary_tile<Eq, A, true>, nullptr, nullptr, true);
+const Primitive& ne_p = binary("ne", A, binary_tile<Ne, A, true>, nullptr, nullptr, true);
+const Primitive& lt_p = binary("lt", A, binary_tile<Lt, A, true>, nullptr, nullptr, true);
+const Primitive& le_p = binary("le", A, binary_tile<Le, A, true>, nullptr, nullptr, true);
+const Primitive& gt_p = binary("gt", A, binary_tile<Gt, A, true>, nullptr, nullptr, true);
+const Primitive& ge_p = binary("ge", A, binary_tile<Ge, A, true>, nullptr, nullptr, true);
 
 // x ** n for a static integer n (negative n needs a float x).
 const Primitive& integer_pow_p = []() -> const Primitive& {
@@ -216,15 +216,14 @@ const Primitive& integer_pow_p = []() -> const Primitive& {
                   throw DTypeError("integer_pow", "negative power ", params.get_int("y"), " of ", in[0]);
                 return {elementwise_aval("integer_pow", in, DTypes::numeric)};
               }};
-  p.eval = [](const Arrays& in, const Params& params, const Avals& out) -> Arrays {
-    std::int64_t n = params.get_int("y");
-    NewBuffer o = new_buffer(out[0]);
-    dispatch_dtype(in[0].dtype(), [&](auto tag) {
+  p.tile = [](const TileArgs& a) {
+    std::int64_t n = a.params->get_int("y");
+    dispatch_dtype(a.in_dtype[0], [&](auto tag) {
       using T = typename decltype(tag)::type;
       if constexpr (!std::is_same_v<T, bool>) {
-        const T* x = static_cast<const T*>(in[0].raw_data());
+        const T* x = reinterpret_cast<const T*>(a.in[0]);
         std::uint64_t m = n < 0 ? static_cast<std::uint64_t>(-n) : static_cast<std::uint64_t>(n);
-        for (std::int64_t i = 0; i < out[0].size(); ++i) {
+        for (std::int64_t i = 0; i < a.n; ++i) {
           T acc = 1, base = x[i];
           for (std::uint64_t e = m; e; e >>= 1) {  // square and multiply, wrapping for integers
             if (e & 1) acc = Mul{}(acc, base);
@@ -232,12 +231,12 @@ const Primitive& integer_pow_p = []() -> const Primitive& {
           }
           if constexpr (std::is_floating_point_v<T>)
             if (n < 0) acc = T(1) / acc;
-          o.as<T>()[i] = acc;
+          reinterpret_cast<T*>(a.out)[i] = acc;
         }
       }
     });
-    return {o.array};
   };
+  p.eval = tile_eval(p.tile);
   p.jvp = [](const Arrays& x, const Tangents& t, const Arrays&, const Params& params) -> Tangents {
     std::int64_t n = params.get_int("y");
     if (n == 0) return {std::nullopt};
@@ -259,19 +258,18 @@ const Primitive& select_n_p = []() -> const Primitive& {
                 if (in[0].ndim() != 0) r.shape = in[0].shape;
                 return {r};
               }};
-  p.eval = [](const Arrays& in, const Params&, const Avals& out) -> Arrays {
-    NewBuffer o = new_buffer(out[0]);
-    const bool* c = static_cast<const bool*>(in[0].raw_data());
-    std::int64_t n = out[0].size(), sc = in[0].size() == 1 ? 0 : 1, sf = in[1].size() == 1 ? 0 : 1,
-                 st = in[2].size() == 1 ? 0 : 1;
-    dispatch_dtype(out[0].dtype, [&](auto tag) {
+  p.tile = [](const TileArgs& a) {
+    const bool* c = reinterpret_cast<const bool*>(a.in[0]);
+    std::int64_t sc = a.in_size[0] == 1 ? 0 : 1, sf = a.in_size[1] == 1 ? 0 : 1, st = a.in_size[2] == 1 ? 0 : 1;
+    dispatch_dtype(a.in_dtype[1], [&](auto tag) {
       using T = typename decltype(tag)::type;
-      const T* f = static_cast<const T*>(in[1].raw_data());
-      const T* t = static_cast<const T*>(in[2].raw_data());
-      for (std::int64_t i = 0; i < n; ++i) o.as<T>()[i] = c[i * sc] ? t[i * st] : f[i * sf];
+      const T* f = reinterpret_cast<const T*>(a.in[1]);
+      const T* t = reinterpret_cast<const T*>(a.in[2]);
+      T* o = reinterpret_cast<T*>(a.out);
+      for (std::int64_t i = 0; i < a.n; ++i) o[i] = c[i * sc] ? t[i * st] : f[i * sf];
     });
-    return {o.array};
   };
+  p.eval = tile_eval(p.tile);
   p.jvp = [](const Arrays& x, const Tangents& t, const Arrays& out, const Params&) -> Tangents {
     if (!t[1] && !t[2]) return {std::nullopt};
     ShapedArray ta{out[0].shape(), out[0].dtype(), false};
@@ -297,20 +295,21 @@ const Primitive& convert_element_type_p = []() -> const Primitive& {
   Primitive p{.name = "convert_element_type", .shape = [](const Avals& in, const Params& params) -> Avals {
                 return {ShapedArray{in[0].shape, params.get<DType>("new_dtype"), params.get<bool>("weak_type")}};
               }};
-  p.eval = [](const Arrays& in, const Params&, const Avals& out) -> Arrays {
-    if (in[0].dtype() == out[0].dtype) return {Array(std::make_shared<Buffer>(out[0], buffer_of(in[0]).owner(),
-                                                                             buffer_of(in[0]).data()))};
-    NewBuffer o = new_buffer(out[0]);
-    const void* src = in[0].raw_data();
-    dispatch_dtype(in[0].dtype(), [&](auto from) {
+  p.tile = [](const TileArgs& a) {
+    dispatch_dtype(a.in_dtype[0], [&](auto from) {
       using From = typename decltype(from)::type;
-      dispatch_dtype(out[0].dtype, [&](auto to) {
+      dispatch_dtype(a.params->get<DType>("new_dtype"), [&](auto to) {
         using To = typename decltype(to)::type;
-        const From* x = static_cast<const From*>(src);
-        for (std::int64_t i = 0; i < out[0].size(); ++i) o.as<To>()[i] = convert_value<To>(x[i]);
+        const From* x = reinterpret_cast<const From*>(a.in[0]);
+        To* o = reinterpret_cast<To*>(a.out);
+        for (std::int64_t i = 0; i < a.n; ++i) o[i] = convert_value<To>(x[i]);
       });
     });
-    return {o.array};
+  };
+  p.eval = [](const Arrays& in, const Params& params, const Avals& out) -> Arrays {
+    if (in[0].dtype() == out[0].dtype)  // only the weak type changes: share the buffer
+      return {Array(std::make_shared<Buffer>(out[0], buffer_of(in[0]).owner(), buffer_of(in[0]).data()))};
+    return run_tile(convert_element_type_p.tile, in, params, out);
   };
   p.jvp = [](const Arrays& x, const Tangents& t, const Arrays& out, const Params&) -> Tangents {
     if (!is_floating(x[0].dtype()) || !is_floating(out[0].dtype())) return {std::nullopt};

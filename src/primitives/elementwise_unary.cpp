@@ -100,9 +100,8 @@ struct Not {
 
 using UnaryJvp = Array (*)(const Array& x, const Array& y, const Array& t);
 
-const Primitive& unary(const char* name, DTypes kinds, decltype(Primitive::eval) eval, UnaryJvp jvp,
-                       bool bool_out = false) {
-  Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = std::move(eval)};
+const Primitive& unary(const char* name, DTypes kinds, TileKernel tile, UnaryJvp jvp, bool bool_out = false) {
+  Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
   if (jvp)
     p.jvp = [jvp](const Arrays& x, const Tangents& t, const Arrays& y, const Params&) -> Tangents {
       return {jvp(x[0], y[0], *t[0])};
@@ -121,96 +120,94 @@ const double pi = 3.141592653589793;
 
 const Primitive& neg_p = []() -> const Primitive& {
   Primitive p{.name = "neg", .shape = elementwise_shape("neg", DTypes::numeric),
-              .eval = unary_kernel<Neg, DTypes::numeric>};
+              .eval = tile_eval(unary_tile<Neg, DTypes::numeric>), .tile = unary_tile<Neg, DTypes::numeric>};
   p.jvp = [](const Arrays&, const Tangents& t, const Arrays&, const Params&) -> Tangents { return {neg(*t[0])}; };
   p.transpose = [](const Tangents& ct, const LinearArgs&, const Params&) -> Tangents { return {neg(*ct[0])}; };
   p.batch = elementwise_batch;
   p.fusion = FusionKind::elementwise;
   return def_primitive(std::move(p));
 }();
-const Primitive& abs_p = unary("abs", DTypes::numeric, unary_kernel<Abs, DTypes::numeric>,
+const Primitive& abs_p = unary("abs", DTypes::numeric, unary_tile<Abs, DTypes::numeric>,
                                [](const Array& x, const Array&, const Array& t) { return t * sign(x); });
-const Primitive& sign_p = unary("sign", DTypes::numeric, unary_kernel<Sign, DTypes::numeric>, nullptr);
-const Primitive& floor_p = unary("floor", F, unary_kernel<Floor, F>, nullptr);
-const Primitive& ceil_p = unary("ceil", F, unary_kernel<Ceil, F>, nullptr);
-const Primitive& round_p = unary("round", F, unary_kernel<Round, F>, nullptr);
-const Primitive& exp_p = unary("exp", F, unary_kernel<Exp, F>, [](const Array&, const Array& y, const Array& t) {
+const Primitive& sign_p = unary("sign", DTypes::numeric, unary_tile<Sign, DTypes::numeric>, nullptr);
+const Primitive& floor_p = unary("floor", F, unary_tile<Floor, F>, nullptr);
+const Primitive& ceil_p = unary("ceil", F, unary_tile<Ceil, F>, nullptr);
+const Primitive& round_p = unary("round", F, unary_tile<Round, F>, nullptr);
+const Primitive& exp_p = unary("exp", F, unary_tile<Exp, F>, [](const Array&, const Array& y, const Array& t) {
   return t * y;
 });
-const Primitive& exp2_p = unary("exp2", F, unary_kernel<Exp2, F>, [](const Array&, const Array& y, const Array& t) {
+const Primitive& exp2_p = unary("exp2", F, unary_tile<Exp2, F>, [](const Array&, const Array& y, const Array& t) {
   return t * (y * std::log(2.0));
 });
-const Primitive& log_p = unary("log", F, unary_kernel<Log, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& log_p = unary("log", F, unary_tile<Log, F>, [](const Array& x, const Array&, const Array& t) {
   return t / x;
 });
-const Primitive& log1p_p = unary("log1p", F, unary_kernel<Log1p, F>,
+const Primitive& log1p_p = unary("log1p", F, unary_tile<Log1p, F>,
                                  [](const Array& x, const Array&, const Array& t) { return t / (x + 1.0); });
-const Primitive& expm1_p = unary("expm1", F, unary_kernel<Expm1, F>,
+const Primitive& expm1_p = unary("expm1", F, unary_tile<Expm1, F>,
                                  [](const Array&, const Array& y, const Array& t) { return t * (y + 1.0); });
-const Primitive& sqrt_p = unary("sqrt", F, unary_kernel<Sqrt, F>, [](const Array&, const Array& y, const Array& t) {
+const Primitive& sqrt_p = unary("sqrt", F, unary_tile<Sqrt, F>, [](const Array&, const Array& y, const Array& t) {
   return t / (y * 2.0);
 });
-const Primitive& rsqrt_p = unary("rsqrt", F, unary_kernel<Rsqrt, F>,
+const Primitive& rsqrt_p = unary("rsqrt", F, unary_tile<Rsqrt, F>,
                                  [](const Array& x, const Array& y, const Array& t) { return t * (y / x * -0.5); });
-const Primitive& cbrt_p = unary("cbrt", F, unary_kernel<Cbrt, F>, [](const Array&, const Array& y, const Array& t) {
+const Primitive& cbrt_p = unary("cbrt", F, unary_tile<Cbrt, F>, [](const Array&, const Array& y, const Array& t) {
   return t / (y * y * 3.0);
 });
-const Primitive& sin_p = unary("sin", F, unary_kernel<Sin, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& sin_p = unary("sin", F, unary_tile<Sin, F>, [](const Array& x, const Array&, const Array& t) {
   return t * cos(x);
 });
-const Primitive& cos_p = unary("cos", F, unary_kernel<Cos, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& cos_p = unary("cos", F, unary_tile<Cos, F>, [](const Array& x, const Array&, const Array& t) {
   return t * -sin(x);
 });
-const Primitive& tan_p = unary("tan", F, unary_kernel<Tan, F>, [](const Array&, const Array& y, const Array& t) {
+const Primitive& tan_p = unary("tan", F, unary_tile<Tan, F>, [](const Array&, const Array& y, const Array& t) {
   return t * (y * y + 1.0);
 });
-const Primitive& asin_p = unary("asin", F, unary_kernel<Asin, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& asin_p = unary("asin", F, unary_tile<Asin, F>, [](const Array& x, const Array&, const Array& t) {
   return t * rsqrt(1.0 - x * x);
 });
-const Primitive& acos_p = unary("acos", F, unary_kernel<Acos, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& acos_p = unary("acos", F, unary_tile<Acos, F>, [](const Array& x, const Array&, const Array& t) {
   return t * -rsqrt(1.0 - x * x);
 });
-const Primitive& atan_p = unary("atan", F, unary_kernel<Atan, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& atan_p = unary("atan", F, unary_tile<Atan, F>, [](const Array& x, const Array&, const Array& t) {
   return t / (x * x + 1.0);
 });
-const Primitive& sinh_p = unary("sinh", F, unary_kernel<Sinh, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& sinh_p = unary("sinh", F, unary_tile<Sinh, F>, [](const Array& x, const Array&, const Array& t) {
   return t * cosh(x);
 });
-const Primitive& cosh_p = unary("cosh", F, unary_kernel<Cosh, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& cosh_p = unary("cosh", F, unary_tile<Cosh, F>, [](const Array& x, const Array&, const Array& t) {
   return t * sinh(x);
 });
-const Primitive& tanh_p = unary("tanh", F, unary_kernel<Tanh, F>, [](const Array&, const Array& y, const Array& t) {
+const Primitive& tanh_p = unary("tanh", F, unary_tile<Tanh, F>, [](const Array&, const Array& y, const Array& t) {
   return t * (1.0 - y * y);
 });
-const Primitive& asinh_p = unary("asinh", F, unary_kernel<Asinh, F>,
+const Primitive& asinh_p = unary("asinh", F, unary_tile<Asinh, F>,
                                  [](const Array& x, const Array&, const Array& t) { return t * rsqrt(x * x + 1.0); });
-const Primitive& acosh_p = unary("acosh", F, unary_kernel<Acosh, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& acosh_p = unary("acosh", F, unary_tile<Acosh, F>, [](const Array& x, const Array&, const Array& t) {
   return t * rsqrt((x - 1.0) * (x + 1.0));
 });
-const Primitive& atanh_p = unary("atanh", F, unary_kernel<Atanh, F>,
+const Primitive& atanh_p = unary("atanh", F, unary_tile<Atanh, F>,
                                  [](const Array& x, const Array&, const Array& t) { return t / (1.0 - x * x); });
-const Primitive& logistic_p = unary("logistic", F, unary_kernel<Logistic, F>,
+const Primitive& logistic_p = unary("logistic", F, unary_tile<Logistic, F>,
                                     [](const Array&, const Array& y, const Array& t) { return t * (y * (1.0 - y)); });
-const Primitive& erf_p = unary("erf", F, unary_kernel<Erf, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& erf_p = unary("erf", F, unary_tile<Erf, F>, [](const Array& x, const Array&, const Array& t) {
   return t * (exp(-(x * x)) * (2.0 / std::sqrt(pi)));
 });
-const Primitive& erfc_p = unary("erfc", F, unary_kernel<Erfc, F>, [](const Array& x, const Array&, const Array& t) {
+const Primitive& erfc_p = unary("erfc", F, unary_tile<Erfc, F>, [](const Array& x, const Array&, const Array& t) {
   return t * (exp(-(x * x)) * (-2.0 / std::sqrt(pi)));
 });
-const Primitive& erf_inv_p = unary("erf_inv", F, unary_kernel<ErfInv, F>,
+const Primitive& erf_inv_p = unary("erf_inv", F, unary_tile<ErfInv, F>,
                                    [](const Array&, const Array& y, const Array& t) {
                                      return t * (exp(y * y) * (std::sqrt(pi) / 2.0));
                                    });
-const Primitive& lgamma_p = unary("lgamma", F, unary_kernel<Lgamma, F>,
+const Primitive& lgamma_p = unary("lgamma", F, unary_tile<Lgamma, F>,
                                   [](const Array& x, const Array&, const Array& t) { return t * digamma(x); });
-const Primitive& digamma_p = unary("digamma", F, unary_kernel<Digamma, F>,
+const Primitive& digamma_p = unary("digamma", F, unary_tile<Digamma, F>,
                                    [](const Array& x, const Array&, const Array& t) { return t * polygamma(1, x); });
-const Primitive& is_finite_p = unary("is_finite", F, unary_kernel<IsFinite, F, true>, nullptr, true);
-const Primitive& not_p = unary("not", DTypes::boolean_or_integer, unary_kernel<Not, DTypes::boolean_or_integer>,
+const Primitive& is_finite_p = unary("is_finite", F, unary_tile<IsFinite, F, true>, nullptr, true);
+const Primitive& not_p = unary("not", DTypes::boolean_or_integer, unary_tile<Not, DTypes::boolean_or_integer>,
                                nullptr);
-const Primitive& stop_gradient_p = unary(
-    "stop_gradient", DTypes::any, [](const Arrays& in, const Params&, const Avals&) -> Arrays { return {in[0]}; },
-    nullptr);
+const Primitive& stop_gradient_p = unary("stop_gradient", DTypes::any, unary_tile<Identity, DTypes::any>, nullptr);
 
 // polygamma(n, x) for integer n >= 1 (n = 0 is digamma); the derivative raises n by one.
 const Primitive& polygamma_p = []() -> const Primitive& {
@@ -218,18 +215,17 @@ const Primitive& polygamma_p = []() -> const Primitive& {
                 if (params.get_int("n") < 0) throw ValueError("polygamma", "order n must be >= 0");
                 return {elementwise_aval("polygamma", in, DTypes::floating)};
               }};
-  p.eval = [](const Arrays& in, const Params& params, const Avals& out) -> Arrays {
-    int n = static_cast<int>(params.get_int("n"));
-    NewBuffer o = new_buffer(out[0]);
-    dispatch_dtype(in[0].dtype(), [&](auto tag) {
+  p.tile = [](const TileArgs& a) {
+    int n = static_cast<int>(a.params->get_int("n"));
+    dispatch_dtype(a.in_dtype[0], [&](auto tag) {
       using T = typename decltype(tag)::type;
       if constexpr (std::is_floating_point_v<T>) {
-        const T* x = static_cast<const T*>(in[0].raw_data());
-        for (std::int64_t i = 0; i < out[0].size(); ++i) o.as<T>()[i] = kernels::polygamma(n, x[i]);
+        const T* x = reinterpret_cast<const T*>(a.in[0]);
+        for (std::int64_t i = 0; i < a.n; ++i) reinterpret_cast<T*>(a.out)[i] = kernels::polygamma(n, x[i]);
       }
     });
-    return {o.array};
   };
+  p.eval = tile_eval(p.tile);
   p.jvp = [](const Arrays& x, const Tangents& t, const Arrays&, const Params& params) -> Tangents {
     return {*t[0] * polygamma(static_cast<int>(params.get_int("n")) + 1, x[0])};
   };

@@ -244,7 +244,7 @@ Array dynamic_slice(const Array& x, const std::vector<Array>& start, const Ints&
 }
 
 Array dynamic_update_slice(const Array& x, const Array& update, const std::vector<Array>& start) {
-  Array u = update.weak_type() && update.dtype() != x.dtype() ? update.astype(x.dtype()) : update;
+  Array u = update.weak_type() && update.dtype() != x.dtype() ? convert(update, x.dtype(), false) : update;
   return lax::dynamic_update_slice(x, u, wrap_indices("dynamic_update_slice", x, start));
 }
 

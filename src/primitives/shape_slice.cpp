@@ -388,7 +388,7 @@ Array concatenate(const std::vector<Array>& xs, int axis) {
   }
   int dim = normalize_axis("concatenate", axis, xs[0].ndim());
   Arrays converted;
-  for (const Array& x : xs) converted.push_back(x.dtype() == t.dtype ? x : x.astype(t.dtype));
+  for (const Array& x : xs) converted.push_back(x.dtype() == t.dtype ? x : convert(x, t.dtype, x.weak_type() && t.weak_type));
   return lax::concatenate(converted, dim);
 }
 
@@ -440,7 +440,7 @@ Array pad(const Array& x, const std::vector<std::pair<std::int64_t, std::int64_t
     lo.push_back(before);
     hi.push_back(after);
   }
-  return lax::pad(x, value.dtype() == x.dtype() ? value : value.astype(x.dtype()), lo, hi, interior);
+  return lax::pad(x, value.dtype() == x.dtype() ? value : convert(value, x.dtype(), false), lo, hi, interior);
 }
 
 Array flip(const Array& x, AxisSpec axes) {

@@ -405,6 +405,31 @@ auto make_jaxpr(F f) {
 
 namespace xjax {
 
+// A compiled program: the optimised jaxpr, its elementwise chains and trailing reductions fused into
+// single-pass kernels over tiles, other primitives calling their kernels. Runs on concrete arrays.
+class Executable {
+ public:
+  explicit Executable(const ClosedJaxpr& j);
+  ~Executable();
+  Executable(const Executable&) = delete;
+  Executable& operator=(const Executable&) = delete;
+  Arrays run(const Arrays& args) const;
+  std::string as_text() const;          // the optimised program, fused kernels listed
+  const ClosedJaxpr& jaxpr() const;     // the optimised jaxpr
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// What jit(f).lower(args...) returns: the traced program and its compiled form.
+struct Lowered {
+  ClosedJaxpr jaxpr;
+  std::shared_ptr<const Executable> executable;
+  std::string as_text() const { return executable->as_text(); }
+  std::shared_ptr<const Executable> compile() const { return executable; }
+};
+
 // The compilation cache of one jitted function: (argument structure, leaf shapes/dtypes/weak types)
 // -> compiled program. Thread-safe; an entry is inserted only after compiling succeeded.
 class JitCache {
@@ -415,7 +440,7 @@ class JitCache {
   using TraceFn = std::function<std::pair<Arrays, TreeDef>(const Arrays&)>;
   // Runs the cached program for these leaves, tracing and compiling `trace` on a miss.
   Arrays call(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace, TreeDef& out_def);
-  ClosedJaxpr lower(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace);
+  Lowered lower(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace);
   Stats stats() const;
   JitCache();
   ~JitCache();
@@ -438,9 +463,9 @@ class Jitted {
     Arrays outs = cache_->call(in_def, fa.leaves, trace, out_def);
     return tree_unflatten<Out>(out_def, outs);
   }
-  // The traced program for these arguments (printable).
+  // The traced and compiled program for these arguments (`.as_text()` prints it).
   template <class... A>
-  ClosedJaxpr lower(const A&... raw) const {
+  Lowered lower(const A&... raw) const {
     auto [args, fa, in_def, trace] = prepare(raw...);
     return cache_->lower(in_def, fa.leaves, trace);
   }

@@ -405,9 +405,12 @@ Array integer_pow(const Array& x, int n) {
 Array maximum(const Array& x, const Array& y) { return apply(max_p, x, y); }
 Array minimum(const Array& x, const Array& y) { return apply(min_p, x, y); }
 Array atan2(const Array& y, const Array& x) { return apply(atan2_p, y, x, inexact_of(y, x)); }
-Array logical_and(const Array& x, const Array& y) { return bind1(and_p, {x != 0, y != 0}); }
-Array logical_or(const Array& x, const Array& y) { return bind1(or_p, {x != 0, y != 0}); }
-Array logical_xor(const Array& x, const Array& y) { return bind1(xor_p, {x != 0, y != 0}); }
+namespace {
+Array truth(const Array& x) { return x.dtype() == bool_ ? x : x != 0; }
+}  // namespace
+Array logical_and(const Array& x, const Array& y) { return apply(and_p, truth(x), truth(y)); }
+Array logical_or(const Array& x, const Array& y) { return apply(or_p, truth(x), truth(y)); }
+Array logical_xor(const Array& x, const Array& y) { return apply(xor_p, truth(x), truth(y)); }
 Array bitwise_and(const Array& x, const Array& y) { return apply(and_p, x, y); }
 Array bitwise_or(const Array& x, const Array& y) { return apply(or_p, x, y); }
 Array bitwise_xor(const Array& x, const Array& y) { return apply(xor_p, x, y); }

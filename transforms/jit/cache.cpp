@@ -1,4 +1,5 @@
 // jit's compilation cache: look up under a shared lock, trace outside any lock, insert on success.
+#include <algorithm>
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_map>
@@ -26,6 +27,7 @@ struct KeyHash {
 struct Entry {
   ClosedJaxpr jaxpr;
   TreeDef out_def;
+  std::shared_ptr<const Executable> exe;
 };
 }  // namespace
 
@@ -52,7 +54,8 @@ struct JitCache::Impl {
           return outs;
         },
         key.avals);
-    auto entry = std::make_shared<const Entry>(Entry{std::move(jaxpr), std::move(out_def)});
+    auto exe = std::make_shared<const Executable>(jaxpr);
+    auto entry = std::make_shared<const Entry>(Entry{std::move(jaxpr), std::move(out_def), std::move(exe)});
     std::unique_lock lock(mu);
     ++stats.misses;
     // A program that captured a value of an enclosing transformation is valid only for this call.
@@ -68,11 +71,18 @@ JitCache::~JitCache() = default;
 Arrays JitCache::call(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace, TreeDef& out_def) {
   std::shared_ptr<const Entry> e = impl_->get(in_def, leaves, trace);
   out_def = e->out_def;
-  return eval_jaxpr(e->jaxpr, leaves);
+  // Under an enclosing transformation (traced arguments, or a closure over traced values), replay the
+  // program through it; the compiled form runs on concrete values only.
+  auto traced = [](const Arrays& xs) {
+    return std::any_of(xs.begin(), xs.end(), [](const Array& x) { return x.is_tracer(); });
+  };
+  if (traced(leaves) || traced(e->jaxpr.consts)) return eval_jaxpr(e->jaxpr, leaves);
+  return e->exe->run(leaves);
 }
 
-ClosedJaxpr JitCache::lower(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace) {
-  return impl_->get(in_def, leaves, trace)->jaxpr;
+Lowered JitCache::lower(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace) {
+  std::shared_ptr<const Entry> e = impl_->get(in_def, leaves, trace);
+  return {e->jaxpr, e->exe};
 }
 
 JitCache::Stats JitCache::stats() const {

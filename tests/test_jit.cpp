@@ -1,0 +1,150 @@
+// jit: cached compilation, optimisation passes, fused kernels, and jit inside other transforms.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "xjax/core.hpp"
+
+namespace xj = xjax;
+using xj::Array;
+
+namespace {
+Array ramp(std::int64_t n, xj::DType d = xj::float32) {
+  return (xj::arange(0, static_cast<double>(n), 1, xj::float64) / static_cast<double>(n) * 4.0 - 2.0).astype(d);
+}
+bool close(const Array& a, const Array& b, double tol) {
+  return a.shape() == b.shape() && a.dtype() == b.dtype() &&
+         xj::all(xj::abs(a.astype(xj::float64) - b.astype(xj::float64)) <= tol).item<bool>();
+}
+std::size_t count(const std::string& s, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("jit: W1 fuses into one kernel with no intermediate arrays and matches eager") {
+  auto f = [](const Array& x) { return xj::sum(xj::sin(x) * x + xj::exp(-(x * x))); };
+  auto jf = xj::jit(f);
+  for (std::int64_t n : {1, 7, 1000, 1024, 1025, 100000}) {
+    CAPTURE(n);
+    Array x = ramp(n);
+    CHECK(close(jf(x), f(x), 1e-6 * static_cast<double>(n)));
+    Array x64 = ramp(n, xj::float64);
+    CHECK(close(jf(x64), f(x64), 1e-9 * static_cast<double>(n)));
+  }
+  std::string text = jf.lower(ramp(1000)).as_text();
+  CHECK(count(text, "\nfused kernel ") == 1);
+  std::string kernel = text.substr(text.find("\nfused kernel "));
+  kernel = kernel.substr(0, kernel.find('\n', 1));
+  CHECK(kernel.find('*') == std::string::npos);  // nothing written to memory but the sum
+  CHECK(kernel.find("sin, mul") != std::string::npos);
+  CHECK(kernel.find("reduce_sum") != std::string::npos);
+}
+
+TEST_CASE("jit: the cache is keyed on shapes, dtypes and structure") {
+  int traces = 0;
+  auto jf = xj::jit([&](const Array& x) {
+    ++traces;
+    return x * 2.0 + 1.0;
+  });
+  jf(ramp(4));
+  jf(ramp(4));
+  CHECK(traces == 1);
+  jf(ramp(5));
+  jf(ramp(4, xj::float64));
+  CHECK(traces == 3);
+  CHECK(jf.stats().hits == 1);
+  CHECK(jf.stats().misses == 3);
+  CHECK(jf.stats().entries == 3);
+}
+
+TEST_CASE("jit: intermediate values that escape are materialised; other primitives run as calls") {
+  auto f = [](const Array& x, const Array& w) {
+    Array h = xj::tanh(xj::matmul(x, w) + 1.0);
+    Array s = xj::sin(h) * h;
+    return std::tuple{s, xj::sum(s, 0), xj::max(h)};
+  };
+  Array x = xj::reshape(ramp(12, xj::float64), {3, 4}), w = xj::reshape(ramp(8, xj::float64), {4, 2});
+  auto [a, b, c] = f(x, w);
+  auto [ja, jb, jc] = xj::jit(f)(x, w);
+  CHECK(close(ja, a, 1e-12));
+  CHECK(close(jb, b, 1e-12));
+  CHECK(close(jc, c, 0));
+}
+
+TEST_CASE("jit: CSE, DCE, constant folding and x*1 simplification") {
+  auto f = [](const Array& x) {
+    Array unused = xj::exp(x) * 3.0;
+    Array k = xj::array(2.0) * xj::array(3.0);  // folded
+    return xj::sin(x) * 1.0 + xj::sin(x) * k;
+  };
+  xj::Lowered low = xj::jit(f).lower(ramp(8, xj::float64));
+  const xj::Jaxpr& opt = *low.executable->jaxpr().jaxpr;
+  std::size_t sins = 0, exps = 0;
+  for (const auto& e : opt.eqns) {
+    sins += e.prim->name == "sin";
+    exps += e.prim->name == "exp";
+  }
+  CHECK(sins == 1);
+  CHECK(exps == 0);
+  CHECK(opt.eqns.size() == 3);  // sin, mul by 6, add
+  Array x = ramp(8, xj::float64);
+  CHECK(close(xj::jit(f)(x), f(x), 1e-12));
+}
+
+TEST_CASE("jit: integer, bool and mixed-dtype chains, zero-size and 0-d inputs") {
+  auto f = [](const Array& i, const Array& x) {
+    Array m = (i % 3 == 0) & (x > 0.0);
+    return std::tuple{xj::where(m, x * 2.0, -x), (i << 2) + i.astype(xj::uint32).astype(xj::int32), m};
+  };
+  Array i = xj::arange(0, 2000, 1, xj::int32), x = ramp(2000, xj::float32);
+  auto [a, b, c] = f(i, x);
+  auto [ja, jb, jc] = xj::jit(f)(i, x);
+  CHECK(close(ja, a, 0));
+  CHECK(close(jb, b, 0));
+  CHECK(close(jc, c, 0));
+  auto g = [](const Array& v) { return xj::sum(xj::exp(v)); };
+  CHECK(close(xj::jit(g)(xj::zeros({0})), g(xj::zeros({0})), 0));
+  CHECK(close(xj::jit(g)(xj::array(0.5f)), g(xj::array(0.5f)), 1e-7));
+}
+
+TEST_CASE("jit: inside grad and vmap, and grad/vmap inside jit") {
+  auto f = [](const Array& x) { return xj::sum(xj::sin(x) * x); };
+  Array x = ramp(6, xj::float64);
+  CHECK(close(xj::grad(xj::jit(f))(x), xj::grad(f)(x), 1e-12));
+  CHECK(close(xj::jit(xj::grad(f))(x), xj::grad(f)(x), 1e-12));
+  Array xs = xj::reshape(ramp(12, xj::float64), {2, 6});
+  CHECK(close(xj::vmap(xj::jit(f))(xs), xj::vmap(f)(xs), 1e-12));
+  CHECK(close(xj::jit(xj::vmap(xj::grad(f)))(xs), xj::vmap(xj::grad(f))(xs), 1e-12));
+  // a jitted closure over an outer tracer is right for every outer value
+  auto outer = [](const Array& y) { return xj::jit([&](const Array& z) { return z * y; })(xj::array(3.0)); };
+  CHECK(xj::grad(outer)(xj::array(2.0)).item<double>() == 3.0);
+  CHECK(xj::grad(outer)(xj::array(5.0)).item<double>() == 3.0);
+}
+
+TEST_CASE("jit: one jitted function called from many threads") {
+  auto jf = xj::jit([](const Array& x) { return xj::sum(xj::exp(x) - x); });
+  Array x = ramp(5000, xj::float64);
+  double want = xj::sum(xj::exp(x) - x).item<double>();
+  std::vector<std::thread> pool;
+  std::vector<double> got(8);
+  for (std::size_t t = 0; t < got.size(); ++t)
+    pool.emplace_back([&, t] {
+      for (int k = 0; k < 20; ++k) got[t] = jf(x).item<double>();
+    });
+  for (auto& th : pool) th.join();
+  for (double g : got) CHECK(g == doctest::Approx(want).epsilon(1e-12));
+}
+
+TEST_CASE("jit: wrong argument types for a compiled program are errors") {
+  auto jf = xj::jit([](const Array& x) { return x + 1.0; });
+  xj::Lowered low = jf.lower(ramp(4));
+  CHECK_THROWS_AS(low.compile()->run({ramp(5)}), xj::ShapeError);
+  CHECK_THROWS_AS(low.compile()->run({}), xj::ValueError);
+  auto branch = xj::jit([](const Array& x) -> Array {
+    if (x > 0) return x;
+    return -x;
+  });
+  CHECK_THROWS_AS(branch(xj::array(1.0)), xj::ConcretizationError);
+}

@@ -1,0 +1,407 @@
+// jit's executor: the optimised jaxpr becomes a list of steps — fused kernels (chains of elementwise
+// primitives plus trailing full reductions, run tile by tile in L1-sized scratch, no intermediate
+// arrays) and calls of other primitives' eager kernels.
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "array/array_impl.hpp"
+#include "jit/passes.hpp"
+#include "kernels/dispatch.hpp"
+#include "kernels/loops.hpp"
+#include "trace/trace.hpp"
+#include "xjax/transforms.hpp"
+
+namespace xjax {
+namespace {
+
+constexpr std::int64_t tile = 1024;  // elements per tile: operands of a whole chain stay in L1
+
+// Where a kernel operand lives: a program slot (a whole array, or a 0-d one broadcast), a literal,
+// or a scratch tile of the kernel.
+struct Operand {
+  enum Kind : std::uint8_t { slot, literal, scratch } kind;
+  int index = -1;
+  Array value;  // literals
+};
+
+struct FusedOp {
+  const Equation* eqn;
+  std::vector<Operand> ins;
+  int scratch_out = -1;  // -1: written straight into the materialised output slot
+  int slot_out = -1;
+};
+
+enum class ReduceKind : std::uint8_t { sum, max, min };
+struct FusedReduce {
+  const Equation* eqn;
+  ReduceKind kind;
+  Operand src;
+  int slot_out;
+};
+
+struct Kernel {
+  Shape shape;
+  std::int64_t n = 0;
+  std::vector<FusedOp> ops;
+  std::vector<FusedReduce> reduces;
+  int num_scratch = 0;
+};
+
+struct Call {
+  const Equation* eqn;
+  std::vector<Operand> ins;
+  std::vector<int> outs;
+};
+
+struct Step {
+  std::variant<Kernel, Call> body;
+  std::vector<int> release;  // slots whose last use is this step
+};
+
+bool fusible(const Equation& e) { return e.prim->tile != nullptr && e.outputs.size() == 1; }
+
+std::optional<ReduceKind> full_reduction(const Equation& e) {
+  const std::string& n = e.prim->name;
+  if (n != "reduce_sum" && n != "reduce_max" && n != "reduce_min") return std::nullopt;
+  const ShapedArray& in = atom_aval(e.inputs[0]);
+  if (!is_floating(in.dtype) || e.params.get_ints("axes").size() != in.shape.size() || in.shape.empty())
+    return std::nullopt;
+  return n == "reduce_sum" ? ReduceKind::sum : n == "reduce_max" ? ReduceKind::max : ReduceKind::min;
+}
+
+// Sum of a tile: lane-wise partial sums, folded into a double (the library's reduction scheme).
+template <class T>
+double tile_sum(const T* p, std::int64_t n) {
+  using B = kernels::Batch<T>;
+  constexpr std::int64_t w = B::size;
+  std::int64_t i = 0;
+  double s = 0;
+  if (n >= w) {
+    B acc(T(0));
+    for (; i + w <= n; i += w) acc += B::load_unaligned(p + i);
+    s = static_cast<double>(xsimd::hadd(acc));
+  }
+  for (; i < n; ++i) s += p[i];
+  return s;
+}
+
+}  // namespace
+
+struct Executable::Impl {
+  ClosedJaxpr jaxpr;  // optimised
+  int num_slots = 0;
+  std::vector<int> arg_slots, const_slots;
+  std::vector<Step> steps;
+  std::vector<Operand> outs;
+  std::unordered_map<const Var*, int> slot_of;
+
+  int slot(const VarPtr& v) {
+    auto [it, fresh] = slot_of.try_emplace(v.get(), num_slots);
+    if (fresh) ++num_slots;
+    return it->second;
+  }
+  Operand operand(const Atom& a) {
+    if (const Literal* l = std::get_if<Literal>(&a)) return {Operand::literal, -1, l->value};
+    return {Operand::slot, slot(std::get<VarPtr>(a)), {}};
+  }
+
+  void build() {
+    const Jaxpr& j = *jaxpr.jaxpr;
+    for (const VarPtr& v : j.constvars) const_slots.push_back(slot(v));
+    for (const VarPtr& v : j.invars) arg_slots.push_back(slot(v));
+    // Which step reads each variable, to decide what a kernel must materialise.
+    std::unordered_map<const Var*, std::vector<std::size_t>> readers;
+    for (std::size_t i = 0; i < j.eqns.size(); ++i)
+      for (const Atom& a : j.eqns[i].inputs)
+        if (const VarPtr* v = std::get_if<VarPtr>(&a)) readers[v->get()].push_back(i);
+    std::unordered_set<const Var*> outputs;
+    for (const Atom& a : j.outvars)
+      if (const VarPtr* v = std::get_if<VarPtr>(&a)) outputs.insert(v->get());
+
+    std::vector<std::size_t> group;  // equation indices of the kernel being formed
+    std::unordered_set<const Var*> in_group, reduced_in_group;
+    Shape group_shape;
+    auto flush = [&] {
+      if (!group.empty()) emit_kernel(j, group, group_shape, readers, outputs);
+      group.clear();
+      in_group.clear();
+      reduced_in_group.clear();
+    };
+    for (std::size_t i = 0; i < j.eqns.size(); ++i) {
+      const Equation& e = j.eqns[i];
+      bool reads_reduced = false;
+      for (const Atom& a : e.inputs)
+        if (const VarPtr* v = std::get_if<VarPtr>(&a)) reads_reduced = reads_reduced || reduced_in_group.count(v->get());
+      if (reads_reduced) flush();  // a reduction's result exists only once its kernel has run
+      auto operands_fit = [&](const Shape& s) {
+        for (const Atom& a : e.inputs) {
+          const ShapedArray& av = atom_aval(a);
+          if (av.ndim() != 0 && av.shape != s) return false;
+        }
+        return true;
+      };
+      if (fusible(e) && shape_size(e.outputs[0]->aval.shape) > 0) {
+        const Shape& s = e.outputs[0]->aval.shape;
+        if (!group.empty() && s != group_shape) flush();
+        if (operands_fit(s)) {
+          if (group.empty()) group_shape = s;
+          group.push_back(i);
+          in_group.insert(e.outputs[0].get());
+          continue;
+        }
+      } else if (std::optional<ReduceKind> r = full_reduction(e)) {
+        const ShapedArray& in = atom_aval(e.inputs[0]);
+        if (!group.empty() && in.shape != group_shape) flush();
+        if (group.empty()) group_shape = in.shape;
+        group.push_back(i);
+        reduced_in_group.insert(e.outputs[0].get());
+        continue;
+      }
+      flush();
+      Call c{&e, {}, {}};
+      for (const Atom& a : e.inputs) c.ins.push_back(operand(a));
+      for (const VarPtr& o : e.outputs) c.outs.push_back(slot(o));
+      steps.push_back({std::move(c), {}});
+    }
+    flush();
+    for (const Atom& a : j.outvars) outs.push_back(operand(a));
+    plan_releases();
+  }
+
+  void emit_kernel(const Jaxpr&, const std::vector<std::size_t>& group, const Shape& shape,
+                   const std::unordered_map<const Var*, std::vector<std::size_t>>& readers,
+                   const std::unordered_set<const Var*>& outputs) {
+    const Jaxpr& j = *jaxpr.jaxpr;
+    std::unordered_set<std::size_t> members(group.begin(), group.end());
+    Kernel k{shape, shape_size(shape), {}, {}, 0};
+    std::unordered_map<const Var*, int> scratch_of;
+    std::unordered_map<const Var*, std::size_t> last_use;  // position in the group
+    for (std::size_t pos = 0; pos < group.size(); ++pos)
+      for (const Atom& a : j.eqns[group[pos]].inputs)
+        if (const VarPtr* v = std::get_if<VarPtr>(&a)) last_use[v->get()] = pos;
+    std::vector<int> free_scratch;
+    auto kernel_operand = [&](const Atom& a) -> Operand {
+      if (const VarPtr* v = std::get_if<VarPtr>(&a))
+        if (auto it = scratch_of.find(v->get()); it != scratch_of.end()) return {Operand::scratch, it->second, {}};
+      return operand(a);
+    };
+    for (std::size_t pos = 0; pos < group.size(); ++pos) {
+      const Equation& e = j.eqns[group[pos]];
+      std::vector<Operand> ins;
+      for (const Atom& a : e.inputs) ins.push_back(kernel_operand(a));
+      // Inputs dying here free their tiles once the output has one (not before: a conversion may
+      // change the element size, so writing over an input tile is not safe).
+      auto release_dying = [&] {
+        for (const Atom& a : e.inputs)
+          if (const VarPtr* v = std::get_if<VarPtr>(&a))
+            if (auto it = scratch_of.find(v->get()); it != scratch_of.end() && last_use[v->get()] == pos) {
+              free_scratch.push_back(it->second);
+              scratch_of.erase(it);
+            }
+      };
+      if (std::optional<ReduceKind> r = full_reduction(e); r && !fusible(e)) {
+        k.reduces.push_back({&e, *r, ins[0], slot(e.outputs[0])});
+        release_dying();
+        continue;
+      }
+      const Var* out = e.outputs[0].get();
+      bool escapes = outputs.count(out) > 0;
+      if (auto it = readers.find(out); it != readers.end())
+        for (std::size_t r : it->second) escapes = escapes || !members.count(r);
+      FusedOp op{&e, std::move(ins), -1, -1};
+      if (escapes) {
+        op.slot_out = slot(e.outputs[0]);
+      } else {
+        int s;
+        if (!free_scratch.empty()) {
+          s = free_scratch.back();
+          free_scratch.pop_back();
+        } else {
+          s = k.num_scratch++;
+        }
+        op.scratch_out = s;
+      }
+      release_dying();
+      if (op.scratch_out >= 0) scratch_of[out] = op.scratch_out;
+      k.ops.push_back(std::move(op));
+    }
+    steps.push_back({std::move(k), {}});
+  }
+
+  // Free each slot after the last step that reads it, so buffers are reused as early as possible.
+  void plan_releases() {
+    std::vector<int> last(static_cast<std::size_t>(num_slots), -1);
+    auto touch = [&](const Operand& o, int step) {
+      if (o.kind == Operand::slot) last[static_cast<std::size_t>(o.index)] = step;
+    };
+    for (std::size_t s = 0; s < steps.size(); ++s) {
+      int si = static_cast<int>(s);
+      std::visit(
+          [&](const auto& b) {
+            using B = std::decay_t<decltype(b)>;
+            if constexpr (std::is_same_v<B, Kernel>) {
+              for (const FusedOp& op : b.ops)
+                for (const Operand& o : op.ins) touch(o, si);
+              for (const FusedReduce& r : b.reduces) touch(r.src, si);
+            } else {
+              for (const Operand& o : b.ins) touch(o, si);
+            }
+          },
+          steps[s].body);
+    }
+    for (const Operand& o : outs)
+      if (o.kind == Operand::slot) last[static_cast<std::size_t>(o.index)] = std::numeric_limits<int>::max();
+    for (std::size_t i = 0; i < last.size(); ++i)
+      if (last[i] >= 0 && last[i] != std::numeric_limits<int>::max())
+        steps[static_cast<std::size_t>(last[i])].release.push_back(static_cast<int>(i));
+  }
+
+  void run_kernel(const Kernel& k, std::vector<Array>& env) const {
+    for (const FusedOp& op : k.ops)
+      if (op.slot_out >= 0) env[static_cast<std::size_t>(op.slot_out)] = new_buffer(op.eqn->outputs[0]->aval).array;
+    std::vector<double> acc;
+    for (const FusedReduce& r : k.reduces)
+      acc.push_back(r.kind == ReduceKind::sum   ? 0.0
+                    : r.kind == ReduceKind::max ? -std::numeric_limits<double>::infinity()
+                                                : std::numeric_limits<double>::infinity());
+    std::size_t scratch_bytes = static_cast<std::size_t>(std::max(k.num_scratch, 1)) * tile * 8;
+    std::unique_ptr<std::byte, decltype(&std::free)> scratch(static_cast<std::byte*>(std::aligned_alloc(64, scratch_bytes)),
+                                                             &std::free);
+    auto address = [&](const Operand& o, DType d, std::int64_t off, std::int64_t& size) -> const std::byte* {
+      if (o.kind == Operand::scratch) {
+        size = tile;
+        return scratch.get() + static_cast<std::size_t>(o.index) * tile * 8;
+      }
+      const Array& a = o.kind == Operand::literal ? o.value : env[static_cast<std::size_t>(o.index)];
+      const std::byte* base = buffer_of(a).data();
+      if (a.size() == 1 && k.n != 1) {
+        size = 1;
+        return base;
+      }
+      size = tile;
+      return base + static_cast<std::size_t>(off) * itemsize(d);
+    };
+    const std::byte* ptrs[4];
+    std::int64_t sizes[4];
+    DType dtypes[4];
+    for (std::int64_t off = 0; off < k.n; off += tile) {
+      std::int64_t len = std::min(tile, k.n - off);
+      for (const FusedOp& op : k.ops) {
+        const Equation& e = *op.eqn;
+        for (std::size_t i = 0; i < op.ins.size(); ++i) {
+          dtypes[i] = atom_aval(e.inputs[i]).dtype;
+          ptrs[i] = address(op.ins[i], dtypes[i], off, sizes[i]);
+          if (sizes[i] != 1) sizes[i] = len;
+        }
+        DType od = e.outputs[0]->aval.dtype;
+        std::byte* out = op.scratch_out >= 0
+                             ? scratch.get() + static_cast<std::size_t>(op.scratch_out) * tile * 8
+                             : const_cast<std::byte*>(buffer_of(env[static_cast<std::size_t>(op.slot_out)]).data()) +
+                                   static_cast<std::size_t>(off) * itemsize(od);
+        e.prim->tile({ptrs, sizes, dtypes, out, len, &e.params});
+      }
+      for (std::size_t r = 0; r < k.reduces.size(); ++r) {
+        const FusedReduce& red = k.reduces[r];
+        DType d = atom_aval(red.eqn->inputs[0]).dtype;
+        std::int64_t size;
+        const std::byte* p = address(red.src, d, off, size);
+        dispatch_dtype(d, [&](auto tag) {
+          using T = typename decltype(tag)::type;
+          if constexpr (std::is_floating_point_v<T>) {
+            const T* x = reinterpret_cast<const T*>(p);
+            if (red.kind == ReduceKind::sum) {
+              acc[r] += tile_sum(x, len);
+            } else {
+              for (std::int64_t i = 0; i < len; ++i) {
+                double v = x[i];
+                if (v != v || acc[r] != acc[r]) acc[r] = std::numeric_limits<double>::quiet_NaN();
+                else acc[r] = red.kind == ReduceKind::max ? std::max(acc[r], v) : std::min(acc[r], v);
+              }
+            }
+          }
+        });
+      }
+    }
+    for (std::size_t r = 0; r < k.reduces.size(); ++r) {
+      const ShapedArray& av = k.reduces[r].eqn->outputs[0]->aval;
+      NewBuffer b = new_buffer(av);
+      dispatch_dtype(av.dtype, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        *b.as<T>() = convert_value<T>(acc[r]);
+      });
+      env[static_cast<std::size_t>(k.reduces[r].slot_out)] = b.array;
+    }
+  }
+
+  Arrays run(const Arrays& args) const {
+    std::vector<Array> env(static_cast<std::size_t>(num_slots));
+    for (std::size_t i = 0; i < const_slots.size(); ++i) env[static_cast<std::size_t>(const_slots[i])] = jaxpr.consts[i];
+    for (std::size_t i = 0; i < arg_slots.size(); ++i) env[static_cast<std::size_t>(arg_slots[i])] = args[i];
+    auto value = [&](const Operand& o) { return o.kind == Operand::literal ? o.value : env[static_cast<std::size_t>(o.index)]; };
+    for (const Step& s : steps) {
+      if (const Kernel* k = std::get_if<Kernel>(&s.body)) {
+        run_kernel(*k, env);
+      } else {
+        const Call& c = std::get<Call>(s.body);
+        Arrays ins;
+        for (const Operand& o : c.ins) ins.push_back(value(o));
+        Arrays outs = eval_primitive(*c.eqn->prim, ins, c.eqn->params);
+        for (std::size_t i = 0; i < outs.size(); ++i) env[static_cast<std::size_t>(c.outs[i])] = std::move(outs[i]);
+      }
+      for (int r : s.release) env[static_cast<std::size_t>(r)] = Array();
+    }
+    Arrays result;
+    for (const Operand& o : outs) result.push_back(value(o));
+    return result;
+  }
+};
+
+Executable::Executable(const ClosedJaxpr& j) : impl_(std::make_unique<Impl>()) {
+  impl_->jaxpr = optimize(j);
+  impl_->build();
+}
+Executable::~Executable() = default;
+
+Arrays Executable::run(const Arrays& args) const {
+  const Jaxpr& j = *impl_->jaxpr.jaxpr;
+  if (args.size() != j.invars.size())
+    throw ValueError("jit", "compiled program takes ", j.invars.size(), " arguments, got ", args.size());
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if (args[i].shape() != j.invars[i]->aval.shape || args[i].dtype() != j.invars[i]->aval.dtype)
+      throw ShapeError("jit", "argument ", i, " is ", args[i].aval(), " but the program was compiled for ", j.invars[i]->aval);
+  return impl_->run(args);
+}
+
+const ClosedJaxpr& Executable::jaxpr() const { return impl_->jaxpr; }
+
+std::string Executable::as_text() const {
+  // The optimised jaxpr, with each fused kernel's equations grouped under one header.
+  std::ostringstream body;
+  body << impl_->jaxpr;
+  std::string text = body.str();
+  std::ostringstream s;
+  s << text << "\n";
+  std::size_t k = 0;
+  for (const Step& st : impl_->steps)
+    if (const Kernel* kernel = std::get_if<Kernel>(&st.body)) {
+      s << "fused kernel " << k++ << " over " << shape_str(kernel->shape) << ": ";
+      bool first = true;
+      for (const FusedOp& op : kernel->ops) {
+        s << (first ? "" : ", ") << op.eqn->prim->name << (op.slot_out >= 0 ? "*" : "");
+        first = false;
+      }
+      for (const FusedReduce& r : kernel->reduces) {
+        s << (first ? "" : ", ") << r.eqn->prim->name;
+        first = false;
+      }
+      s << "\n";
+    }
+  s << "(" << k << " fused kernels; * marks values written to memory)";
+  return s.str();
+}
+
+}  // namespace xjax

@@ -1,0 +1,163 @@
+// jit's passes: fold constants, simplify x*1 / x+0 / no-op conversions and reshapes, share common
+// subexpressions, drop dead equations. Each rewrites atoms through one substitution map.
+#include "jit/passes.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "array/array_impl.hpp"
+#include "trace/trace.hpp"
+
+namespace xjax {
+namespace {
+
+constexpr std::int64_t fold_limit = 1 << 16;  // larger constants are cheaper to compute at run time
+
+bool is_literal_value(const Atom& a, double v) {
+  const Literal* l = std::get_if<Literal>(&a);
+  return l && l->value.item<double>() == v;
+}
+
+struct Rewriter {
+  const ClosedJaxpr& in;
+  std::unordered_map<const Var*, Atom> subst;
+  std::unordered_map<const Var*, Array> known;  // constants (given or folded)
+  Jaxpr out;
+  Arrays consts;
+
+  Atom map(const Atom& a) const {
+    if (const VarPtr* v = std::get_if<VarPtr>(&a))
+      if (auto it = subst.find(v->get()); it != subst.end()) return it->second;
+    return a;
+  }
+  std::optional<Array> value(const Atom& a) const {
+    if (const Literal* l = std::get_if<Literal>(&a)) return l->value;
+    if (auto it = known.find(std::get<VarPtr>(a).get()); it != known.end()) return it->second;
+    return std::nullopt;
+  }
+  // x op identity -> x, when that changes neither shape nor dtype nor weak type.
+  std::optional<Atom> simplify(const Equation& e, const std::vector<Atom>& ins) const {
+    const std::string& n = e.prim->name;
+    const ShapedArray& out = e.outputs[0]->aval;
+    auto same = [&](const Atom& a) { return atom_aval(a) == out; };
+    if ((n == "mul" && is_literal_value(ins[1], 1)) || ((n == "add" || n == "sub") && is_literal_value(ins[1], 0)) ||
+        (n == "div" && is_literal_value(ins[1], 1)))
+      if (same(ins[0])) return ins[0];
+    if ((n == "mul" && is_literal_value(ins[0], 1)) || (n == "add" && is_literal_value(ins[0], 0)))
+      if (same(ins[1])) return ins[1];
+    if ((n == "convert_element_type" || n == "reshape" || n == "broadcast_in_dim" || n == "squeeze") && same(ins[0]))
+      return ins[0];
+    if (n == "transpose" && same(ins[0])) {
+      const Ints& perm = e.params.get_ints("permutation");
+      bool identity = true;
+      for (std::size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<std::int64_t>(i);
+      if (identity) return ins[0];
+    }
+    return std::nullopt;
+  }
+
+  void run() {
+    for (std::size_t i = 0; i < in.consts.size(); ++i) {
+      out.constvars.push_back(in.jaxpr->constvars[i]);
+      consts.push_back(in.consts[i]);
+      if (!in.consts[i].is_tracer()) known[in.jaxpr->constvars[i].get()] = in.consts[i];
+    }
+    out.invars = in.jaxpr->invars;
+    std::unordered_multimap<std::size_t, std::size_t> seen;  // CSE: hash -> index into out.eqns
+    for (const Equation& e : in.jaxpr->eqns) {
+      std::vector<Atom> ins;
+      for (const Atom& a : e.inputs) ins.push_back(map(a));
+      if (e.outputs.size() == 1)
+        if (std::optional<Atom> s = simplify(e, ins)) {
+          subst[e.outputs[0].get()] = *s;
+          continue;
+        }
+      bool all_known = !ins.empty();
+      Arrays vals;
+      for (const Atom& a : ins) {
+        std::optional<Array> v = value(a);
+        all_known = all_known && v.has_value();
+        if (v) vals.push_back(*v);
+      }
+      std::int64_t out_size = 0;
+      for (const VarPtr& o : e.outputs) out_size += o->aval.size();
+      if (all_known && out_size <= fold_limit) {
+        Arrays r = eval_primitive(*e.prim, vals, e.params);
+        for (std::size_t k = 0; k < r.size(); ++k) {
+          if (r[k].ndim() == 0) {
+            subst[e.outputs[k].get()] = Literal{r[k]};
+          } else {
+            known[e.outputs[k].get()] = r[k];
+            out.constvars.push_back(e.outputs[k]);
+            consts.push_back(r[k]);
+          }
+        }
+        continue;
+      }
+      std::size_t h = reinterpret_cast<std::size_t>(e.prim) ^ e.params.hash();
+      for (const Atom& a : ins) {
+        if (const VarPtr* v = std::get_if<VarPtr>(&a)) h = h * 31 + std::hash<const void*>{}(v->get());
+        else h = h * 31 + std::hash<double>{}(std::get<Literal>(a).value.item<double>());
+      }
+      bool reused = false;
+      auto [lo, hi] = seen.equal_range(h);
+      for (auto it = lo; it != hi && !reused; ++it) {
+        const Equation& prev = out.eqns[it->second];
+        if (prev.prim != e.prim || !(prev.params == e.params) || prev.inputs.size() != ins.size()) continue;
+        bool same = true;
+        for (std::size_t k = 0; k < ins.size() && same; ++k) {
+          const Atom &a = prev.inputs[k], &b = ins[k];
+          if (a.index() != b.index()) same = false;
+          else if (const VarPtr* va = std::get_if<VarPtr>(&a)) same = va->get() == std::get<VarPtr>(b).get();
+          else {
+            const Array &x = std::get<Literal>(a).value, &y = std::get<Literal>(b).value;
+            same = x.aval() == y.aval() && x.item<double>() == y.item<double>();
+          }
+        }
+        if (!same) continue;
+        for (std::size_t k = 0; k < e.outputs.size(); ++k) subst[e.outputs[k].get()] = prev.outputs[k];
+        reused = true;
+      }
+      if (reused) continue;
+      seen.emplace(h, out.eqns.size());
+      out.eqns.push_back({e.prim, e.params, std::move(ins), e.outputs});
+    }
+    for (const Atom& a : in.jaxpr->outvars) out.outvars.push_back(map(a));
+    eliminate_dead_code();
+  }
+
+  void eliminate_dead_code() {
+    std::unordered_set<const Var*> live;
+    for (const Atom& a : out.outvars)
+      if (const VarPtr* v = std::get_if<VarPtr>(&a)) live.insert(v->get());
+    std::vector<Equation> kept;
+    for (auto it = out.eqns.rbegin(); it != out.eqns.rend(); ++it) {
+      bool used = false;
+      for (const VarPtr& o : it->outputs) used = used || live.count(o.get());
+      if (!used) continue;  // primitives are pure: an unused result need not be computed
+      for (const Atom& a : it->inputs)
+        if (const VarPtr* v = std::get_if<VarPtr>(&a)) live.insert(v->get());
+      kept.push_back(std::move(*it));
+    }
+    out.eqns.assign(std::make_move_iterator(kept.rbegin()), std::make_move_iterator(kept.rend()));
+    std::vector<VarPtr> cv;
+    Arrays cs;
+    for (std::size_t i = 0; i < out.constvars.size(); ++i)
+      if (live.count(out.constvars[i].get())) {
+        cv.push_back(out.constvars[i]);
+        cs.push_back(consts[i]);
+      }
+    out.constvars = std::move(cv);
+    consts = std::move(cs);
+  }
+};
+
+}  // namespace
+
+ClosedJaxpr optimize(const ClosedJaxpr& j) {
+  Rewriter r{j, {}, {}, {}, {}};
+  r.run();
+  return ClosedJaxpr{std::make_shared<Jaxpr>(std::move(r.out)), std::move(r.consts)};
+}
+
+}  // namespace xjax

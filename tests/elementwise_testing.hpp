@@ -101,14 +101,23 @@ inline bool close(double got, double want, double rtol, double floor = 1) {
   return std::abs(got - want) <= rtol * std::max(std::abs(want), floor);
 }
 
+inline std::string exact(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+
 template <class T>
 void check_close(const std::vector<T>& got, const std::vector<double>& want, double rtol, double floor = 1) {
   REQUIRE(got.size() == want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
+  int reported = 0;
+  for (std::size_t i = 0; i < got.size() && reported < 5; ++i) {
     if (close(static_cast<double>(got[i]), want[i], rtol, floor)) continue;
+    ++reported;
     CAPTURE(i);
-    CAPTURE(want[i]);
-    CHECK(static_cast<double>(got[i]) == want[i]);
+    CAPTURE(rtol);
+    CHECK(exact(static_cast<double>(got[i])) == exact(want[i]));
   }
 }
 

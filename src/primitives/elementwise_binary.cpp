@@ -28,8 +28,27 @@ XJAX_BINARY(Max, true, if constexpr (std::is_floating_point_v<V>) return a != a 
 XJAX_BINARY(Min, true, if constexpr (std::is_floating_point_v<V>) return a != a || b != b ? a + b : (a < b ? a : b);
             else if constexpr (is_int_v<V> || std::is_same_v<V, bool>) return a < b ? a : b;
             else return xsimd::select(xsimd::isnan(a) | xsimd::isnan(b), a + b, xsimd::min(a, b)))
-XJAX_BINARY(Pow, true, return xsimd::pow(a, b))
-XJAX_BINARY(Atan2, true, return xsimd::atan2(a, b))
+// libm: xsimd 8.1's pow and atan2 get C99's special cases wrong (pow(0, 0), atan2(0, 0), infinities).
+// Integers: square and multiply, wrapping; negative exponents give 0 unless the base is +-1 (as XLA).
+struct Pow {
+  static constexpr bool simd = false;
+  template <class V>
+  V operator()(const V& a, const V& b) const {
+    if constexpr (std::is_floating_point_v<V>) {
+      return std::pow(a, b);
+    } else {
+      if constexpr (std::is_signed_v<V>)
+        if (b < 0) return a == 1 ? V(1) : a == -1 ? (b % 2 ? V(-1) : V(1)) : V(0);
+      V acc = 1, base = a;
+      for (auto e = static_cast<std::make_unsigned_t<V>>(b); e; e >>= 1) {
+        if (e & 1) acc = int_op(acc, base, std::multiplies<>{});
+        if (e > 1) base = int_op(base, base, std::multiplies<>{});
+      }
+      return acc;
+    }
+  }
+};
+XJAX_BINARY(Atan2, false, return std::atan2(a, b))
 XJAX_BINARY(And, false, if constexpr (std::is_same_v<V, bool>) return a && b; else return V(a & b))
 XJAX_BINARY(Or, false, if constexpr (std::is_same_v<V, bool>) return a || b; else return V(a | b))
 XJAX_BINARY(Xor, false, if constexpr (std::is_same_v<V, bool>) return a != b; else return V(a ^ b))
@@ -158,7 +177,7 @@ const Primitive& rem_p = binary("rem", N, binary_tile<Rem, N>,
                                   }))};
                                 });
 const Primitive& pow_p = binary(
-    "pow", DTypes::floating, binary_tile<Pow, DTypes::floating>,
+    "pow", DTypes::numeric, binary_tile<Pow, DTypes::numeric>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
       return {add_tangents(scaled(t[0],
                                   [&](const Array& u) {
@@ -337,7 +356,7 @@ namespace {
 std::pair<Array, Array> promote(const Array& x, const Array& y, std::optional<DType> force = std::nullopt) {
   PromotedType t = promote_types(x.dtype(), x.weak_type(), y.dtype(), y.weak_type());
   DType d = force ? *force : t.dtype;
-  Array a = convert(x, d, x.weak_type() && t.weak_type), b = convert(y, d, y.weak_type() && t.weak_type);
+  Array a = convert(x, d, t.weak_type), b = convert(y, d, t.weak_type);
   if (a.ndim() == 0 || b.ndim() == 0 || a.shape() == b.shape()) return {a, b};
   Shape s = broadcast_shapes(a.shape(), b.shape());
   return {a.shape() == s ? a : broadcast_to(a, s), b.shape() == s ? b : broadcast_to(b, s)};
@@ -373,12 +392,17 @@ Array multiply(const Array& x, const Array& y) {
 Array divide(const Array& x, const Array& y) {
   DType d = inexact_of(x, y);
   PromotedType t = promote_types(x.dtype(), x.weak_type(), y.dtype(), y.weak_type());
-  return apply(div_p, convert(x, d, x.weak_type() && t.weak_type), convert(y, d, y.weak_type() && t.weak_type));
+  return apply(div_p, convert(x, d, t.weak_type), convert(y, d, t.weak_type));
 }
 Array floor_divide(const Array& x, const Array& y) {
   auto [a, b] = promote(x, y);
   if (a.dtype() == bool_) throw DTypeError("floor_divide", "not defined for bool");
-  if (is_floating(a.dtype())) return floor(bind1(div_p, {a, b}));
+  if (is_floating(a.dtype())) {  // numpy's divmod rule: consistent with remainder, exact near multiples
+    Array mod = bind1(rem_p, {a, b});
+    Array div = bind1(div_p, {a - mod, b});
+    Array q = round(where(logical_and(mod != 0, sign(b) != sign(mod)), div - 1, div));
+    return where(b == 0, bind1(div_p, {a, b}), q);  // x // 0 is +-inf (nan for 0 // 0), as numpy
+  }
   Array q = bind1(div_p, {a, b});
   if (a.dtype() == uint32) return q;
   Array r = bind1(rem_p, {a, b});
@@ -396,6 +420,7 @@ Array pow(const Array& x, const Array& y) {
     std::int64_t n = y.item<std::int64_t>();  // integer ** integer scalar: exact
     if (n >= 0 || is_floating(x.dtype())) return integer_pow(convert(x, promote(x, y).first.dtype(), false), static_cast<int>(n));
   }
+  if (!is_floating(x.dtype()) && !is_floating(y.dtype()) && x.dtype() != bool_) return apply(pow_p, x, y);
   return apply(pow_p, x, y, inexact_of(x, y));
 }
 Array integer_pow(const Array& x, int n) {

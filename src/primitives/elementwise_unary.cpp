@@ -42,9 +42,6 @@ XJAX_FUNCTOR(Asinh, return xsimd::asinh(x))
 XJAX_FUNCTOR(Acosh, return xsimd::acosh(x))
 XJAX_FUNCTOR(Atanh, return xsimd::atanh(x))
 XJAX_FUNCTOR(Logistic, return V(1) / (V(1) + xsimd::exp(-x)))
-XJAX_FUNCTOR(Erf, return xsimd::erf(x))
-XJAX_FUNCTOR(Erfc, return xsimd::erfc(x))
-XJAX_FUNCTOR(Lgamma, return xsimd::lgamma(x))
 XJAX_FUNCTOR(Identity, return x)
 #undef XJAX_FUNCTOR
 
@@ -72,6 +69,27 @@ struct Sign {
     if constexpr (std::is_floating_point_v<V>) return x != x ? x : V((x > 0) - (x < 0));
     else if constexpr (std::is_unsigned_v<V>) return V(x > 0);
     else return V((x > 0) - (x < 0));
+  }
+};
+// libm, not xsimd, for these: xsimd 8.1's double erfc loses ~1e-12 relative accuracy and its lgamma
+// returns NaN at poles (libm: inf) and does not terminate for some inputs.
+struct Erf {
+  static constexpr bool simd = false;
+  template <class V>
+  V operator()(const V& x) const { return std::erf(x); }
+};
+struct Erfc {
+  static constexpr bool simd = false;
+  template <class V>
+  V operator()(const V& x) const { return std::erfc(x); }
+};
+struct Lgamma {
+  static constexpr bool simd = false;
+  template <class V>
+  V operator()(const V& x) const {
+    int sign;  // lgamma_r: std::lgamma writes the global signgam, a data race between threads
+    if constexpr (std::is_same_v<V, float>) return ::lgammaf_r(x, &sign);
+    else return ::lgamma_r(x, &sign);
   }
 };
 struct ErfInv {
@@ -238,7 +256,7 @@ namespace {
 // Unary float functions promote integer and bool inputs, as jnp does (int64 -> float64, else float32).
 Array inexact(const Array& x) {
   if (is_floating(x.dtype())) return x;
-  return x.astype(x.dtype() == int64 ? float64 : float32);
+  return convert(x, x.dtype() == int64 ? float64 : float32, x.weak_type());  // a weak int stays weak
 }
 Array f(const Primitive& p, const Array& x) { return bind1(p, {inexact(x)}); }
 }  // namespace

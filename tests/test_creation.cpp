@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "testing.hpp"
 #include "xjax/core.hpp"
 
 namespace xj = xjax;
@@ -13,21 +14,9 @@ using xj::Array;
 
 namespace {
 
-std::vector<double> values(const Array& x) {
-  Array d = x.astype(xj::float64);
-  const double* p = d.data<double>();
-  return {p, p + d.size()};
-}
+using xj::test::values;
 
-// Row-major coordinates of flat position i in shape s.
-std::vector<std::int64_t> coords(std::int64_t i, const xj::Shape& s) {
-  std::vector<std::int64_t> c(s.size());
-  for (std::size_t d = s.size(); d-- > 0;) {
-    c[d] = i % s[d];
-    i /= s[d];
-  }
-  return c;
-}
+using xj::test::coords;
 
 const xj::DType numeric[] = {xj::int32, xj::int64, xj::uint32, xj::float32, xj::float64};
 

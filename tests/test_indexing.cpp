@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "primitives/indexing.hpp"
+#include "testing.hpp"
 #include "xjax/core.hpp"
 
 namespace xj = xjax;
@@ -14,20 +15,9 @@ using xj::Array;
 
 namespace {
 
-std::vector<double> values(const Array& x) {
-  Array d = x.astype(xj::float64);
-  const double* p = d.data<double>();
-  return {p, p + d.size()};
-}
+using xj::test::values;
 
-std::vector<std::int64_t> coords(std::int64_t i, const xj::Shape& s) {
-  std::vector<std::int64_t> c(s.size());
-  for (std::size_t d = s.size(); d-- > 0;) {
-    c[d] = i % s[d];
-    i /= s[d];
-  }
-  return c;
-}
+using xj::test::coords;
 std::int64_t flat_index(const std::vector<std::int64_t>& c, const xj::Shape& s) {
   std::int64_t f = 0;
   for (std::size_t d = 0; d < s.size(); ++d) f = f * s[d] + c[d];

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "table.hpp"
+#include "testing.hpp"
 
 namespace xj = xjax;
 using xj::Array;
@@ -27,11 +28,7 @@ struct Lcg {
   }
 };
 
-std::vector<double> values(const Array& x) {
-  Array d = x.astype(xj::float64);
-  const double* p = d.data<double>();
-  return {p, p + d.size()};
-}
+using xj::test::values;
 
 // |a - b| <= atol + rtol |b| elementwise, same shape and dtype; NaNs must match.
 bool allclose(const Array& a, const Array& b, double rtol, double atol, std::string& why) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "primitives/indexing.hpp"
+#include "testing.hpp"
 #include "xjax/core.hpp"
 
 namespace xj = xjax;
@@ -16,11 +17,7 @@ using xj::Array;
 
 namespace {
 
-std::vector<double> values(const Array& x) {
-  Array d = x.astype(xj::float64);
-  const double* p = d.data<double>();
-  return {p, p + d.size()};
-}
+using xj::test::values;
 
 const double qnan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
 

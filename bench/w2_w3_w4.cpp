@@ -83,6 +83,7 @@ void w3() {
   };
   auto jstep = xj::jit([&](const std::tuple<Array, Array, Array, Array, Array, Array>& q) { return step(q); });
   float lval = 0;
+  auto fwd = bench::time_it([&] { lval = loss(params, x, y).item<float>(); }, 2, 20);
   auto e = bench::time_it([&] { auto r = step(params); lval = r.first.item<float>(); }, 2, 20);
   auto j = bench::time_it([&] { auto r = jstep(params); lval = r.first.item<float>(); }, 2, 20);
   // hand-written step on the same sgemm (forward + backward + update, as peers/cpp/w3_cpp_step.cpp)
@@ -118,7 +119,9 @@ void w3() {
   };
   auto h = bench::time_it(hand, 2, 20);
   report("W3", "batch=256", "cpp_step_openblas", h, h.median_ms, 0);
+  report("W3", "batch=256", "xjax_forward_only_eager", fwd, h.median_ms, lval);
   report("W3", "batch=256", "xjax_value_and_grad_eager", e, h.median_ms, lval);
+  std::printf("W3 value_and_grad/forward ratio (eager) = %.2f\n", e.median_ms / fwd.median_ms);
   report("W3", "batch=256", "xjax_value_and_grad_jit", j, h.median_ms, lval);
 }
 

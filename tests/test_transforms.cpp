@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <sstream>
 
 #include "xjax/core.hpp"
 
@@ -101,4 +102,34 @@ TEST_CASE("transforms: ConcretizationError under make_jaxpr") {
     return -x;
   };
   CHECK_THROWS_AS(xj::make_jaxpr(f)(xj::array(1.0)), xj::ConcretizationError);
+}
+
+TEST_CASE("transforms: to_dot writes a Graphviz graph of the jaxpr") {
+  auto f = [](const xj::Array& x) { return xj::sin(x) * x + 1.0; };
+  std::string dot = xj::to_dot(xj::make_jaxpr(f)(xj::array({1.f, 2.f})));
+  CHECK(dot.rfind("digraph jaxpr {", 0) == 0);
+  CHECK(dot.find("label=\"sin\"") != std::string::npos);
+  CHECK(dot.find("a -> eqn0") != std::string::npos);
+  CHECK(dot.find("label=\"1.0:f32[]\"") != std::string::npos);
+  CHECK(dot.back() == '\n');
+}
+
+TEST_CASE("transforms: concrete values of traced arrays raise ConcretizationError") {
+  auto item = [](const xj::Array& x) { return xj::array(x.item<float>()); };
+  CHECK_THROWS_AS(xj::make_jaxpr(item)(xj::array(1.f)), xj::ConcretizationError);
+  auto data = [](const xj::Array& x) {
+    (void)x.raw_data();
+    return x;
+  };
+  CHECK_THROWS_AS(xj::jit(data)(xj::array(1.f)), xj::ConcretizationError);
+  CHECK_THROWS_AS(xj::vmap(item)(xj::array({1.f, 2.f})), xj::ConcretizationError);
+  // under grad, primals are concrete: item works, as in JAX
+  auto g = xj::grad([](const xj::Array& x) { return x * static_cast<double>(x.item<double>() > 0 ? 2 : 3); });
+  CHECK(g(xj::array(1.0)).item<double>() == 2.0);
+  std::ostringstream os;
+  CHECK_THROWS_AS(xj::make_jaxpr([&](const xj::Array& x) {
+                    os << x;
+                    return x;
+                  })(xj::array(1.f)),
+                  xj::ConcretizationError);
 }

@@ -94,3 +94,12 @@ TEST_CASE("vmap: pytree arguments and grad of a function that calls vmap") {
   CHECK(same(g.first, xj::sum(xs, 0), 1e-12));
   CHECK(g.second.item<double>() == 6.0);
 }
+
+TEST_CASE("vmap: a closure over an outer batch tracer (matrix of pairwise products)") {
+  Array xs = ramp({3}), ys = ramp({4}, 0.5);
+  Array m = xj::vmap([&](const Array& x) { return xj::vmap([&](const Array& y) { return x * y + x; })(ys); })(xs);
+  REQUIRE(m.shape() == xj::Shape{3, 4});
+  for (std::int64_t i = 0; i < 3; ++i)
+    for (std::int64_t j = 0; j < 4; ++j)
+      CHECK(m[i][j].item<double>() == doctest::Approx(xs[i].item<double>() * ys[j].item<double>() + xs[i].item<double>()));
+}

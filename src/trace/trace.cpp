@@ -34,6 +34,9 @@ TraceScope::~TraceScope() {
   state.dynamic = prev_dynamic_;
 }
 
+EagerScope::EagerScope() : saved_(state.dynamic) { state.dynamic = nullptr; }
+EagerScope::~EagerScope() { state.dynamic = saved_; }
+
 bool tracing_active() { return !state.stack.empty(); }
 
 Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& params) {

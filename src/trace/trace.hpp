@@ -66,6 +66,19 @@ class TraceScope {
   bool dynamic_;
 };
 
+// RAII: while alive, primitives bound on concrete values run eagerly even under make_jaxpr/jit
+// (kernels that evaluate sub-jaxprs on concrete inputs, e.g. control flow, use it).
+class EagerScope {
+ public:
+  EagerScope();
+  ~EagerScope();
+  EagerScope(const EagerScope&) = delete;
+  EagerScope& operator=(const EagerScope&) = delete;
+
+ private:
+  MainTrace* saved_;
+};
+
 // Runs a primitive's shape rule and eager kernel on concrete inputs.
 Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& params);
 // True while any transformation is active on this thread (used by debug aids and fast paths).

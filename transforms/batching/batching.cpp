@@ -40,6 +40,20 @@ Arrays BatchTrace::process(const Primitive& p, const Arrays& inputs, const Param
   return result;
 }
 
+std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size) {
+  TraceScope scope;
+  BatchTrace& trace = scope.install<BatchTrace>(size);
+  Arrays ins;
+  for (std::size_t i = 0; i < vals.size(); ++i) ins.push_back(trace.wrap(vals[i], dims[i]));
+  std::pair<Arrays, BatchDims> out;
+  for (const Array& y : f(ins)) {
+    auto [v, d] = trace.unwrap(y);
+    out.first.push_back(std::move(v));
+    out.second.push_back(d);
+  }
+  return out;
+}
+
 namespace {
 // Runs vmap over consecutive chunks of the batch and concatenates the results.
 Arrays vmap_chunked(const FlatFn& f, const Arrays& args, const std::vector<BatchDim>& axes,
@@ -91,19 +105,7 @@ Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim
   if (!size) throw TransformError("vmap", "no argument is mapped (all in_axes are None)");
   if (chunk_size && *chunk_size <= 0) throw ValueError("vmap", "chunk_size must be positive, got ", *chunk_size);
   if (chunk_size && *chunk_size < *size) return vmap_chunked(f, args, axes, out_axes, *size, *chunk_size);
-  Arrays vals;
-  BatchDims dims;
-  {
-    TraceScope scope;
-    BatchTrace& trace = scope.install<BatchTrace>(*size);
-    Arrays ins;
-    for (std::size_t i = 0; i < args.size(); ++i) ins.push_back(trace.wrap(args[i], axes[i]));
-    for (const Array& y : f(ins)) {
-      auto [v, d] = trace.unwrap(y);
-      vals.push_back(std::move(v));
-      dims.push_back(d);
-    }
-  }
+  auto [vals, dims] = batch_flat(f, args, axes, *size);
   if (out_axes.size() != vals.size() && out_axes.size() != 1)
     throw TransformError("vmap", "out_axes has ", out_axes.size(), " entries for ", vals.size(), " outputs");
   Arrays outs;

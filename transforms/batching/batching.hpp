@@ -33,4 +33,8 @@ class BatchTrace final : public Trace {
   std::int64_t size_;
 };
 
+// f batched over `size` examples whose batch axes are `dims`: the raw outputs and their batch axes
+// (nullopt: the output does not depend on the batch). Rules that batch a sub-function use it.
+std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size);
+
 }  // namespace xjax

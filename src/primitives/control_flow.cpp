@@ -1,0 +1,284 @@
+// Shared machinery of the control-flow primitives: lifted sub-jaxprs, their rewrites, and the
+// forward-mode, transposition and batching of whole jaxprs that the rules are made of.
+#include "primitives/control_flow.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ad/ad.hpp"
+#include "batching/batching.hpp"
+#include "trace/trace.hpp"
+
+namespace xjax::control_flow {
+
+Avals avals_of(const Arrays& xs) {
+  Avals r;
+  r.reserve(xs.size());
+  for (const Array& x : xs) r.push_back(x.aval());
+  return r;
+}
+
+std::string avals_str(const Avals& avals) {
+  std::ostringstream os;
+  os << '(';
+  for (std::size_t i = 0; i < avals.size(); ++i) os << (i ? ", " : "") << avals[i];
+  os << ')';
+  return os.str();
+}
+
+bool same_types(const Avals& a, const Avals& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].shape != b[i].shape || a[i].dtype != b[i].dtype) return false;
+  return true;
+}
+
+const JaxprPtr& jaxpr_param(const Params& p, const char* key) {
+  const JaxprPtr& j = p.get<JaxprPtr>(key);
+  if (!j) throw ValueError("control flow", "param '", key, "' holds no jaxpr");
+  return j;
+}
+
+Traced trace_lifted(const FlatFn& f, const Avals& in_avals) {
+  ClosedJaxpr c = trace_to_jaxpr(f, in_avals);
+  auto j = std::make_shared<Jaxpr>(*c.jaxpr);
+  j->invars.insert(j->invars.begin(), j->constvars.begin(), j->constvars.end());
+  j->constvars.clear();
+  return {std::make_shared<const ClosedJaxpr>(ClosedJaxpr{std::move(j), {}}), std::move(c.consts)};
+}
+
+JaxprPtr trace_closed(const FlatFn& f, const Avals& in_avals) {
+  ClosedJaxpr c = trace_to_jaxpr(f, in_avals);
+  for (const Array& x : c.consts)
+    if (x.is_tracer()) throw TransformError("control flow", "internal: a rule's sub-function closed over a tracer");
+  return std::make_shared<const ClosedJaxpr>(std::move(c));
+}
+
+Arrays eval_concrete(const ClosedJaxpr& j, const Arrays& args) {
+  EagerScope eager;
+  return eval_jaxpr(j, args);
+}
+
+std::shared_ptr<const Executable> compiled(const JaxprPtr& j) {
+  struct Entry {
+    std::weak_ptr<const ClosedJaxpr> key;
+    std::shared_ptr<const Executable> exe;
+  };
+  static std::mutex mu;
+  static std::unordered_map<const ClosedJaxpr*, Entry> cache;
+  {
+    std::lock_guard lock(mu);
+    auto it = cache.find(j.get());
+    if (it != cache.end() && it->second.key.lock() == j) return it->second.exe;
+  }
+  std::shared_ptr<const Executable> exe;
+  {
+    EagerScope eager;
+    exe = std::make_shared<const Executable>(*j);
+  }
+  std::lock_guard lock(mu);
+  std::erase_if(cache, [](const auto& kv) { return kv.second.key.expired(); });
+  cache[j.get()] = Entry{j, exe};
+  return exe;
+}
+
+Arrays take(const Arrays& xs, std::size_t from, std::size_t count) {
+  return Arrays(xs.begin() + static_cast<std::ptrdiff_t>(from), xs.begin() + static_cast<std::ptrdiff_t>(from + count));
+}
+
+Arrays concat(std::initializer_list<Arrays> parts) {
+  Arrays r;
+  for (const Arrays& p : parts) r.insert(r.end(), p.begin(), p.end());
+  return r;
+}
+
+Arrays pick(const Arrays& xs, const Mask& keep, bool value) {
+  Arrays r;
+  for (std::size_t i = 0; i < xs.size(); ++i)
+    if (keep[i] == value) r.push_back(xs[i]);
+  return r;
+}
+
+Tangents with_zeros(const Arrays& nonzero, const Mask& nz) {
+  Tangents r;
+  std::size_t k = 0;
+  for (bool b : nz) r.push_back(b ? Tangent(nonzero.at(k++)) : std::nullopt);
+  return r;
+}
+
+Mask mask_of(const Tangents& ts) {
+  Mask m;
+  for (const Tangent& t : ts) m.push_back(t.has_value());
+  return m;
+}
+
+Mask mask_of(const BatchDims& dims) {
+  Mask m;
+  for (const BatchDim& d : dims) m.push_back(d.has_value());
+  return m;
+}
+
+namespace {
+std::int64_t next_var_id(const Jaxpr& j) {
+  std::int64_t id = 0;
+  auto see = [&](const VarPtr& v) { id = std::max(id, v->id + 1); };
+  for (const VarPtr& v : j.constvars) see(v);
+  for (const VarPtr& v : j.invars) see(v);
+  for (const Equation& e : j.eqns)
+    for (const VarPtr& v : e.outputs) see(v);
+  return id;
+}
+JaxprPtr rebuild(const JaxprPtr& from, Jaxpr j) {
+  return std::make_shared<const ClosedJaxpr>(ClosedJaxpr{std::make_shared<const Jaxpr>(std::move(j)), from->consts});
+}
+}  // namespace
+
+JaxprPtr insert_inputs(const JaxprPtr& j, std::size_t at, const Avals& extra) {
+  Jaxpr r = *j->jaxpr;
+  std::int64_t id = next_var_id(r);
+  std::vector<VarPtr> vars;
+  for (const ShapedArray& a : extra) vars.push_back(std::make_shared<const Var>(Var{id++, a}));
+  r.invars.insert(r.invars.begin() + static_cast<std::ptrdiff_t>(at), vars.begin(), vars.end());
+  return rebuild(j, std::move(r));
+}
+
+JaxprPtr reorder(const JaxprPtr& j, const std::vector<std::size_t>& inputs, const std::vector<std::size_t>& outputs) {
+  Jaxpr r = *j->jaxpr;
+  r.invars.clear();
+  r.outvars.clear();
+  for (std::size_t i : inputs) r.invars.push_back(j->jaxpr->invars.at(i));
+  for (std::size_t i : outputs) r.outvars.push_back(j->jaxpr->outvars.at(i));
+  return rebuild(j, std::move(r));
+}
+
+std::vector<std::size_t> ranges(std::initializer_list<std::pair<std::size_t, std::size_t>> rs) {
+  std::vector<std::size_t> r;
+  for (auto [a, b] : rs)
+    for (std::size_t i = a; i < b; ++i) r.push_back(i);
+  return r;
+}
+
+JaxprPtr keep_outputs(const JaxprPtr& j, const Mask& keep) {
+  Jaxpr r = *j->jaxpr;
+  r.outvars.clear();
+  std::unordered_set<const Var*> live;
+  for (std::size_t i = 0; i < keep.size(); ++i)
+    if (keep[i]) {
+      r.outvars.push_back(j->jaxpr->outvars[i]);
+      if (const VarPtr* v = std::get_if<VarPtr>(&r.outvars.back())) live.insert(v->get());
+    }
+  std::vector<Equation> eqns;
+  for (auto it = r.eqns.rbegin(); it != r.eqns.rend(); ++it) {
+    bool needed = false;
+    for (const VarPtr& o : it->outputs) needed = needed || live.count(o.get());
+    if (!needed) continue;
+    for (const Atom& a : it->inputs)
+      if (const VarPtr* v = std::get_if<VarPtr>(&a)) live.insert(v->get());
+    eqns.push_back(*it);
+  }
+  r.eqns.assign(eqns.rbegin(), eqns.rend());
+  return rebuild(j, std::move(r));
+}
+
+JaxprPtr drop_inputs(const JaxprPtr& j, const Mask& drop) {
+  Jaxpr r = *j->jaxpr;
+  std::unordered_set<const Var*> dropped;
+  r.invars.clear();
+  for (std::size_t i = 0; i < drop.size(); ++i) {
+    if (drop[i]) dropped.insert(j->jaxpr->invars[i].get());
+    else r.invars.push_back(j->jaxpr->invars[i]);
+  }
+  auto check = [&](const Atom& a) {
+    const VarPtr* v = std::get_if<VarPtr>(&a);
+    if (v && dropped.count(v->get())) throw TransformError("control flow", "internal: a dropped input is still used");
+  };
+  for (const Equation& e : r.eqns)
+    for (const Atom& a : e.inputs) check(a);
+  for (const Atom& a : r.outvars) check(a);
+  return rebuild(j, std::move(r));
+}
+
+Mask depends_on(const Jaxpr& j, const Mask& inputs) {
+  std::unordered_set<const Var*> reached;
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i]) reached.insert(j.invars[i].get());
+  auto hit = [&](const Atom& a) {
+    const VarPtr* v = std::get_if<VarPtr>(&a);
+    return v && reached.count(v->get());
+  };
+  for (const Equation& e : j.eqns)
+    if (std::any_of(e.inputs.begin(), e.inputs.end(), hit))
+      for (const VarPtr& o : e.outputs) reached.insert(o.get());
+  Mask out;
+  for (const Atom& a : j.outvars) out.push_back(hit(a));
+  return out;
+}
+
+Tangents transpose_jaxpr(const ClosedJaxpr& j, const Mask& linear, const Arrays& nonlinear, const Tangents& cts) {
+  Jaxpr split = *j.jaxpr;
+  split.invars.clear();
+  Arrays consts = j.consts;
+  for (std::size_t i = 0; i < linear.size(); ++i) {
+    if (linear[i]) split.invars.push_back(j.jaxpr->invars[i]);
+    else split.constvars.push_back(j.jaxpr->invars[i]);
+  }
+  consts.insert(consts.end(), nonlinear.begin(), nonlinear.end());
+  return backward_pass(split, consts, cts);
+}
+
+JvpJaxpr jvp_jaxpr(const JaxprPtr& j, const Mask& nz_in, const Mask& force) {
+  Avals in = j->in_avals();
+  Avals out = j->out_avals();
+  Avals avals = in;
+  for (std::size_t i = 0; i < in.size(); ++i)
+    if (nz_in[i]) avals.push_back({in[i].shape, in[i].dtype, false});
+  Mask nz_out(out.size(), false);
+  JaxprPtr traced = trace_closed(
+      [&](const Arrays& a) {
+        Arrays primals = take(a, 0, in.size());
+        auto [outs, touts] = jvp_flat([&](const Arrays& x) { return eval_jaxpr(*j, x); }, primals,
+                                      with_zeros(take(a, in.size(), a.size() - in.size()), nz_in));
+        for (std::size_t k = 0; k < outs.size(); ++k) {
+          bool floating = is_floating(out[k].dtype);
+          nz_out[k] = floating && (touts[k].has_value() || force[k]);
+          if (nz_out[k]) outs.push_back(instantiate(touts[k], {out[k].shape, out[k].dtype, false}));
+        }
+        return outs;
+      },
+      avals);
+  return {traced, nz_out};
+}
+
+BatchedJaxpr batch_jaxpr(const JaxprPtr& j, const Mask& batched_in, std::int64_t size, const Mask& force) {
+  Avals in = j->in_avals();
+  BatchDims dims;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    dims.push_back(batched_in[i] ? BatchDim(0) : std::nullopt);
+    if (batched_in[i]) in[i].shape.insert(in[i].shape.begin(), size);
+  }
+  Mask batched_out;
+  JaxprPtr traced = trace_closed(
+      [&](const Arrays& a) {
+        auto [outs, out_dims] = batch_flat([&](const Arrays& x) { return eval_jaxpr(*j, x); }, a, dims, size);
+        batched_out.assign(outs.size(), false);
+        for (std::size_t k = 0; k < outs.size(); ++k)
+          if (out_dims[k] || force[k]) {
+            outs[k] = move_batch_axis(outs[k], out_dims[k], 0, size);
+            batched_out[k] = true;
+          }
+        return outs;
+      },
+      in);
+  return {traced, batched_out};
+}
+
+Arrays batch_to_front(const Arrays& vals, const BatchDims& dims, std::int64_t size) {
+  Arrays r;
+  for (std::size_t i = 0; i < vals.size(); ++i) r.push_back(dims[i] ? move_batch_axis(vals[i], dims[i], 0, size) : vals[i]);
+  return r;
+}
+
+}  // namespace xjax::control_flow

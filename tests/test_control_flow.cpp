@@ -90,3 +90,4 @@ TEST_CASE("control flow: fori_loop sums equal their closed forms") {
   CHECK(dyn(xj::array(std::int64_t{10})).item<std::int64_t>() == 45);
   CHECK(xj::jit(dyn)(xj::array(std::int64_t{20})).item<std::int64_t>() == 190);
 }
+

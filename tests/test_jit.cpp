@@ -1,6 +1,7 @@
 // jit: cached compilation, optimisation passes, fused kernels, and jit inside other transforms.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <thread>
 
 #include "xjax/core.hpp"
@@ -147,4 +148,16 @@ TEST_CASE("jit: wrong argument types for a compiled program are errors") {
     return -x;
   });
   CHECK_THROWS_AS(branch(xj::array(1.0)), xj::ConcretizationError);
+}
+
+TEST_CASE("jit: a fused reduction reads its input after later ops in the same kernel") {
+  // sum(c * d) is computed at the end of each tile; the tile of c * d must not be reused by d * -sin(c).
+  auto f = [](const xj::Array& a, const xj::Array& c, const xj::Array& d) {
+    xj::Array k = c * d, m = d * -xj::sin(c);
+    return std::pair{xj::sum(k) + 0.5, d * a + m};
+  };
+  xj::Array a = xj::array(1.5), c = xj::array({0.1, 0.2, 0.3}), d = xj::array({1.0, 2.0, 3.0});
+  auto [s, v] = xj::jit(f)(a, c, d);
+  CHECK(s.item<double>() == doctest::Approx(0.1 + 0.4 + 0.9 + 0.5));
+  CHECK(v[2].item<double>() == doctest::Approx(4.5 - 3.0 * std::sin(0.3)));
 }

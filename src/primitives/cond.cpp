@@ -69,8 +69,8 @@ Tangents cond_jvp(const Arrays& in, const Tangents& t, const Arrays& outs, const
     Mask m = jvp_jaxpr(b, nz_in, Mask(outs.size(), false)).nz_out;
     for (std::size_t i = 0; i < m.size(); ++i) nz_out[i] = nz_out[i] || m[i];
   }
-  Mask tangent_outputs(outs.size(), false);
-  for (bool b : nz_out) tangent_outputs.push_back(b);
+  Mask tangent_outputs(outs.size(), false);  // drop the primal outputs, keep every tangent
+  tangent_outputs.resize(outs.size() + static_cast<std::size_t>(std::count(nz_out.begin(), nz_out.end(), true)), true);
   std::vector<JaxprPtr> jvps;
   for (const JaxprPtr& b : branches) jvps.push_back(keep_outputs(jvp_jaxpr(b, nz_in, nz_out).jaxpr, tangent_outputs));
   Arrays args = concat({{in[0]}, operands});

@@ -162,6 +162,8 @@ std::vector<std::size_t> ranges(std::initializer_list<std::pair<std::size_t, std
 }
 
 JaxprPtr keep_outputs(const JaxprPtr& j, const Mask& keep) {
+  if (keep.size() != j->jaxpr->outvars.size())
+    throw ValueError("control flow", "internal: output mask of ", keep.size(), " for ", j->jaxpr->outvars.size(), " outputs");
   Jaxpr r = *j->jaxpr;
   r.outvars.clear();
   std::unordered_set<const Var*> live;
@@ -241,7 +243,7 @@ JvpJaxpr jvp_jaxpr(const JaxprPtr& j, const Mask& nz_in, const Mask& force) {
         Arrays primals = take(a, 0, in.size());
         auto [outs, touts] = jvp_flat([&](const Arrays& x) { return eval_jaxpr(*j, x); }, primals,
                                       with_zeros(take(a, in.size(), a.size() - in.size()), nz_in));
-        for (std::size_t k = 0; k < outs.size(); ++k) {
+        for (std::size_t k = 0; k < out.size(); ++k) {
           bool floating = is_floating(out[k].dtype);
           nz_out[k] = floating && (touts[k].has_value() || force[k]);
           if (nz_out[k]) outs.push_back(instantiate(touts[k], {out[k].shape, out[k].dtype, false}));

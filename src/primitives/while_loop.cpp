@@ -102,12 +102,19 @@ Tangents while_jvp(const Arrays& in, const Tangents& t, const Arrays&, const Par
     out = xjax::bind(while_primitive(), concat({cc, bc, bc_t, carry, carry_t}),
                      params_of(cond, body, s.cond_consts, nb + tb, -1));
   } else {
-    Arrays consts = concat({bc, bc_t});
+    // The primal and the tangent step are separate conds, so the tangent scan's primal carry
+    // visibly depends on primal values only (scan_transpose relies on that).
+    Mask tangents_only(nc, false);
+    tangents_only.resize(nc + tc, true);
+    JaxprPtr tangent_body = keep_outputs(body, tangents_only);
     FlatFn step = [&](const Arrays& a) -> Arrays {
-      Array active = eval_jaxpr(*s.cond, concat({cc, take(a, 0, nc)}))[0];
-      FlatFn run = [&](const Arrays& x) { return eval_jaxpr(*body, concat({consts, x})); };
-      FlatFn keep = [](const Arrays& x) { return x; };
-      return switch_flat(active, {keep, run}, a);
+      Arrays c = take(a, 0, nc);
+      Array active = eval_jaxpr(*s.cond, concat({cc, c}))[0];
+      FlatFn same = [](const Arrays& x) { return x; };
+      FlatFn primal = [&](const Arrays& x) { return eval_jaxpr(*s.body, concat({bc, x})); };
+      FlatFn same_tangent = [&](const Arrays& x) { return take(x, nc, tc); };
+      FlatFn tangent = [&](const Arrays& x) { return eval_jaxpr(*tangent_body, concat({bc, bc_t, x})); };
+      return concat({switch_flat(active, {same, primal}, c), switch_flat(active, {same_tangent, tangent}, a)});
     };
     out = scan_flat(step, concat({carry, carry_t}), {}, {.length = s.max_iterations});
   }

@@ -180,9 +180,13 @@ struct Executable::Impl {
     Kernel k{shape, shape_size(shape), {}, {}, 0};
     std::unordered_map<const Var*, int> scratch_of;
     std::unordered_map<const Var*, std::size_t> last_use;  // position in the group
-    for (std::size_t pos = 0; pos < group.size(); ++pos)
-      for (const Atom& a : j.eqns[group[pos]].inputs)
-        if (const VarPtr* v = std::get_if<VarPtr>(&a)) last_use[v->get()] = pos;
+    for (std::size_t pos = 0; pos < group.size(); ++pos) {
+      // Reductions read their input after the tile's last op: keep it alive to the end.
+      const Equation& e = j.eqns[group[pos]];
+      std::size_t until = full_reduction(e) && !fusible(e) ? group.size() : pos;
+      for (const Atom& a : e.inputs)
+        if (const VarPtr* v = std::get_if<VarPtr>(&a)) last_use[v->get()] = std::max(last_use[v->get()], until);
+    }
     std::vector<int> free_scratch;
     auto kernel_operand = [&](const Atom& a) -> Operand {
       if (const VarPtr* v = std::get_if<VarPtr>(&a))

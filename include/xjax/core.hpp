@@ -1,4 +1,4 @@
-// Everything but the xtensor interop: arrays, ops, IR, pytrees and transformations.
+// Everything but the xtensor interop: arrays, ops, IR, pytrees, random numbers and transformations.
 // Safe to include where xtensor cannot be parsed (clang-repl notebooks).
 #pragma once
 #include "xjax/array.hpp"
@@ -8,4 +8,5 @@
 #include "xjax/ir.hpp"
 #include "xjax/ops.hpp"
 #include "xjax/pytree.hpp"
+#include "xjax/random.hpp"
 #include "xjax/transforms.hpp"

@@ -98,6 +98,7 @@ Array integer_pow(const Array& x, int n);
 Array maximum(const Array& x, const Array& y);
 Array minimum(const Array& x, const Array& y);
 Array atan2(const Array& y, const Array& x);
+Array nextafter(const Array& x, const Array& y);  // the next representable value after x towards y
 Array logical_and(const Array& x, const Array& y);
 Array logical_or(const Array& x, const Array& y);
 Array logical_xor(const Array& x, const Array& y);

@@ -49,6 +49,7 @@ struct Pow {
   }
 };
 XJAX_BINARY(Atan2, false, return std::atan2(a, b))
+XJAX_BINARY(NextAfter, false, return std::nextafter(a, b))
 XJAX_BINARY(And, false, if constexpr (std::is_same_v<V, bool>) return a && b; else return V(a & b))
 XJAX_BINARY(Or, false, if constexpr (std::is_same_v<V, bool>) return a || b; else return V(a | b))
 XJAX_BINARY(Xor, false, if constexpr (std::is_same_v<V, bool>) return a != b; else return V(a ^ b))
@@ -213,6 +214,9 @@ const Primitive& atan2_p = binary("atan2", DTypes::floating, binary_tile<Atan2, 
                                     return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1] / denom; }),
                                                          scaled(t[1], [&](const Array& u) { return -(u * x[0] / denom); }))};
                                   });
+// The neighbouring representable value: a step function, so its derivative is zero.
+const Primitive& nextafter_p =
+    binary("nextafter", DTypes::floating, binary_tile<NextAfter, DTypes::floating>, nullptr);
 const Primitive& and_p = binary("and", BI, binary_tile<And, BI>, nullptr);
 const Primitive& or_p = binary("or", BI, binary_tile<Or, BI>, nullptr);
 const Primitive& xor_p = binary("xor", BI, binary_tile<Xor, BI>, nullptr);
@@ -430,6 +434,7 @@ Array integer_pow(const Array& x, int n) {
 Array maximum(const Array& x, const Array& y) { return apply(max_p, x, y); }
 Array minimum(const Array& x, const Array& y) { return apply(min_p, x, y); }
 Array atan2(const Array& y, const Array& x) { return apply(atan2_p, y, x, inexact_of(y, x)); }
+Array nextafter(const Array& x, const Array& y) { return apply(nextafter_p, x, y, inexact_of(x, y)); }
 namespace {
 Array truth(const Array& x) { return x.dtype() == bool_ ? x : x != 0; }
 }  // namespace

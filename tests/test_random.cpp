@@ -118,11 +118,12 @@ TEST_CASE("random: uniform and normal match values printed by JAX >= 0.5") {
   std::vector<double> n = vals(xr::normal(ks[0], {4, 4})), u = vals(xr::uniform(ks[1], {4, 4}));
   for (std::size_t i = 0; i < 16; ++i) {
     CAPTURE(i);
-    // numpy prints the shortest decimal that round-trips, so uniform (exact integer arithmetic
-    // on the bits) must give the same float32. normal's erf_inv is not XLA's float polynomial
-    // (xjax's is refined in double), so it may differ in the last few ulps.
-    CHECK(static_cast<float>(u[i]) == static_cast<float>(uniform_expected[i]));
-    CHECK(std::abs(n[i] - normal_expected[i]) <= 2e-6 * std::abs(normal_expected[i]));
+    // numpy prints the shortest decimal that reads back as the same float32, cut at 8 decimals:
+    // each printed value must read back as our float32, or (when the cut removed digits of a
+    // small value) agree to those 8 decimals.
+    CHECK((static_cast<float>(u[i]) == static_cast<float>(uniform_expected[i]) ||
+           std::abs(u[i] - uniform_expected[i]) <= 5.0001e-9));
+    CHECK(static_cast<float>(n[i]) == static_cast<float>(normal_expected[i]));
   }
 }
 

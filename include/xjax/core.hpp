@@ -6,6 +6,7 @@
 #include "xjax/dtype.hpp"
 #include "xjax/errors.hpp"
 #include "xjax/ir.hpp"
+#include "xjax/linalg.hpp"
 #include "xjax/ops.hpp"
 #include "xjax/pytree.hpp"
 #include "xjax/random.hpp"

@@ -1,0 +1,427 @@
+// Batched dense factorisations and triangular solves through LAPACK and CBLAS (OpenBLAS).
+// LAPACK is column-major: a row-major matrix read column-major is its transpose, which either
+// serves directly (symmetric inputs, the SVD of the transpose) or is undone by a transposed copy.
+#include "kernels/lapack.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <numeric>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "xjax/errors.hpp"
+
+// The Fortran LAPACK routines libopenblas exports. The trailing size_t arguments are the hidden
+// lengths of character arguments in gfortran's calling convention.
+extern "C" {
+void spotrf_(const char* uplo, const blasint* n, float* a, const blasint* lda, blasint* info, std::size_t);
+void dpotrf_(const char* uplo, const blasint* n, double* a, const blasint* lda, blasint* info, std::size_t);
+void sgetrf_(const blasint* m, const blasint* n, float* a, const blasint* lda, blasint* ipiv, blasint* info);
+void dgetrf_(const blasint* m, const blasint* n, double* a, const blasint* lda, blasint* ipiv, blasint* info);
+void ssyevd_(const char* jobz, const char* uplo, const blasint* n, float* a, const blasint* lda, float* w,
+             float* work, const blasint* lwork, blasint* iwork, const blasint* liwork, blasint* info, std::size_t,
+             std::size_t);
+void dsyevd_(const char* jobz, const char* uplo, const blasint* n, double* a, const blasint* lda, double* w,
+             double* work, const blasint* lwork, blasint* iwork, const blasint* liwork, blasint* info, std::size_t,
+             std::size_t);
+void sgeqrf_(const blasint* m, const blasint* n, float* a, const blasint* lda, float* tau, float* work,
+             const blasint* lwork, blasint* info);
+void dgeqrf_(const blasint* m, const blasint* n, double* a, const blasint* lda, double* tau, double* work,
+             const blasint* lwork, blasint* info);
+void sorgqr_(const blasint* m, const blasint* n, const blasint* k, float* a, const blasint* lda, const float* tau,
+             float* work, const blasint* lwork, blasint* info);
+void dorgqr_(const blasint* m, const blasint* n, const blasint* k, double* a, const blasint* lda, const double* tau,
+             double* work, const blasint* lwork, blasint* info);
+void sgesdd_(const char* jobz, const blasint* m, const blasint* n, float* a, const blasint* lda, float* s, float* u,
+             const blasint* ldu, float* vt, const blasint* ldvt, float* work, const blasint* lwork, blasint* iwork,
+             blasint* info, std::size_t);
+void dgesdd_(const char* jobz, const blasint* m, const blasint* n, double* a, const blasint* lda, double* s,
+             double* u, const blasint* ldu, double* vt, const blasint* ldvt, double* work, const blasint* lwork,
+             blasint* iwork, blasint* info, std::size_t);
+}
+
+namespace xjax::kernels {
+namespace {
+
+// Overloads by element type. Leading dimensions are the row counts of column-major matrices.
+void potrf_upper(blasint n, float* a, blasint* info) { spotrf_("U", &n, a, &n, info, 1); }
+void potrf_upper(blasint n, double* a, blasint* info) { dpotrf_("U", &n, a, &n, info, 1); }
+void getrf(blasint m, blasint n, float* a, blasint* ipiv, blasint* info) {
+  const blasint lda = std::max<blasint>(1, m);
+  sgetrf_(&m, &n, a, &lda, ipiv, info);
+}
+void getrf(blasint m, blasint n, double* a, blasint* ipiv, blasint* info) {
+  const blasint lda = std::max<blasint>(1, m);
+  dgetrf_(&m, &n, a, &lda, ipiv, info);
+}
+void syevd_upper(blasint n, float* a, float* w, float* work, blasint lwork, blasint* iwork, blasint liwork,
+                 blasint* info) {
+  const blasint lda = std::max<blasint>(1, n);
+  ssyevd_("V", "U", &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);
+}
+void syevd_upper(blasint n, double* a, double* w, double* work, blasint lwork, blasint* iwork, blasint liwork,
+                 blasint* info) {
+  const blasint lda = std::max<blasint>(1, n);
+  dsyevd_("V", "U", &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);
+}
+void geqrf(blasint m, blasint n, float* a, float* tau, float* work, blasint lwork, blasint* info) {
+  const blasint lda = std::max<blasint>(1, m);
+  sgeqrf_(&m, &n, a, &lda, tau, work, &lwork, info);
+}
+void geqrf(blasint m, blasint n, double* a, double* tau, double* work, blasint lwork, blasint* info) {
+  const blasint lda = std::max<blasint>(1, m);
+  dgeqrf_(&m, &n, a, &lda, tau, work, &lwork, info);
+}
+void orgqr(blasint m, blasint n, blasint k, float* a, const float* tau, float* work, blasint lwork, blasint* info) {
+  const blasint lda = std::max<blasint>(1, m);
+  sorgqr_(&m, &n, &k, a, &lda, tau, work, &lwork, info);
+}
+void orgqr(blasint m, blasint n, blasint k, double* a, const double* tau, double* work, blasint lwork,
+           blasint* info) {
+  const blasint lda = std::max<blasint>(1, m);
+  dorgqr_(&m, &n, &k, a, &lda, tau, work, &lwork, info);
+}
+void gesdd(char jobz, blasint m, blasint n, float* a, float* s, float* u, blasint ldu, float* vt, blasint ldvt,
+           float* work, blasint lwork, blasint* iwork, blasint* info) {
+  const blasint lda = std::max<blasint>(1, m);
+  sgesdd_(&jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);
+}
+void gesdd(char jobz, blasint m, blasint n, double* a, double* s, double* u, blasint ldu, double* vt, blasint ldvt,
+           double* work, blasint lwork, blasint* iwork, blasint* info) {
+  const blasint lda = std::max<blasint>(1, m);
+  dgesdd_(&jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);
+}
+void trsm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, blasint m, blasint n,
+          const float* a, blasint lda, float* b) {
+  cblas_strsm(CblasRowMajor, side, uplo, trans, diag, m, n, 1.0f, a, lda, b, n);
+}
+void trsm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, blasint m, blasint n,
+          const double* a, blasint lda, double* b) {
+  cblas_dtrsm(CblasRowMajor, side, uplo, trans, diag, m, n, 1.0, a, lda, b, n);
+}
+
+blasint blas_dim(const char* op, std::int64_t n) {
+  if (n > std::numeric_limits<blasint>::max())
+    throw ValueError(op, "dimension ", n, " exceeds LAPACK's integer range");
+  return static_cast<blasint>(n);
+}
+
+// The optimal workspace size a query (lwork = -1) reported.
+template <class T>
+blasint workspace_size(T reported) {
+  return std::max<blasint>(1, static_cast<blasint>(std::ceil(reported)));
+}
+
+// Runs body(begin, end) over [0, batch), split among threads when the matrices are small and there
+// are enough of them: OpenBLAS threads large factorisations itself, and starting threads costs tens
+// of microseconds.
+template <class Body>
+void for_batches(std::int64_t batch, std::int64_t n, const Body& body) {
+  const double flops = static_cast<double>(batch) * static_cast<double>(n) * static_cast<double>(n) *
+                       static_cast<double>(n);
+  const auto threads = static_cast<std::int64_t>(std::min<std::int64_t>(std::thread::hardware_concurrency(), batch));
+  if (threads < 2 || n > 128 || flops < 4e6) {
+    body(std::int64_t{0}, batch);
+    return;
+  }
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
+  auto run = [&](std::int64_t t) {
+    try {
+      body(batch * t / threads, batch * (t + 1) / threads);
+    } catch (...) {
+      errors[static_cast<std::size_t>(t)] = std::current_exception();
+    }
+  };
+  for (std::int64_t t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(run, t);
+    } catch (const std::system_error&) {  // no thread available: do this share here
+      run(t);
+    }
+  }
+  run(0);
+  for (std::thread& th : pool) th.join();
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+template <class T>
+void fill_nan(T* p, std::int64_t n) {
+  std::fill(p, p + n, std::numeric_limits<T>::quiet_NaN());
+}
+
+template <class T>
+bool lower_finite(const T* a, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j <= i; ++j)
+      if (!std::isfinite(a[i * n + j])) return false;
+  return true;
+}
+
+// dst (column-major, leading dimension rows) = src (row-major [rows, cols]), or the reverse.
+template <class T>
+void to_column_major(const T* src, T* dst, std::int64_t rows, std::int64_t cols) {
+  for (std::int64_t i = 0; i < rows; ++i)
+    for (std::int64_t j = 0; j < cols; ++j) dst[i + j * rows] = src[i * cols + j];
+}
+template <class T>
+void from_column_major(const T* src, T* dst, std::int64_t rows, std::int64_t cols) {
+  for (std::int64_t i = 0; i < rows; ++i)
+    for (std::int64_t j = 0; j < cols; ++j) dst[i * cols + j] = src[i + j * rows];
+}
+
+template <class T>
+void set_identity(T* p, std::int64_t n) {
+  std::fill(p, p + n * n, T(0));
+  for (std::int64_t i = 0; i < n; ++i) p[i * n + i] = T(1);
+}
+
+// ---- kernels, by element type ----
+
+// potrf on the upper triangle of the column-major view is potrf on the row-major lower triangle.
+template <class T>
+void cholesky_typed(const T* a, T* l, std::int64_t batch, std::int64_t n) {
+  const blasint bn = blas_dim("cholesky", n);
+  const std::int64_t nn = n * n;
+  for_batches(batch, n, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t b = begin; b < end; ++b) {
+      const T* src = a + b * nn;
+      T* dst = l + b * nn;
+      std::copy(src, src + nn, dst);
+      blasint info = 0;
+      if (!lower_finite(src, n)) info = -1;
+      else if (n > 0) potrf_upper(bn, dst, &info);
+      if (info != 0) {
+        fill_nan(dst, nn);
+        continue;
+      }
+      for (std::int64_t i = 0; i < n; ++i) std::fill(dst + i * n + i + 1, dst + (i + 1) * n, T(0));
+    }
+  });
+}
+
+template <class T>
+void triangular_solve_typed(const T* a, const T* b, T* x, const TriangularSolveShape& s) {
+  const std::int64_t k = s.left_side ? s.m : s.n;
+  const blasint bm = blas_dim("triangular_solve", s.m), bn = blas_dim("triangular_solve", s.n);
+  const std::int64_t a_size = k * k, b_size = s.m * s.n;
+  std::copy(b, b + s.batch * b_size, x);
+  if (b_size == 0) return;
+  for_batches(s.batch, k, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i)
+      trsm(s.left_side ? CblasLeft : CblasRight, s.lower ? CblasLower : CblasUpper,
+           s.transpose_a ? CblasTrans : CblasNoTrans, s.unit_diagonal ? CblasUnit : CblasNonUnit, bm, bn,
+           a + i * a_size, static_cast<blasint>(k), x + i * b_size);
+  });
+}
+
+template <class T>
+void lu_typed(const T* a, T* out, std::int32_t* pivots, std::int32_t* permutation, std::int64_t batch,
+              std::int64_t m, std::int64_t n) {
+  const blasint bm = blas_dim("lu", m), bn = blas_dim("lu", n);
+  const std::int64_t k = std::min(m, n);
+  for_batches(batch, std::max(m, n), [&](std::int64_t begin, std::int64_t end) {
+    std::vector<T> work(static_cast<std::size_t>(m * n));
+    std::vector<blasint> ipiv(static_cast<std::size_t>(std::max<std::int64_t>(k, 1)));
+    for (std::int64_t b = begin; b < end; ++b) {
+      to_column_major(a + b * m * n, work.data(), m, n);
+      blasint info = 0;  // info > 0 (an exact zero pivot) still completes the factorisation
+      if (k > 0) getrf(bm, bn, work.data(), ipiv.data(), &info);
+      from_column_major(work.data(), out + b * m * n, m, n);
+      std::int32_t* piv = pivots + b * k;
+      std::int32_t* perm = permutation + b * m;
+      std::iota(perm, perm + m, std::int32_t{0});
+      for (std::int64_t i = 0; i < k; ++i) {
+        piv[i] = static_cast<std::int32_t>(ipiv[static_cast<std::size_t>(i)] - 1);
+        std::swap(perm[i], perm[piv[i]]);
+      }
+    }
+  });
+}
+
+// syevd on the column-major upper triangle reads the row-major lower one; it returns eigenvectors
+// as column-major columns, transposed back here.
+template <class T>
+void eigh_typed(const T* a, T* vectors, T* values, std::int64_t batch, std::int64_t n) {
+  if (n == 0) return;
+  const blasint bn = blas_dim("eigh", n);
+  T work_query = 0;
+  blasint iwork_query = 0, info = 0;
+  syevd_upper(bn, nullptr, nullptr, &work_query, -1, &iwork_query, -1, &info);
+  const blasint lwork = workspace_size(work_query), liwork = std::max<blasint>(1, iwork_query);
+  for_batches(batch, n, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<T> matrix(static_cast<std::size_t>(n * n)), work(static_cast<std::size_t>(lwork));
+    std::vector<blasint> iwork(static_cast<std::size_t>(liwork));
+    for (std::int64_t b = begin; b < end; ++b) {
+      const T* src = a + b * n * n;
+      T* v = vectors + b * n * n;
+      T* w = values + b * n;
+      blasint status = -1;
+      if (lower_finite(src, n)) {
+        std::copy(src, src + n * n, matrix.data());
+        syevd_upper(bn, matrix.data(), w, work.data(), lwork, iwork.data(), liwork, &status);
+      }
+      if (status != 0) {
+        fill_nan(v, n * n);
+        fill_nan(w, n);
+        continue;
+      }
+      from_column_major(matrix.data(), v, n, n);
+    }
+  });
+}
+
+// Householder QR of the column-major copy; q is formed from the reflectors by orgqr.
+template <class T>
+void qr_typed(const T* a, T* q, T* r, std::int64_t batch, std::int64_t m, std::int64_t n, bool complete) {
+  const std::int64_t k = std::min(m, n), q_cols = complete ? m : k, r_rows = complete ? m : k;
+  if (k == 0) {  // no reflectors: q is the identity (complete) or empty, r is all zeros
+    for (std::int64_t b = 0; b < batch; ++b) {
+      if (complete) set_identity(q + b * m * m, m);
+      std::fill(r + b * r_rows * n, r + (b + 1) * r_rows * n, T(0));
+    }
+    return;
+  }
+  const blasint bm = blas_dim("qr", m), bn = blas_dim("qr", n), bk = static_cast<blasint>(k),
+                bq = static_cast<blasint>(q_cols);
+  T query = 0;
+  blasint info = 0;
+  geqrf(bm, bn, nullptr, nullptr, &query, -1, &info);
+  blasint lwork = workspace_size(query);
+  orgqr(bm, bq, bk, nullptr, nullptr, &query, -1, &info);
+  lwork = std::max(lwork, workspace_size(query));
+  for_batches(batch, std::max(m, n), [&](std::int64_t begin, std::int64_t end) {
+    // Column-major m x max(n, q_cols): the reflectors, then room for the columns of a complete q.
+    std::vector<T> matrix(static_cast<std::size_t>(m * std::max(n, q_cols)));
+    std::vector<T> tau(static_cast<std::size_t>(k)), work(static_cast<std::size_t>(lwork));
+    for (std::int64_t b = begin; b < end; ++b) {
+      to_column_major(a + b * m * n, matrix.data(), m, n);
+      blasint status = 0;
+      geqrf(bm, bn, matrix.data(), tau.data(), work.data(), lwork, &status);
+      T* rb = r + b * r_rows * n;
+      for (std::int64_t i = 0; i < r_rows; ++i)
+        for (std::int64_t j = 0; j < n; ++j) rb[i * n + j] = j >= i ? matrix[static_cast<std::size_t>(i + j * m)] : T(0);
+      std::fill(matrix.begin() + m * n, matrix.end(), T(0));
+      if (status == 0) orgqr(bm, bq, bk, matrix.data(), tau.data(), work.data(), lwork, &status);
+      T* qb = q + b * m * q_cols;
+      if (status != 0) {
+        fill_nan(qb, m * q_cols);
+        fill_nan(rb, r_rows * n);
+        continue;
+      }
+      from_column_major(matrix.data(), qb, m, q_cols);
+    }
+  });
+}
+
+// The row-major [m, n] matrix read column-major is its transpose [n, m] = U' S V'^T, so u = V' and
+// vh = U'^T: gesdd's U' written column-major is vh row-major, and its V'^T is u. No transposes.
+template <class T>
+void svd_typed(const T* a, T* s, T* u, T* vh, std::int64_t batch, std::int64_t m, std::int64_t n,
+               bool full_matrices) {
+  const std::int64_t k = std::min(m, n);
+  const bool vectors = u != nullptr;
+  const std::int64_t u_cols = full_matrices ? m : k, vh_rows = full_matrices ? n : k;
+  if (k == 0) {  // no singular values: the full unitary factors are identities
+    for (std::int64_t b = 0; vectors && full_matrices && b < batch; ++b) {
+      set_identity(u + b * m * m, m);
+      set_identity(vh + b * n * n, n);
+    }
+    return;
+  }
+  const char jobz = !vectors ? 'N' : full_matrices ? 'A' : 'S';
+  const blasint rows = blas_dim("svd", n), cols = blas_dim("svd", m);  // of the transpose
+  const blasint ldu = rows, ldvt = static_cast<blasint>(vectors ? u_cols : 1);
+  T query = 0;
+  blasint info = 0;
+  std::vector<blasint> iwork_probe(static_cast<std::size_t>(8 * k));
+  gesdd(jobz, rows, cols, nullptr, nullptr, nullptr, ldu, nullptr, ldvt, &query, -1, iwork_probe.data(), &info);
+  const blasint lwork = workspace_size(query);
+  for_batches(batch, std::max(m, n), [&](std::int64_t begin, std::int64_t end) {
+    std::vector<T> matrix(static_cast<std::size_t>(m * n)), work(static_cast<std::size_t>(lwork));
+    std::vector<blasint> iwork(static_cast<std::size_t>(8 * k));
+    T unused = 0;  // gesdd's vector arguments when only singular values are wanted
+    for (std::int64_t b = begin; b < end; ++b) {
+      const T* src = a + b * m * n;
+      T* sb = s + b * k;
+      T* ub = vectors ? u + b * m * u_cols : &unused;
+      T* vhb = vectors ? vh + b * vh_rows * n : &unused;
+      blasint status = -1;  // non-finite input: LAPACK's iterations are not guaranteed to stop
+      if (std::all_of(src, src + m * n, [](T x) { return std::isfinite(x); })) {
+        std::copy(src, src + m * n, matrix.data());
+        gesdd(jobz, rows, cols, matrix.data(), sb, vhb, ldu, ub, ldvt, work.data(), lwork, iwork.data(), &status);
+      }
+      if (status != 0) {
+        fill_nan(sb, k);
+        if (vectors) {
+          fill_nan(ub, m * u_cols);
+          fill_nan(vhb, vh_rows * n);
+        }
+      }
+    }
+  });
+}
+
+template <class F>
+void dispatch_float(const char* op, DType dtype, F&& f) {
+  if (dtype == float32) return f(float{});
+  if (dtype == float64) return f(double{});
+  throw DTypeError(op, "LAPACK kernels take float32 or float64, got ", dtype);
+}
+
+}  // namespace
+
+void cholesky(DType dtype, const void* a, void* l, std::int64_t batch, std::int64_t n) {
+  dispatch_float("cholesky", dtype, [&](auto t) {
+    using T = decltype(t);
+    cholesky_typed(static_cast<const T*>(a), static_cast<T*>(l), batch, n);
+  });
+}
+
+void triangular_solve(DType dtype, const void* a, const void* b, void* x, const TriangularSolveShape& s) {
+  dispatch_float("triangular_solve", dtype, [&](auto t) {
+    using T = decltype(t);
+    triangular_solve_typed(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(x), s);
+  });
+}
+
+void lu(DType dtype, const void* a, void* out, std::int32_t* pivots, std::int32_t* permutation, std::int64_t batch,
+        std::int64_t m, std::int64_t n) {
+  dispatch_float("lu", dtype, [&](auto t) {
+    using T = decltype(t);
+    lu_typed(static_cast<const T*>(a), static_cast<T*>(out), pivots, permutation, batch, m, n);
+  });
+}
+
+void eigh(DType dtype, const void* a, void* eigenvectors, void* eigenvalues, std::int64_t batch, std::int64_t n) {
+  dispatch_float("eigh", dtype, [&](auto t) {
+    using T = decltype(t);
+    eigh_typed(static_cast<const T*>(a), static_cast<T*>(eigenvectors), static_cast<T*>(eigenvalues), batch, n);
+  });
+}
+
+void qr(DType dtype, const void* a, void* q, void* r, std::int64_t batch, std::int64_t m, std::int64_t n,
+        bool complete) {
+  dispatch_float("qr", dtype, [&](auto t) {
+    using T = decltype(t);
+    qr_typed(static_cast<const T*>(a), static_cast<T*>(q), static_cast<T*>(r), batch, m, n, complete);
+  });
+}
+
+void svd(DType dtype, const void* a, void* s, void* u, void* vh, std::int64_t batch, std::int64_t m,
+         std::int64_t n, bool full_matrices) {
+  dispatch_float("svd", dtype, [&](auto t) {
+    using T = decltype(t);
+    svd_typed(static_cast<const T*>(a), static_cast<T*>(s), static_cast<T*>(u), static_cast<T*>(vh), batch, m, n,
+              full_matrices);
+  });
+}
+
+}  // namespace xjax::kernels

@@ -1,0 +1,42 @@
+// Batched dense factorisations and triangular solves through LAPACK and CBLAS (OpenBLAS), float32
+// and float64. Every operand is a contiguous row-major stack of `batch` matrices; failures
+// (non-positive-definite, no convergence, non-finite input) give NaN-filled results, never throw.
+#pragma once
+#include <cstdint>
+
+#include "xjax/dtype.hpp"
+
+namespace xjax::kernels {
+
+// l = the lower Cholesky factor of each symmetric [n, n] matrix given by its lower triangle
+// (upper triangle of l zero).
+void cholesky(DType dtype, const void* a, void* l, std::int64_t batch, std::int64_t n);
+
+// Solves op(a) x = b (left_side) or x op(a) = b for x, a triangular [k, k], b and x [m, n] with
+// k = m (left) or n (right); op transposes when transpose_a; unit_diagonal does not read a's diagonal.
+struct TriangularSolveShape {
+  std::int64_t batch = 1, m = 0, n = 0;
+  bool left_side = true, lower = true, transpose_a = false, unit_diagonal = false;
+};
+void triangular_solve(DType dtype, const void* a, const void* b, void* x, const TriangularSolveShape& s);
+
+// Partial-pivoting LU of [m, n] matrices: P a = L U, with L (unit diagonal, not stored) and U packed
+// in lu. pivots [min(m, n)]: row i was swapped with row pivots[i] (0-based, in order);
+// permutation [m]: row i of P a is row permutation[i] of a.
+void lu(DType dtype, const void* a, void* lu, std::int32_t* pivots, std::int32_t* permutation, std::int64_t batch,
+        std::int64_t m, std::int64_t n);
+
+// Eigenvalues (ascending, [n]) and orthonormal eigenvectors (columns of [n, n]) of each symmetric
+// matrix given by its lower triangle.
+void eigh(DType dtype, const void* a, void* eigenvectors, void* eigenvalues, std::int64_t batch, std::int64_t n);
+
+// a = q r for [m, n] matrices, k = min(m, n): q [m, k] and r [k, n], or q [m, m] and r [m, n] when complete.
+void qr(DType dtype, const void* a, void* q, void* r, std::int64_t batch, std::int64_t m, std::int64_t n,
+        bool complete);
+
+// a = u diag(s) vh for [m, n] matrices, s [k] descending (k = min(m, n)). u [m, k] and vh [k, n], or
+// u [m, m] and vh [n, n] when full_matrices; u and vh null: singular values only.
+void svd(DType dtype, const void* a, void* s, void* u, void* vh, std::int64_t batch, std::int64_t m,
+         std::int64_t n, bool full_matrices);
+
+}  // namespace xjax::kernels

@@ -24,7 +24,9 @@ Array mT(const Array& x) { return swapaxes(x, -1, -2); }
 std::int64_t last(const Array& x) { return x.shape().back(); }
 
 // Symmetric positive definite, from any square stack.
-Array spd(const Array& a) { return matmul(a, mT(a)) + eye(last(a), std::nullopt, 0, a.dtype()) * static_cast<double>(last(a)); }
+Array spd(const Array& a) {
+  return matmul(a, mT(a)) + eye(last(a), std::nullopt, 0, a.dtype()) * static_cast<double>(last(a));
+}
 // Triangular solves need a diagonal well away from zero.
 Array dominant(const Array& a) { return a + eye(last(a), std::nullopt, 0, a.dtype()) * 3.0; }
 

@@ -29,7 +29,8 @@ Array log_marginal_likelihood(const Hyper& h, const Array& x, const Array& y) {
   Array l = la::cholesky(covariance(h, x));
   Array z = la::triangular_solve(l, y);
   const double n = static_cast<double>(x.shape()[0]);
-  return -0.5 * xj::sum(xj::square(z)) - xj::sum(xj::log(xj::diagonal(l))) - 0.5 * n * std::log(2 * 3.14159265358979323846);
+  const double log_2pi = std::log(2 * 3.14159265358979323846);
+  return -0.5 * xj::sum(xj::square(z)) - xj::sum(xj::log(xj::diagonal(l))) - 0.5 * n * log_2pi;
 }
 
 // Posterior mean and standard deviation at new points.

@@ -271,3 +271,27 @@ TEST_CASE("control flow: bad input gets typed errors and leaves the library usab
   CHECK(xj::test::values(x) == std::vector<double>{1.0, 2.0});
   CHECK(f64(xj::cond(xj::array(false), id, [](const Array& u) { return u * 3.0; }, xj::array(2.0))) == 6.0);
 }
+
+TEST_CASE("control flow: per-lane cond under vmap runs each branch only on its examples") {
+  auto f = [](const xj::CondOptions& options) {
+    return [options](const Array& x) {
+      return xj::cond(options, x > 0, [](const Array& u) { return xj::sqrt(u); }, [](const Array& u) { return u * 0.0; }, x);
+    };
+  };
+  Array xs = xj::array({4.0, -1.0, 9.0, -4.0, 0.25});
+  std::vector<double> expected{2.0, 0.0, 3.0, 0.0, 0.5};
+  CHECK(xj::test::values(xj::vmap(f({.per_lane = true}))(xs)) == expected);
+  CHECK(xj::test::values(xj::vmap(f({}))(xs)) == expected);
+  // The sqrt branch never sees a negative example, so its gradient stays finite there.
+  Array g = xj::vmap(xj::grad(f({.per_lane = true})))(xs);
+  CHECK(xj::test::values(g) == std::vector<double>{0.25, 0.0, 1.0 / 6.0, 0.0, 1.0});
+  // Under jit the split is not static: both branches run and the values are still right.
+  CHECK(xj::test::values(xj::jit(xj::vmap(f({.per_lane = true})))(xs)) == expected);
+  // Only the index mapped; unmapped operands.
+  auto pick = [](const Array& i, const Array& v) {
+    auto branches = std::tuple{[](const Array& u) { return u; }, [](const Array& u) { return u * 10.0; }};
+    return xj::switch_({.per_lane = true}, i, branches, v);
+  };
+  Array picked = xj::vmap(pick, {0, std::nullopt})(xj::array({1, 0, 1}), xj::array(2.0));
+  CHECK(xj::test::values(picked) == std::vector<double>{20.0, 2.0, 20.0});
+}

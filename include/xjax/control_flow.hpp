@@ -14,8 +14,16 @@
 namespace xjax {
 
 // ---- flat forms: lists of arrays in and out ----
+struct CondOptions {
+  // Under vmap with a batched predicate, run each branch only on the examples that take it
+  // (gathered, then scattered back) instead of running every branch on the whole batch and
+  // selecting. Applies where the predicate's values are known (eager vmap); under jit the batch
+  // split is not static, and both branches run as usual.
+  bool per_lane = false;
+};
 // Runs branches[clamp(index, 0, n-1)] on the operands (a bool index picks branch 0 or 1).
-Arrays switch_flat(const Array& index, const std::vector<FlatFn>& branches, const Arrays& operands);
+Arrays switch_flat(const Array& index, const std::vector<FlatFn>& branches, const Arrays& operands,
+                   const CondOptions& options = {});
 
 struct WhileOptions {
   // At most this many iterations. Needed for reverse-mode differentiation, which runs through
@@ -51,7 +59,7 @@ TreeDef structure_of(const T& x) {
 // switch_(index, std::tuple{f0, f1, ...}, operands...): f_k(operands...) for k = clamp(index).
 // Every branch must return the same structure of the same types.
 template <class... Fs, class... Ops>
-auto switch_(const Array& index, const std::tuple<Fs...>& branches, const Ops&... operands) {
+auto switch_(const CondOptions& options, const Array& index, const std::tuple<Fs...>& branches, const Ops&... operands) {
   using OpsTree = std::tuple<Ops...>;
   using Arg = array_tree_t<OpsTree>;
   using R = std::remove_cvref_t<decltype(std::apply(std::get<0>(branches), std::declval<Arg>()))>;
@@ -69,11 +77,11 @@ auto switch_(const Array& index, const std::tuple<Fs...>& branches, const Ops&..
          ...);
       },
       branches);
-  Arrays outs = switch_flat(index, flat, leaves);
+  Arrays outs = switch_flat(index, flat, leaves, options);
   return tree_unflatten<R>(*out_def, outs);
 }
 template <class F, class... Ops>
-auto switch_(const Array& index, const std::vector<F>& branches, const Ops&... operands) {
+auto switch_(const CondOptions& options, const Array& index, const std::vector<F>& branches, const Ops&... operands) {
   using OpsTree = std::tuple<Ops...>;
   using R = std::remove_cvref_t<decltype(std::apply(branches.at(0), std::declval<array_tree_t<OpsTree>>()))>;
   auto [leaves, def] = tree_flatten(OpsTree{operands...});
@@ -84,15 +92,29 @@ auto switch_(const Array& index, const std::vector<F>& branches, const Ops&... o
       return control_flow_detail::flatten_checked("cond", std::apply(f, tree_unflatten<OpsTree>(def, a)), out_def,
                                                   "branch outputs");
     });
-  Arrays outs = switch_flat(index, flat, leaves);
+  Arrays outs = switch_flat(index, flat, leaves, options);
   return tree_unflatten<R>(*out_def, outs);
 }
 
+template <class... Fs, class... Ops>
+auto switch_(const Array& index, const std::tuple<Fs...>& branches, const Ops&... operands) {
+  return switch_(CondOptions{}, index, branches, operands...);
+}
+template <class F, class... Ops>
+auto switch_(const Array& index, const std::vector<F>& branches, const Ops&... operands) {
+  return switch_(CondOptions{}, index, branches, operands...);
+}
+
 // cond(pred, true_fn, false_fn, operands...): true_fn(operands...) if pred else false_fn(operands...).
-// Under vmap with a batched pred both branches run and the results are selected per example.
+// Under vmap with a batched pred both branches run and the results are selected per example
+// (CondOptions{.per_lane = true} runs each branch only for its examples).
+template <class T, class F, class... Ops>
+auto cond(const CondOptions& options, const Array& pred, const T& true_fn, const F& false_fn, const Ops&... operands) {
+  return switch_(options, pred, std::tuple<const F&, const T&>(false_fn, true_fn), operands...);
+}
 template <class T, class F, class... Ops>
 auto cond(const Array& pred, const T& true_fn, const F& false_fn, const Ops&... operands) {
-  return switch_(pred, std::tuple<const F&, const T&>(false_fn, true_fn), operands...);
+  return cond(CondOptions{}, pred, true_fn, false_fn, operands...);
 }
 
 // while_loop(cond_fn, body_fn, init): carry = body_fn(carry) while cond_fn(carry).

@@ -21,8 +21,8 @@ std::vector<JaxprPtr> branches_of(const Params& p) {
   return r;
 }
 
-Params branch_params(const std::vector<JaxprPtr>& branches) {
-  Params p{{"num_branches", static_cast<std::int64_t>(branches.size())}};
+Params branch_params(const std::vector<JaxprPtr>& branches, bool per_lane) {
+  Params p{{"num_branches", static_cast<std::int64_t>(branches.size())}, {"per_lane", per_lane}};
   for (std::size_t k = 0; k < branches.size(); ++k) p = p.with(branch_key(k), branches[k]);
   return p;
 }
@@ -76,7 +76,7 @@ Tangents cond_jvp(const Arrays& in, const Tangents& t, const Arrays& outs, const
   Arrays args = concat({{in[0]}, operands});
   for (std::size_t i = 0; i < nz_in.size(); ++i)
     if (nz_in[i]) args.push_back(*t[i + 1]);
-  Arrays touts = xjax::bind(cond_primitive(), args, branch_params(jvps));
+  Arrays touts = xjax::bind(cond_primitive(), args, branch_params(jvps, p.get<bool>("per_lane")));
   return with_zeros(touts, nz_out);
 }
 
@@ -114,11 +114,50 @@ Tangents cond_transpose(const Tangents& cts, const LinearArgs& args, const Param
         },
         in_avals));
   Arrays in_cts = xjax::bind(cond_primitive(), concat({{*args[0].value}, nonlinear, ct_values}),
-                             branch_params(transposed));
+                             branch_params(transposed, p.get<bool>("per_lane")));
   Tangents result{std::nullopt};
   std::size_t k = 0;
   for (bool lin : linear) result.push_back(lin ? Tangent(in_cts[k++]) : std::nullopt);
   return result;
+}
+
+// Each branch batched over just the examples whose (known) index selects it; the results are
+// concatenated and put back in example order.
+Arrays per_lane(const std::vector<JaxprPtr>& branches, const Array& index, const Arrays& operands, const Mask& batched) {
+  const std::int32_t* idx = index.data<std::int32_t>();
+  std::vector<std::int64_t> order;
+  std::vector<Arrays> parts;
+  for (std::size_t k = 0; k < branches.size(); ++k) {
+    std::vector<std::int64_t> lanes;
+    for (std::int64_t i = 0; i < index.size(); ++i)
+      if (idx[i] == static_cast<std::int32_t>(k)) lanes.push_back(i);
+    if (lanes.empty()) continue;
+    Array at = array(lanes, {static_cast<std::int64_t>(lanes.size())});
+    Arrays sub;
+    std::vector<BatchDim> axes;
+    for (std::size_t i = 0; i < operands.size(); ++i) {
+      sub.push_back(batched[i] ? take(operands[i], at, 0) : operands[i]);
+      axes.push_back(batched[i] ? BatchDim(0) : std::nullopt);
+    }
+    const ClosedJaxpr& branch = *branches[k];
+    if (std::none_of(batched.begin(), batched.end(), [](bool b) { return b; })) {  // broadcast one result
+      sub.push_back(zeros({static_cast<std::int64_t>(lanes.size())}, int32));
+      axes.push_back(0);
+    }
+    std::size_t n = operands.size();
+    parts.push_back(vmap_flat([&](const Arrays& a) { return eval_jaxpr(branch, take(a, 0, n)); }, sub, axes, {0}));
+    order.insert(order.end(), lanes.begin(), lanes.end());
+  }
+  std::vector<std::int64_t> inverse(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) inverse[static_cast<std::size_t>(order[i])] = static_cast<std::int64_t>(i);
+  Array back = array(inverse, {static_cast<std::int64_t>(inverse.size())});
+  Arrays outs;
+  for (std::size_t i = 0; i < parts[0].size(); ++i) {
+    Arrays pieces;
+    for (const Arrays& part : parts) pieces.push_back(part[i]);
+    outs.push_back(take(concatenate(pieces, 0), back, 0));
+  }
+  return outs;
 }
 
 // An unbatched index keeps one cond over batched branches; a batched index runs every branch on
@@ -140,8 +179,9 @@ std::pair<Arrays, BatchDims> cond_batch(const Primitive& self, const Arrays& val
   for (const JaxprPtr& b : branches) batched.push_back(batch_jaxpr(b, batched_in, size, force).jaxpr);
   BatchDims out_dims;
   for (bool f : force) out_dims.push_back(f ? BatchDim(0) : std::nullopt);
-  if (!dims[0]) return {xjax::bind(self, concat({{vals[0]}, operands}), branch_params(batched)), out_dims};
+  if (!dims[0]) return {xjax::bind(self, concat({{vals[0]}, operands}), branch_params(batched, p.get<bool>("per_lane"))), out_dims};
   Array index = clip(move_batch_axis(vals[0], dims[0], 0, size), 0, static_cast<std::int64_t>(branches.size()) - 1);
+  if (p.get<bool>("per_lane") && !index.is_tracer()) return {per_lane(branches, index, operands, batched_in), out_dims};
   Arrays outs = eval_jaxpr(*batched[0], operands);
   for (std::size_t k = 1; k < batched.size(); ++k) {
     Arrays other = eval_jaxpr(*batched[k], operands);
@@ -165,7 +205,8 @@ const Primitive& cond_primitive() { return cond_p; }
 }  // namespace
 }  // namespace control_flow
 
-Arrays switch_flat(const Array& index, const std::vector<FlatFn>& branches, const Arrays& operands) {
+Arrays switch_flat(const Array& index, const std::vector<FlatFn>& branches, const Arrays& operands,
+                   const CondOptions& options) {
   using namespace control_flow;
   if (branches.empty()) throw ValueError("cond", "needs at least one branch");
   if (index.ndim() != 0 || !(index.dtype() == bool_ || is_integer(index.dtype())))
@@ -188,7 +229,7 @@ Arrays switch_flat(const Array& index, const std::vector<FlatFn>& branches, cons
     offset += own;
   }
   Array i = index.dtype() == int32 ? index : clip(index.astype(int64), -1, static_cast<std::int64_t>(branches.size())).astype(int32);
-  return xjax::bind(cond_p, concat({{i}, consts, operands}), branch_params(jaxprs));
+  return xjax::bind(cond_p, concat({{i}, consts, operands}), branch_params(jaxprs, options.per_lane));
 }
 
 }  // namespace xjax

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "testing.hpp"
 #include "xjax/core.hpp"
 
 namespace xj = xjax;
@@ -109,4 +110,44 @@ TEST_CASE("autodiff: check_grads accepts correct rules and reports wrong ones") 
   auto wrong = xj::custom_jvp([](const Array& x) { return xj::sin(x); },
                               [](const xj::Arrays& p, const xj::Arrays& t) { return std::pair{xj::sin(p[0]), t[0] * 2.0}; });
   CHECK_THROWS_AS(xj::check_grads(wrong, std::tuple{xj::array(0.3)}, 1, {"fwd"}), xj::TransformError);
+}
+
+TEST_CASE("autodiff: jacfwd, jacrev and hessian of pytree functions") {
+  using xj::Array;
+  // f(x, y) = (x0 * y, sum(x)^2): blocks are output shape + input shape.
+  auto f = [](const std::pair<Array, Array>& p) {
+    return std::pair{p.first[0] * p.second, xj::sum(p.first) * xj::sum(p.first)};
+  };
+  std::pair<Array, Array> p{xj::array({1.0, 2.0}), xj::array({3.0, 4.0, 5.0})};
+  auto jf = xj::jacfwd(f)(p);
+  auto jr = xj::jacrev(f)(p);
+  // d(x0 * y)/dx: [3, 2]; d(x0 * y)/dy: [3, 3]; d(sum(x)^2)/dx: [2]; d/dy: [3] zeros.
+  CHECK(jf.first.first.shape() == xj::Shape{3, 2});
+  CHECK(xj::test::values(jf.first.first) == std::vector<double>{3, 0, 4, 0, 5, 0});
+  CHECK(xj::test::values(jf.first.second) == std::vector<double>{1, 0, 0, 0, 1, 0, 0, 0, 1});
+  CHECK(xj::test::values(jf.second.first) == std::vector<double>{6, 6});
+  CHECK(xj::test::values(jf.second.second) == std::vector<double>{0, 0, 0});
+  CHECK(xj::test::values(jr.first.first) == xj::test::values(jf.first.first));
+  CHECK(xj::test::values(jr.first.second) == xj::test::values(jf.first.second));
+  CHECK(xj::test::values(jr.second.first) == xj::test::values(jf.second.first));
+  CHECK(xj::test::values(jr.second.second) == xj::test::values(jf.second.second));
+  // Several argnums: a tuple of blocks per output.
+  auto g = [](const Array& x, const Array& y) { return x * y; };
+  auto [gx, gy] = xj::jacrev<0, 1>(g)(xj::array({1.0, 2.0}), xj::array({3.0, 4.0}));
+  CHECK(xj::test::values(gx) == std::vector<double>{3, 0, 0, 4});
+  CHECK(xj::test::values(gy) == std::vector<double>{1, 0, 0, 2});
+  // The Hessian of a function of a map of parameters: a map of maps of blocks.
+  using Params = std::map<std::string, Array>;
+  auto loss = [](const Params& q) { return xj::sum(q.at("a") * q.at("a") * q.at("b")); };
+  Params q{{"a", xj::array({1.0, 2.0})}, {"b", xj::array(3.0)}};
+  auto h = xj::hessian(loss)(q);
+  CHECK(xj::test::values(h.at("a").at("a")) == std::vector<double>{6, 0, 0, 6});
+  CHECK(xj::test::values(h.at("a").at("b")) == std::vector<double>{2, 4});
+  CHECK(xj::test::values(h.at("b").at("a")) == std::vector<double>{2, 4});
+  CHECK(h.at("b").at("b").item<double>() == 0.0);
+  // A scalar function of a pytree: jacrev equals grad.
+  Params gr = xj::jacrev(loss)(q);
+  Params gg = xj::grad(loss)(q);
+  CHECK(xj::test::values(gr.at("a")) == xj::test::values(gg.at("a")));
+  CHECK(gr.at("b").item<double>() == gg.at("b").item<double>());
 }

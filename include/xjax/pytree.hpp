@@ -199,6 +199,78 @@ array_tree_t<T> tree_unflatten(const TreeDef& def, const std::vector<Array>& lea
   if (it != end) tree_mismatch(def, "fewer leaves");
   return out;
 }
+// The type of tree T with each leaf replaced by an L (tuples, pairs, vectors, arrays, maps and
+// optionals of leaves; a struct's members are arrays, so structs cannot hold other leaves).
+template <class T, class L>
+struct replace_leaves {
+  static_assert(!boost::hana::Struct<T>::value,
+                "xjax: this result nests a tree in each leaf, which a BOOST_HANA struct cannot hold; "
+                "return a tuple, vector or map instead");
+  using type = L;
+};
+template <class T, class L>
+using replace_leaves_t = typename replace_leaves<std::remove_cvref_t<T>, L>::type;
+template <class... Ts, class L>
+struct replace_leaves<std::tuple<Ts...>, L> {
+  using type = std::tuple<replace_leaves_t<Ts, L>...>;
+};
+template <class A, class B, class L>
+struct replace_leaves<std::pair<A, B>, L> {
+  using type = std::pair<replace_leaves_t<A, L>, replace_leaves_t<B, L>>;
+};
+template <class T, class L>
+struct replace_leaves<std::vector<T>, L> {
+  using type = std::vector<replace_leaves_t<T, L>>;
+};
+template <class T, std::size_t N, class L>
+struct replace_leaves<std::array<T, N>, L> {
+  using type = std::array<replace_leaves_t<T, L>, N>;
+};
+template <class T, class L>
+struct replace_leaves<std::map<std::string, T>, L> {
+  using type = std::map<std::string, replace_leaves_t<T, L>>;
+};
+template <class T, class L>
+struct replace_leaves<std::optional<T>, L> {
+  using type = std::optional<replace_leaves_t<T, L>>;
+};
+
+// Rebuilds the structure of a tree of type T with leaves of any type L (in flattening order).
+template <class T, class L>
+replace_leaves_t<T, L> unflatten_as(const TreeDef& def, typename std::vector<L>::const_iterator& it) {
+  using namespace tree_detail;
+  using R = replace_leaves_t<T, L>;
+  if constexpr (is_tuple_like<T>::value) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return R{unflatten_as<std::tuple_element_t<I, T>, L>(def.children.at(I), it)...};
+    }(std::make_index_sequence<std::tuple_size_v<T>>{});
+  } else if constexpr (is_vector<T>::value || is_std_array<T>::value) {
+    R out{};
+    for (std::size_t i = 0; i < def.children.size(); ++i) {
+      auto v = unflatten_as<typename T::value_type, L>(def.children[i], it);
+      if constexpr (is_vector<T>::value) out.push_back(std::move(v));
+      else out.at(i) = std::move(v);
+    }
+    return out;
+  } else if constexpr (is_map<T>::value) {
+    R out;
+    for (std::size_t i = 0; i < def.keys.size(); ++i)
+      out.emplace(def.keys[i], unflatten_as<typename T::mapped_type, L>(def.children[i], it));
+    return out;
+  } else if constexpr (is_optional<T>::value) {
+    if (def.children.empty()) return R{};
+    return unflatten_as<typename T::value_type, L>(def.children[0], it);
+  } else {
+    return *it++;
+  }
+}
+template <class T, class L>
+replace_leaves_t<T, L> tree_unflatten_as(const TreeDef& def, const std::vector<L>& leaves) {
+  if (def.num_leaves() != leaves.size()) tree_mismatch(def, "as many leaves as the structure");
+  auto it = leaves.cbegin();
+  return unflatten_as<std::remove_cvref_t<T>, L>(def, it);
+}
+
 // Applies f to every leaf of the first tree (and the matching leaves of the others).
 template <class F, class T, class... Rest>
 array_tree_t<T> tree_map(F&& f, const T& tree, const Rest&... rest) {

@@ -307,44 +307,125 @@ auto vmap(F f, std::vector<BatchDim> in_axes = {}, OutAxes out_axes = 0,
   };
 }
 
-// Jacobians of functions of one array: the result has shape out.shape + x.shape.
-template <class F>
+// Jacobians. jacfwd<argnums...>(f)(args...) (default: argument 0) and jacrev: for each output
+// leaf y and differentiated input leaf x, a block of shape y.shape + x.shape. The result has the
+// output's structure with each leaf holding the inputs' structure (as in JAX); for an Array -> Array
+// function it is a single Array.
+namespace transform_detail {
+// Rows [offset, offset + size) of an n x n identity, shaped [n] + shape: one basis block per leaf.
+inline Arrays basis_blocks(const Arrays& leaves) {
+  std::int64_t n = 0;
+  for (const Array& x : leaves) n += x.size();
+  DType d = float32;
+  for (const Array& x : leaves)
+    if (is_floating(x.dtype())) d = promote_types(d, x.dtype());
+  Array e = eye(n, std::nullopt, 0, d);
+  Arrays blocks;
+  std::int64_t off = 0;
+  for (const Array& x : leaves) {
+    Shape s{n};
+    s.insert(s.end(), x.shape().begin(), x.shape().end());
+    blocks.push_back(reshape(slice_in_dim(e, off, off + x.size(), 1, 1), s).astype(is_floating(x.dtype()) ? x.dtype() : d));
+    off += x.size();
+  }
+  return blocks;
+}
+// blocks[j][i]: the Jacobian block of output leaf j w.r.t. input leaf i, assembled into the result.
+template <class Out, class In>
+auto assemble_jacobian(const TreeDef& out_def, const TreeDef& in_def, const std::vector<Arrays>& blocks) {
+  using InTree = decltype(tree_unflatten<In>(in_def, blocks.at(0)));
+  if constexpr (std::is_same_v<array_tree_t<Out>, Array>) {
+    return tree_unflatten<In>(in_def, blocks.at(0));
+  } else {
+    std::vector<InTree> per_output;
+    for (const Arrays& row : blocks) per_output.push_back(tree_unflatten<In>(in_def, row));
+    return tree_unflatten_as<Out, InTree>(out_def, per_output);
+  }
+}
+}  // namespace transform_detail
+
+template <std::size_t... Argnums, class F>
 auto jacfwd(F f) {
-  return [f](const Array& x) -> Array {
-    FlatFn flat = [&](const Arrays& a) -> Arrays { return {Array(f(a[0]))}; };
-    std::int64_t n = x.size();
-    Shape basis_shape{n};
-    basis_shape.insert(basis_shape.end(), x.shape().begin(), x.shape().end());
-    Array basis = reshape(eye(n, std::nullopt, 0, is_floating(x.dtype()) ? x.dtype() : float32), basis_shape);
+  return [f](const auto&... raw) {
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    argnums_t<Argnums...> sel;
+    FlatArgs fa = flatten_selected(args, sel);
+    using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<decltype(raw)>>()...))>;
+    TreeDef out_def;
+    FlatFn flat = [&](const Arrays& leaves) -> Arrays {
+      auto [r, d] = tree_flatten(call_with(f, args, fa, leaves, sel));
+      out_def = d;
+      return r;
+    };
+    // One JVP per input element, batched: tangent k is the k-th basis vector of the concatenated inputs.
     Arrays cols = vmap_flat(
         [&](const Arrays& t) -> Arrays {
-          auto [outs, touts] = jvp_flat(flat, {x}, {t[0]});
-          return {touts[0] ? *touts[0] : zeros_like(outs[0])};
+          auto [outs, touts] = jvp_flat(flat, fa.leaves, Tangents(t.begin(), t.end()));
+          Arrays r;
+          for (std::size_t j = 0; j < outs.size(); ++j) r.push_back(touts[j] ? *touts[j] : zeros_like(outs[j]));
+          return r;
         },
-        {basis}, {0}, {-1});
-    Shape out_shape(cols[0].shape().begin(), cols[0].shape().end() - 1);
-    out_shape.insert(out_shape.end(), x.shape().begin(), x.shape().end());
-    return reshape(cols[0], out_shape);
+        basis_blocks(fa.leaves), std::vector<BatchDim>(fa.leaves.size(), 0), {-1});
+    std::vector<Arrays> blocks;
+    for (const Array& c : cols) {
+      Arrays row;
+      std::int64_t off = 0;
+      for (const Array& x : fa.leaves) {
+        Shape s(c.shape().begin(), c.shape().end() - 1);
+        s.insert(s.end(), x.shape().begin(), x.shape().end());
+        row.push_back(reshape(slice_in_dim(c, off, off + x.size(), 1, c.ndim() - 1), s));
+        off += x.size();
+      }
+      blocks.push_back(row);
+    }
+    using In = decltype(unflatten_selected(args, fa, fa.leaves, sel));
+    TreeDef in_def = fa.defs.size() == 1 ? fa.defs[0] : TreeDef{TreeDef::Kind::tuple, {}, fa.defs};
+    if constexpr (std::tuple_size_v<In> == 1) return assemble_jacobian<Out, std::tuple_element_t<0, In>>(out_def, in_def, blocks);
+    else return assemble_jacobian<Out, In>(out_def, in_def, blocks);
   };
 }
-template <class F>
+
+template <std::size_t... Argnums, class F>
 auto jacrev(F f) {
-  return [f](const Array& x) -> Array {
-    Linearized lin = vjp_flat([&](const Arrays& a) -> Arrays { return {Array(f(a[0]))}; }, {x});
-    const Array& y = lin.outs[0];
-    std::int64_t m = y.size();
-    Shape basis_shape{m};
-    basis_shape.insert(basis_shape.end(), y.shape().begin(), y.shape().end());
-    Array basis = reshape(eye(m, std::nullopt, 0, is_floating(y.dtype()) ? y.dtype() : float32), basis_shape);
-    Arrays rows = vmap_flat([&](const Arrays& ct) -> Arrays { return lin.pullback({ct[0]}); }, {basis}, {0}, {0});
-    Shape out_shape = y.shape();
-    out_shape.insert(out_shape.end(), x.shape().begin(), x.shape().end());
-    return reshape(rows[0], out_shape);
+  return [f](const auto&... raw) {
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    argnums_t<Argnums...> sel;
+    FlatArgs fa = flatten_selected(args, sel);
+    using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<decltype(raw)>>()...))>;
+    TreeDef out_def;
+    Linearized lin = vjp_flat(
+        [&](const Arrays& leaves) -> Arrays {
+          auto [r, d] = tree_flatten(call_with(f, args, fa, leaves, sel));
+          out_def = d;
+          return r;
+        },
+        fa.leaves);
+    // One pullback per output element, batched: cotangent k is the k-th basis vector of the outputs.
+    Arrays rows = vmap_flat([&](const Arrays& ct) -> Arrays { return lin.pullback(Tangents(ct.begin(), ct.end())); },
+                            basis_blocks(lin.outs), std::vector<BatchDim>(lin.outs.size(), 0), {0});
+    std::vector<Arrays> blocks;
+    std::int64_t off = 0;
+    for (const Array& y : lin.outs) {
+      Arrays row;
+      for (std::size_t i = 0; i < fa.leaves.size(); ++i) {
+        Shape s = y.shape();
+        s.insert(s.end(), fa.leaves[i].shape().begin(), fa.leaves[i].shape().end());
+        row.push_back(reshape(slice_in_dim(rows[i], off, off + y.size(), 1, 0), s));
+      }
+      off += y.size();
+      blocks.push_back(row);
+    }
+    using In = decltype(unflatten_selected(args, fa, fa.leaves, sel));
+    TreeDef in_def = fa.defs.size() == 1 ? fa.defs[0] : TreeDef{TreeDef::Kind::tuple, {}, fa.defs};
+    if constexpr (std::tuple_size_v<In> == 1) return assemble_jacobian<Out, std::tuple_element_t<0, In>>(out_def, in_def, blocks);
+    else return assemble_jacobian<Out, In>(out_def, in_def, blocks);
   };
 }
-template <class F>
+template <std::size_t... Argnums, class F>
 auto hessian(F f) {
-  return jacfwd(jacrev(std::move(f)));
+  return jacfwd<Argnums...>(jacrev<Argnums...>(std::move(f)));
 }
 
 // custom_jvp(f, rule): f(const Array&...) -> Array; rule(const Arrays& primals, const Arrays& tangents)

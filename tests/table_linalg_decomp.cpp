@@ -107,6 +107,8 @@ const bool registered = add_cases({
     lu_case("tall 5x3", {5, 3}),
     lu_case("wide 3x5", {3, 5}),
     lu_case("batched", {2, 3, 3}),
+    lu_case("0x0", {0, 0}),
+    lu_case("empty batch", {0, 3, 3}),
     {"lu", [](const Arrays& a) { return linalg::lu(a[0]).permutation; }, {vals({4, 4}, 5)}, false, "permutation"},
     {"lu", [](const Arrays& a) { return linalg::lu(a[0]).pivots; }, {vals({2, 3, 3}, 6)}, false, "pivots"},
     // eigh: eigenvalues, and eigenvectors with a fixed sign
@@ -129,6 +131,7 @@ const bool registered = add_cases({
      true,
      "matrix exponential"},
     {"eigh", [](const Arrays& a) { return linalg::eigvalsh(a[0]); }, {vals({1, 1}, 5)}, true, "1x1"},
+    {"eigh", [](const Arrays& a) { return linalg::eigh(a[0]).eigenvectors; }, {vals({0, 0}, 6)}, true, "0x0"},
     // qr
     {"qr", [](const Arrays& a) { return qr_q(a[0], linalg::QrMode::reduced); }, {vals({5, 3}, 1)}, true, "tall q"},
     {"qr", [](const Arrays& a) { return qr_r(a[0], linalg::QrMode::reduced); }, {vals({5, 3}, 2)}, true, "tall r"},
@@ -144,6 +147,9 @@ const bool registered = add_cases({
      "complete q complement"},
     {"qr", [](const Arrays& a) { return qr_q(a[0], linalg::QrMode::complete); }, {vals({2, 4, 3}, 8)}, true,
      "batched complete q"},
+    {"qr", [](const Arrays& a) { return linalg::qr(a[0], linalg::QrMode::complete).q; }, {vals({3, 0}, 9)}, true,
+     "no columns"},
+    {"qr", [](const Arrays& a) { return linalg::qr(a[0]).r; }, {vals({0, 3}, 10)}, true, "no rows"},
     // svd
     {"svd", [](const Arrays& a) { return linalg::svdvals(a[0]); }, {vals({4, 3}, 1)}, true, "values"},
     {"svd", [](const Arrays& a) { return linalg::svd(a[0]).s; }, {vals({2, 3, 4}, 2)}, true, "values batched"},
@@ -157,6 +163,8 @@ const bool registered = add_cases({
     {"svd", [](const Arrays& a) { return complement_projector(mT(linalg::svd(a[0]).vh), 3); }, {vals({3, 5}, 9)},
      true, "full vh complement"},
     {"svd", [](const Arrays& a) { return svd_u(a[0], true); }, {vals({2, 4, 3}, 10)}, true, "batched full u"},
+    {"svd", [](const Arrays& a) { return linalg::svd(a[0]).vh; }, {vals({0, 2}, 11)}, true, "no rows"},
+    {"svd", [](const Arrays& a) { return linalg::svdvals(a[0]); }, {vals({3, 0}, 12)}, true, "no columns"},
 });
 
 }  // namespace

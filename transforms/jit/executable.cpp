@@ -209,7 +209,8 @@ struct Executable::Impl {
       };
       if (std::optional<ReduceKind> r = full_reduction(e); r && !fusible(e)) {
         k.reduces.push_back({&e, *r, ins[0], slot(e.outputs[0])});
-        continue;  // reductions read their source after the tile's last op: its tile is never reused
+        release_dying();
+        continue;
       }
       const Var* out = e.outputs[0].get();
       bool escapes = outputs.count(out) > 0;

@@ -13,6 +13,7 @@ packages=(
   libboost-dev
   doctest-dev
   libopenblas-dev
+  zlib1g-dev
 )
 
 missing=()

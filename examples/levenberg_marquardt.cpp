@@ -1,0 +1,107 @@
+// Nonlinear least squares by Levenberg-Marquardt: fits y = a exp(-b t) + c to the points of a text
+// file (examples/data/decay.txt by default, or the file given), with the Jacobian of the residuals
+// from xjax::jacfwd. Reports the parameters, their standard errors and the residual.
+//   levenberg_marquardt [--csv DIR] [FILE]             fit FILE's "t y" lines ('#' starts a comment)
+//   levenberg_marquardt --generate                      print the shipped data set, from its recipe
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <xjax/core.hpp>
+
+#include "common.hpp"
+
+namespace xj = xjax;
+namespace xr = xjax::random;
+namespace la = xjax::linalg;
+using xj::Array;
+
+Array model(const Array& p, const Array& t) { return p[0] * xj::exp(-p[1] * t) + p[2]; }
+
+// The recipe of decay.txt: a = 2.5, b = 1.3, c = 0.4 at t = 0, 0.1, ..., 5, plus Gaussian noise of
+// standard deviation 0.03 drawn by xjax::random from key 2024; values written with 6 decimals.
+void generate() {
+  Array t = xj::linspace(0.0, 5.0, 51, true, xj::float64);
+  Array y = model(xj::array({2.5, 1.3, 0.4}), t) + 0.03 * xr::normal(xr::key(2024), {51}, xj::float64);
+  std::printf("# y = a exp(-b t) + c with a = 2.5, b = 1.3, c = 0.4 at t = 0, 0.1, ..., 5, plus Gaussian noise\n"
+              "# of standard deviation 0.03: xjax::random::normal(xjax::random::key(2024), {51}, float64).\n"
+              "# Written by `levenberg_marquardt --generate > decay.txt`.\n# t y\n");
+  for (std::int64_t i = 0; i < 51; ++i) std::printf("%.6f %.6f\n", t[i].item<double>(), y[i].item<double>());
+}
+
+std::pair<Array, Array> read_points(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::vector<double> ts, ys;
+  for (std::string line; std::getline(in, line);) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream fields(line);
+    double t, y;
+    if (fields >> t >> y) ts.push_back(t), ys.push_back(y);
+    else if (line.find_first_not_of(" \t\r") != std::string::npos) throw std::runtime_error("bad line: " + line);
+  }
+  return {xj::array(ts), xj::array(ys)};
+}
+
+double value(const Array& a) { return a.item<double>(); }
+
+int main(int argc, char** argv) {
+  if (argc == 2 && std::strcmp(argv[1], "--generate") == 0) return generate(), 0;
+  example::Options opt = example::parse_options(argc, argv, true);
+  const std::string shipped = example::data_path("decay.txt"), file = opt.file.empty() ? shipped : opt.file;
+
+  auto [t, y] = read_points(file);
+  const std::int64_t m = t.shape()[0];
+  std::printf("%lld points from %s\n", static_cast<long long>(m), file.c_str());
+  auto residual = [t = t, y = y](const Array& p) { return model(p, t) - y; };
+  auto residuals = xj::jit(residual);
+  auto jacobian = xj::jit(xj::jacfwd(residual));  // [m, 3]: one forward-mode pass per parameter
+
+  // Marquardt's scaled damping: solve (J^T J + lambda diag(J^T J)) step = -J^T r; a step that
+  // lowers the cost is taken and lambda shrinks (towards Gauss-Newton), otherwise lambda grows
+  // (towards short gradient steps).
+  const Array eye = xj::eye(3, std::nullopt, 0, xj::float64);
+  Array p = xj::array({1.0, 0.1, 0.0});
+  double lambda = 1e-3, cost = 0.5 * value(xj::vdot(residuals(p), residuals(p)));
+  std::printf("iter         cost    lambda            a         b         c\n");
+  for (int it = 0; it < 100; ++it) {
+    Array r = residuals(p), jac = jacobian(p);
+    Array jtj = xj::matmul(xj::transpose(jac), jac), jtr = xj::matmul(xj::transpose(jac), r);
+    std::printf("%4d  %11.6f  %8.1e  %11.6f %9.6f %9.6f\n", it, cost, lambda, value(p[0]), value(p[1]), value(p[2]));
+    Array step = la::solve(jtj + lambda * jtj * eye, -jtr);  // `* eye` keeps the diagonal
+    if (value(xj::max(xj::abs(step))) < 1e-9 * (1 + value(xj::max(xj::abs(p))))) break;  // converged
+    Array rc = residuals(p + step);
+    const double new_cost = 0.5 * value(xj::vdot(rc, rc));
+    if (new_cost < cost) {
+      p = p + step, cost = new_cost, lambda = std::max(lambda / 10, 1e-12);
+    } else {
+      lambda *= 10;
+    }
+  }
+
+  // Standard errors from the covariance s^2 (J^T J)^-1, s^2 = |r|^2 / (m - 3).
+  Array jac = jacobian(p);
+  const double s2 = 2 * cost / static_cast<double>(m - 3);
+  Array se = xj::sqrt(s2 * xj::diagonal(la::inv(xj::matmul(xj::transpose(jac), jac))));
+  const double truth[3] = {2.5, 1.3, 0.4};
+  const char* names[3] = {"a", "b", "c"};
+  std::printf("\nfit: y = a exp(-b t) + c\n");
+  bool ok = true;
+  for (int i = 0; i < 3; ++i) {
+    std::printf("  %s = %.5f +- %.5f   (the data were made with %s = %.1f)\n", names[i], value(p[i]), value(se[i]),
+                names[i], truth[i]);
+    ok = ok && std::abs(value(p[i]) - truth[i]) < 4 * value(se[i]);
+  }
+  std::printf("residual: |r| = %.5f, rms %.5f (the noise added had standard deviation 0.03)\n", std::sqrt(2 * cost),
+              std::sqrt(2 * cost / static_cast<double>(m)));
+  example::Csv csv(opt, "levenberg_marquardt.csv", "t,y,fit");
+  Array fit = model(p, t);
+  for (std::int64_t i = 0; i < m; ++i) csv.row({value(t[i]), value(y[i]), value(fit[i])});
+  if (file != shipped) return 0;  // someone else's data: nothing to check
+  return example::report(ok, "parameters within 4 standard errors of the values the data were made with");
+}

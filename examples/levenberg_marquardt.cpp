@@ -92,16 +92,18 @@ int main(int argc, char** argv) {
   const char* names[3] = {"a", "b", "c"};
   std::printf("\nfit: y = a exp(-b t) + c\n");
   bool ok = true;
+  const bool ours = file == shipped;  // other data: no known answer to compare with
   for (int i = 0; i < 3; ++i) {
-    std::printf("  %s = %.5f +- %.5f   (the data were made with %s = %.1f)\n", names[i], value(p[i]), value(se[i]),
-                names[i], truth[i]);
+    std::printf("  %s = %.5f +- %.5f", names[i], value(p[i]), value(se[i]));
+    if (ours) std::printf("   (the data were made with %s = %.1f)", names[i], truth[i]);
+    std::printf("\n");
     ok = ok && std::abs(value(p[i]) - truth[i]) < 4 * value(se[i]);
   }
-  std::printf("residual: |r| = %.5f, rms %.5f (the noise added had standard deviation 0.03)\n", std::sqrt(2 * cost),
-              std::sqrt(2 * cost / static_cast<double>(m)));
+  std::printf("residual: |r| = %.5f, rms %.5f%s\n", std::sqrt(2 * cost), std::sqrt(2 * cost / static_cast<double>(m)),
+              ours ? " (the noise added had standard deviation 0.03)" : "");
   example::Csv csv(opt, "levenberg_marquardt.csv", "t,y,fit");
   Array fit = model(p, t);
   for (std::int64_t i = 0; i < m; ++i) csv.row({value(t[i]), value(y[i]), value(fit[i])});
-  if (file != shipped) return 0;  // someone else's data: nothing to check
+  if (!ours) return 0;
   return example::report(ok, "parameters within 4 standard errors of the values the data were made with");
 }

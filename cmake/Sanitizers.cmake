@@ -1,8 +1,9 @@
-# AddressSanitizer + UndefinedBehaviorSanitizer for the whole build.
+# Sanitizers for the whole build.
 #
-#   xjax_enable_sanitizers()
+#   xjax_enable_sanitizers()          AddressSanitizer + UndefinedBehaviorSanitizer (XJAX_SANITIZE)
+#   xjax_enable_thread_sanitizer()    ThreadSanitizer (XJAX_TSAN; cannot be combined with ASan)
 #
-# Adds the flags as directory-wide compile *and* link options, so every target
+# Each adds the flags as directory-wide compile *and* link options, so every target
 # defined after the call (library, tests, examples, bench) is instrumented.
 # The flags are not exported to the installed package.
 
@@ -19,4 +20,14 @@ function(xjax_enable_sanitizers)
   add_compile_options(${_xjax_san_flags})
   add_link_options(${_xjax_san_flags})
   message(STATUS "xjax: sanitizers enabled: ${_xjax_san_flags}")
+endfunction()
+
+function(xjax_enable_thread_sanitizer)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    message(FATAL_ERROR "XJAX_TSAN=ON needs GCC or Clang (got ${CMAKE_CXX_COMPILER_ID})")
+  endif()
+  set(_xjax_tsan_flags -fsanitize=thread -fno-omit-frame-pointer)
+  add_compile_options(${_xjax_tsan_flags})
+  add_link_options(${_xjax_tsan_flags})
+  message(STATUS "xjax: thread sanitizer enabled: ${_xjax_tsan_flags}")
 endfunction()

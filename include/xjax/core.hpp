@@ -2,6 +2,7 @@
 // Safe to include where xtensor cannot be parsed (clang-repl notebooks).
 #pragma once
 #include "xjax/array.hpp"
+#include "xjax/config.hpp"
 #include "xjax/control_flow.hpp"
 #include "xjax/dtype.hpp"
 #include "xjax/errors.hpp"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/loops.hpp"
+#include "kernels/thread_pool.hpp"
 #include "xjax/dtype.hpp"
 
 namespace xjax::kernels {
@@ -92,6 +93,7 @@ using AndOp = LogicOp<true>;
 using OrOp = LogicOp<false>;
 
 inline constexpr std::int64_t tile = 1024;
+static_assert(parallel_grain % tile == 0, "parallel chunks must be whole tiles");
 
 // One tile (n <= tile), lane-wise: four independent vector accumulators hide the add latency.
 template <class Op, class T>
@@ -119,12 +121,28 @@ T reduce_tile(Op op, const T* x, std::int64_t n) {
   return r;
 }
 
-// A contiguous run of any length, tile by tile, each tile's result folded into the accumulator type.
+// Tiles of a contiguous run, each tile's result folded into the accumulator type in order.
 template <class Op, class T>
-typename Op::template acc<T> reduce_run(Op op, const T* x, std::int64_t n) {
+typename Op::template acc<T> reduce_tiles(Op op, const T* x, std::int64_t n) {
   using Acc = typename Op::template acc<T>;
   Acc total = Op::template identity<Acc>();
   for (std::int64_t s = 0; s < n; s += tile) total = op(total, Acc(reduce_tile(op, x + s, std::min(tile, n - s))));
+  return total;
+}
+
+// A contiguous run of any length. Long runs are cut into chunks of parallel_grain elements (a
+// multiple of the tile) reduced on several threads; their results fold in chunk order, so the
+// value does not depend on the number of threads.
+template <class Op, class T>
+typename Op::template acc<T> reduce_run(Op op, const T* x, std::int64_t n) {
+  using Acc = typename Op::template acc<T>;
+  if (n <= parallel_grain) return reduce_tiles(op, x, n);
+  std::unique_ptr<Acc[]> parts(new Acc[static_cast<std::size_t>(num_chunks(n, parallel_grain))]);  // not vector<bool>
+  parallel_for(n, parallel_grain, [&](std::int64_t b, std::int64_t e) {
+    parts[static_cast<std::size_t>(b / parallel_grain)] = reduce_tiles(op, x + b, e - b);
+  });
+  Acc total = Op::template identity<Acc>();
+  for (std::int64_t c = 0; c < num_chunks(n, parallel_grain); ++c) total = op(total, parts[static_cast<std::size_t>(c)]);
   return total;
 }
 
@@ -163,26 +181,38 @@ inline std::vector<Group> coalesce(const Shape& shape, const std::vector<bool>& 
   return g;
 }
 
-// f(offset) for every index combination of the groups, in row-major order (once if there are none).
+inline std::int64_t count_of(const std::vector<Group>& g) {
+  std::int64_t n = 1;
+  for (const Group& d : g) n *= d.extent;
+  return n;
+}
+
+// f(offset) for the index combinations first..last-1 of the groups, in row-major order (the empty
+// list of groups has one combination, offset 0).
 template <class F>
-void for_each_offset(const std::vector<Group>& g, F&& f) {
+void for_each_offset(const std::vector<Group>& g, std::int64_t first, std::int64_t last, F&& f) {
+  if (first >= last) return;
   if (g.empty()) return f(std::int64_t{0});
-  for (const Group& d : g)
-    if (d.extent == 0) return;
-  std::vector<std::int64_t> idx(g.size(), 0);
-  const Group& last = g.back();
-  std::int64_t base = 0;
-  for (;;) {
-    for (std::int64_t i = 0, off = base; i < last.extent; ++i, off += last.stride) f(off);
-    std::size_t d = g.size() - 1;
-    for (; d-- > 0;) {
+  std::vector<std::int64_t> idx(g.size());
+  std::int64_t base = 0, rest = first;
+  for (std::size_t d = g.size(); d-- > 0;) {
+    idx[d] = rest % g[d].extent;
+    rest /= g[d].extent;
+    base += idx[d] * g[d].stride;
+  }
+  for (std::int64_t k = first; k < last; ++k) {
+    f(base);
+    for (std::size_t d = g.size(); d-- > 0;) {  // odometer step
       base += g[d].stride;
       if (++idx[d] < g[d].extent) break;
       base -= g[d].stride * g[d].extent;
       idx[d] = 0;
     }
-    if (d == static_cast<std::size_t>(-1)) return;
   }
+}
+template <class F>
+void for_each_offset(const std::vector<Group>& g, F&& f) {
+  for_each_offset(g, 0, count_of(g), f);
 }
 
 // Column accumulators for rows of up to `tile` elements. Float sums add blocks of `block` rows in
@@ -243,13 +273,17 @@ void reduce_rows(Op op, const T* x, const std::vector<Group>& red, std::int64_t 
     }
     return;
   }
-  for (std::int64_t c = 0; c < inner; c += tile) {
-    const std::int64_t len = std::min(tile, inner - c);
-    Columns<Op, T> cols(len);
-    for_each_offset(red, [&](std::int64_t off) { cols.add(x + off + c, len); });
-    const Acc* acc = cols.finish();
-    for (std::int64_t j = 0; j < len; ++j) out[c + j] = static_cast<T>(acc[j]);
-  }
+  // Blocks of `tile` columns are independent: several threads take whole blocks.
+  const std::int64_t block_grain = std::max<std::int64_t>(1, parallel_grain / (tile * count_of(red))) * tile;
+  parallel_for(inner, block_grain, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t c = begin; c < end; c += tile) {
+      const std::int64_t len = std::min(tile, end - c);
+      Columns<Op, T> cols(len);
+      for_each_offset(red, [&](std::int64_t off) { cols.add(x + off + c, len); });
+      const Acc* acc = cols.finish();
+      for (std::int64_t j = 0; j < len; ++j) out[c + j] = static_cast<T>(acc[j]);
+    }
+  });
 }
 
 // out = reduction of the contiguous row-major x over the axes where `reduced` is true. No copies:
@@ -265,25 +299,34 @@ void reduce(Op op, const T* x, const Shape& shape, const std::vector<bool>& redu
   if (n_out == 0) return;
   if (n_red == 0) return std::fill(out, out + n_out, Op::template identity<T>());
   if (red.empty()) return std::copy(x, x + n_out, out), void();
-  std::int64_t o = 0;
+  // Outputs are independent: several threads take ranges of them, each worth about a chunk of input.
+  const std::int64_t outs_grain = std::max<std::int64_t>(1, parallel_grain / n_red);
   if (groups.back().reduced) {
     const std::int64_t run = red.back().extent;
     red.pop_back();
     if (red.empty()) {  // [kept..., run]: output o reduces x[o * run, (o + 1) * run)
-      for (std::int64_t i = 0; i < n_out; ++i) out[i] = static_cast<T>(reduce_run(op, x + i * run, run));
-      return;
+      if (n_out == 1) return void(*out = static_cast<T>(reduce_run(op, x, run)));
+      return parallel_for(n_out, outs_grain, [&](std::int64_t b, std::int64_t e) {
+        for (std::int64_t i = b; i < e; ++i) out[i] = static_cast<T>(reduce_run(op, x + i * run, run));
+      });
     }
-    for_each_offset(kept, [&](std::int64_t base) {
-      Acc acc = Op::template identity<Acc>();
-      for_each_offset(red, [&](std::int64_t off) { acc = op(acc, reduce_run(op, x + base + off, run)); });
-      out[o++] = static_cast<T>(acc);
+    parallel_for(n_out, outs_grain, [&](std::int64_t b, std::int64_t e) {
+      std::int64_t o = b;
+      for_each_offset(kept, b, e, [&](std::int64_t base) {
+        Acc acc = Op::template identity<Acc>();
+        for_each_offset(red, [&](std::int64_t off) { acc = op(acc, reduce_run(op, x + base + off, run)); });
+        out[o++] = static_cast<T>(acc);
+      });
     });
   } else {
     const std::int64_t inner = kept.back().extent;
     kept.pop_back();
-    for_each_offset(kept, [&](std::int64_t base) {
-      reduce_rows(op, x + base, red, inner, out + o);
-      o += inner;
+    parallel_for(count_of(kept), std::max<std::int64_t>(1, outs_grain / inner), [&](std::int64_t b, std::int64_t e) {
+      std::int64_t o = b * inner;
+      for_each_offset(kept, b, e, [&](std::int64_t base) {
+        reduce_rows(op, x + base, red, inner, out + o);
+        o += inner;
+      });
     });
   }
 }

@@ -1,4 +1,5 @@
 // Shared shape rules, tangent algebra and batching helpers for primitive definitions.
+#include "kernels/thread_pool.hpp"
 #include "primitives/elementwise.hpp"
 
 namespace xjax {
@@ -102,15 +103,33 @@ std::pair<Arrays, BatchDims> elementwise_batch(const Primitive& p, const Arrays&
 
 Arrays run_tile(TileKernel tile, const Arrays& in, const Params& params, const Avals& out) {
   NewBuffer o = new_buffer(out[0]);
-  std::vector<const std::byte*> ptrs;
+  const std::int64_t n = out[0].size();
+  std::vector<const std::byte*> base;
   std::vector<std::int64_t> sizes;
   std::vector<DType> dtypes;
   for (const Array& x : in) {
-    ptrs.push_back(buffer_of(x).data());
+    base.push_back(buffer_of(x).data());
     sizes.push_back(x.size());
     dtypes.push_back(x.dtype());
   }
-  tile({ptrs.data(), sizes.data(), dtypes.data(), o.data, out[0].size(), &params});
+  // Elements are independent, so large arrays are cut into chunks run on several threads; 0-d
+  // operands (size 1) are broadcast and keep their address.
+  if (n <= kernels::parallel_grain) {
+    tile({base.data(), sizes.data(), dtypes.data(), o.data, n, &params});
+    return {o.array};
+  }
+  const std::size_t out_item = itemsize(out[0].dtype);
+  kernels::parallel_for(n, kernels::parallel_grain, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<const std::byte*> ptrs(base);
+    std::vector<std::int64_t> part(sizes);
+    for (std::size_t i = 0; i < ptrs.size(); ++i)
+      if (sizes[i] == n) {
+        ptrs[i] += static_cast<std::size_t>(begin) * itemsize(dtypes[i]);
+        part[i] = end - begin;
+      }
+    tile({ptrs.data(), part.data(), dtypes.data(), o.data + static_cast<std::size_t>(begin) * out_item, end - begin,
+          &params});
+  });
   return {o.array};
 }
 

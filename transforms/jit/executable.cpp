@@ -12,6 +12,7 @@
 #include "jit/passes.hpp"
 #include "kernels/dispatch.hpp"
 #include "kernels/loops.hpp"
+#include "kernels/thread_pool.hpp"
 #include "trace/trace.hpp"
 #include "xjax/transforms.hpp"
 
@@ -19,6 +20,7 @@ namespace xjax {
 namespace {
 
 constexpr std::int64_t tile = 1024;  // elements per tile: operands of a whole chain stay in L1
+static_assert(kernels::parallel_grain % tile == 0, "parallel chunks must be whole tiles");
 
 // Where a kernel operand lives: a program slot (a whole array, or a 0-d one broadcast), a literal,
 // or a scratch tile of the kernel.
@@ -87,6 +89,18 @@ double tile_sum(const T* p, std::int64_t n) {
   }
   for (; i < n; ++i) s += p[i];
   return s;
+}
+
+double identity(ReduceKind kind) {
+  return kind == ReduceKind::sum   ? 0.0
+         : kind == ReduceKind::max ? -std::numeric_limits<double>::infinity()
+                                   : std::numeric_limits<double>::infinity();
+}
+// Max and min propagate NaN, as the eager kernels do.
+double combine(ReduceKind kind, double acc, double v) {
+  if (kind == ReduceKind::sum) return acc + v;
+  if (v != v || acc != acc) return std::numeric_limits<double>::quiet_NaN();
+  return kind == ReduceKind::max ? std::max(acc, v) : std::min(acc, v);
 }
 
 }  // namespace
@@ -264,14 +278,34 @@ struct Executable::Impl {
         steps[static_cast<std::size_t>(last[i])].release.push_back(static_cast<int>(i));
   }
 
+  // Runs a kernel tile by tile. Chunks of whole tiles (fixed by the size alone) go to several threads,
+  // each with its own scratch; every chunk keeps its own partial reductions, folded in chunk order,
+  // so results are the same for any number of threads.
   void run_kernel(const Kernel& k, std::vector<Array>& env) const {
     for (const FusedOp& op : k.ops)
       if (op.slot_out >= 0) env[static_cast<std::size_t>(op.slot_out)] = new_buffer(op.eqn->outputs[0]->aval).array;
-    std::vector<double> acc;
-    for (const FusedReduce& r : k.reduces)
-      acc.push_back(r.kind == ReduceKind::sum   ? 0.0
-                    : r.kind == ReduceKind::max ? -std::numeric_limits<double>::infinity()
-                                                : std::numeric_limits<double>::infinity());
+    const std::size_t nr = k.reduces.size();
+    const std::int64_t chunks = kernels::num_chunks(k.n, kernels::parallel_grain);
+    std::vector<double> partial(static_cast<std::size_t>(chunks) * nr);
+    kernels::parallel_for(k.n, kernels::parallel_grain, [&](std::int64_t begin, std::int64_t end) {
+      run_chunk(k, env, begin, end, partial.data() + static_cast<std::size_t>(begin / kernels::parallel_grain) * nr);
+    });
+    for (std::size_t r = 0; r < nr; ++r) {
+      double total = identity(k.reduces[r].kind);
+      for (std::int64_t c = 0; c < chunks; ++c) total = combine(k.reduces[r].kind, total, partial[static_cast<std::size_t>(c) * nr + r]);
+      const ShapedArray& av = k.reduces[r].eqn->outputs[0]->aval;
+      NewBuffer b = new_buffer(av);
+      dispatch_dtype(av.dtype, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        *b.as<T>() = convert_value<T>(total);
+      });
+      env[static_cast<std::size_t>(k.reduces[r].slot_out)] = b.array;
+    }
+  }
+
+  // Elements [begin, end) of a kernel; acc receives this range's partial reductions.
+  void run_chunk(const Kernel& k, const std::vector<Array>& env, std::int64_t begin, std::int64_t end, double* acc) const {
+    for (std::size_t r = 0; r < k.reduces.size(); ++r) acc[r] = identity(k.reduces[r].kind);
     std::size_t scratch_bytes = static_cast<std::size_t>(std::max(k.num_scratch, 1)) * tile * 8;
     std::unique_ptr<std::byte, decltype(&std::free)> scratch(static_cast<std::byte*>(std::aligned_alloc(64, scratch_bytes)),
                                                              &std::free);
@@ -292,8 +326,8 @@ struct Executable::Impl {
     const std::byte* ptrs[4];
     std::int64_t sizes[4];
     DType dtypes[4];
-    for (std::int64_t off = 0; off < k.n; off += tile) {
-      std::int64_t len = std::min(tile, k.n - off);
+    for (std::int64_t off = begin; off < end; off += tile) {
+      std::int64_t len = std::min(tile, end - off);
       for (const FusedOp& op : k.ops) {
         const Equation& e = *op.eqn;
         for (std::size_t i = 0; i < op.ins.size(); ++i) {
@@ -320,24 +354,11 @@ struct Executable::Impl {
             if (red.kind == ReduceKind::sum) {
               acc[r] += tile_sum(x, len);
             } else {
-              for (std::int64_t i = 0; i < len; ++i) {
-                double v = x[i];
-                if (v != v || acc[r] != acc[r]) acc[r] = std::numeric_limits<double>::quiet_NaN();
-                else acc[r] = red.kind == ReduceKind::max ? std::max(acc[r], v) : std::min(acc[r], v);
-              }
+              for (std::int64_t i = 0; i < len; ++i) acc[r] = combine(red.kind, acc[r], x[i]);
             }
           }
         });
       }
-    }
-    for (std::size_t r = 0; r < k.reduces.size(); ++r) {
-      const ShapedArray& av = k.reduces[r].eqn->outputs[0]->aval;
-      NewBuffer b = new_buffer(av);
-      dispatch_dtype(av.dtype, [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        *b.as<T>() = convert_value<T>(acc[r]);
-      });
-      env[static_cast<std::size_t>(k.reduces[r].slot_out)] = b.array;
     }
   }
 

@@ -1,5 +1,6 @@
 // Rule-table rows for the control-flow primitives: cond (cond, switch_), scan (scan, map,
-// fori_loop with static bounds) and while (while_loop, fori_loop with Array bounds).
+// fori_loop with static bounds) and while (while_loop, fori_loop with Array bounds), and for the
+// effectful debug_callback.
 #include <cmath>
 
 #include "table.hpp"
@@ -146,6 +147,15 @@ const bool registered = add_cases({
      1e-6,
      1e-5,
      {"fwd"}},
+    // debug_callback has no outputs; the row's function also returns a value built from its input.
+    {"debug_callback",
+     [](const Arrays& a) {
+       debug::callback([](const Array& v) { (void)v.size(); }, a[0]);
+       return sin(a[0]) * 2.0;
+     },
+     {vals({2, 3}, 6)},
+     true,
+     "callback"},
 });
 
 }  // namespace

@@ -151,3 +151,13 @@ TEST_CASE("autodiff: jacfwd, jacrev and hessian of pytree functions") {
   CHECK(xj::test::values(gr.at("a")) == xj::test::values(gg.at("a")));
   CHECK(gr.at("b").item<double>() == gg.at("b").item<double>());
 }
+
+TEST_CASE("autodiff: a 0-d operand's tangent alone broadcasts to the result (add, sub, rem, logaddexp)") {
+  using xj::Array;
+  Array v = xj::array({1.0, 2.0, 3.0});
+  CHECK(xj::grad([&](const Array& mu) { return xj::sum(mu + v); })(xj::array(0.5)).item<double>() == 3.0);
+  CHECK(xj::grad([&](const Array& mu) { return xj::sum(v - mu); })(xj::array(0.5)).item<double>() == -3.0);
+  CHECK(xj::grad([&](const Array& mu) { return xj::sum(mu % (v + 4.0)); })(xj::array(0.5)).item<double>() == 3.0);
+  CHECK(xj::jit(xj::grad([&](const Array& mu) { return xj::sum(xj::logaddexp(mu, v)); }))(xj::array(0.5)).item<double>() ==
+        doctest::Approx(1 / (1 + std::exp(0.5)) + 1 / (1 + std::exp(1.5)) + 1 / (1 + std::exp(2.5))));
+}

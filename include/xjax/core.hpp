@@ -4,6 +4,7 @@
 #include "xjax/array.hpp"
 #include "xjax/config.hpp"
 #include "xjax/control_flow.hpp"
+#include "xjax/debug.hpp"
 #include "xjax/dtype.hpp"
 #include "xjax/errors.hpp"
 #include "xjax/ir.hpp"

@@ -96,6 +96,8 @@ struct Primitive {
   // Elementwise primitives: the kernel on contiguous pointers. The eager kernel runs it over whole
   // arrays; jit runs it tile by tile inside fused loops.
   TileKernel tile = nullptr;
+  // Has an effect besides its outputs (debug callbacks): jit never folds, shares or drops it.
+  bool effectful = false;
 };
 
 // Registers a primitive for the lifetime of the program; its address is its identity.

@@ -467,6 +467,30 @@ auto checkpoint(F f) {
   };
 }
 
+// eval_shape(f)(args...) -> the shapes and dtypes of f's outputs (ShapedArray leaves in the
+// output's structure), found by tracing, without computing anything.
+template <class F>
+auto eval_shape(F f) {
+  return [f](const auto&... raw) {
+    using namespace transform_detail;
+    using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<decltype(raw)>>()...))>;
+    auto args = std::forward_as_tuple(raw...);
+    auto sel = std::make_index_sequence<sizeof...(raw)>{};
+    FlatArgs fa = flatten_selected(args, sel);
+    Avals avals;
+    for (const Array& x : fa.leaves) avals.push_back(x.aval());
+    TreeDef out_def;
+    ClosedJaxpr j = trace_to_jaxpr(
+        [&](const Arrays& leaves) -> Arrays {
+          auto [r, d] = tree_flatten(call_with(f, args, fa, leaves, sel));
+          out_def = d;
+          return r;
+        },
+        avals);
+    return tree_unflatten_as<Out, ShapedArray>(out_def, j.out_avals());
+  };
+}
+
 // make_jaxpr(f)(args...) -> the ClosedJaxpr of f at the arguments' shapes and dtypes.
 template <class F>
 auto make_jaxpr(F f) {

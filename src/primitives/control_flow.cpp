@@ -251,7 +251,11 @@ JvpJaxpr jvp_jaxpr(const JaxprPtr& j, const Mask& nz_in, const Mask& force) {
         return outs;
       },
       avals);
-  return {traced, nz_out};
+  // Effects (debug callbacks) already happened in the primal computation.
+  Jaxpr pure = *traced->jaxpr;
+  std::erase_if(pure.eqns, [](const Equation& e) { return e.prim->effectful; });
+  return {std::make_shared<const ClosedJaxpr>(ClosedJaxpr{std::make_shared<const Jaxpr>(std::move(pure)), traced->consts}),
+          nz_out};
 }
 
 BatchedJaxpr batch_jaxpr(const JaxprPtr& j, const Mask& batched_in, std::int64_t size, const Mask& force) {

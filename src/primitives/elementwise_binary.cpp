@@ -110,7 +110,10 @@ const Primitive& binary(const char* name, DTypes kinds, TileKernel tile, BinaryJ
   Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
   if (jvp)
     p.jvp = [jvp](const Arrays& x, const Tangents& t, const Arrays& y, const Params&) -> Tangents {
-      return jvp(x, t, y[0]);
+      Tangents r = jvp(x, t, y[0]);
+      // A 0-d operand's tangent alone (x + v with x 0-d) has the operand's shape: broadcast it.
+      if (r[0] && r[0]->shape() != y[0].shape()) r[0] = broadcast_to(*r[0], y[0].shape());
+      return r;
     };
   else
     p.jvp = [](const Arrays&, const Tangents&, const Arrays&, const Params&) -> Tangents { return {std::nullopt}; };

@@ -11,6 +11,16 @@
 namespace xjax {
 namespace {
 
+// An equation with an effect of its own or in a sub-jaxpr (a debug callback inside a loop body).
+bool has_effects(const Equation& e) {
+  if (e.prim->effectful) return true;
+  for (const auto& item : e.params.items())
+    if (const auto* j = std::get_if<std::shared_ptr<const ClosedJaxpr>>(&item.second); j && *j)
+      for (const Equation& inner : (*j)->jaxpr->eqns)
+        if (has_effects(inner)) return true;
+  return false;
+}
+
 constexpr std::int64_t fold_limit = 1 << 16;  // larger constants are cheaper to compute at run time
 
 bool is_literal_value(const Atom& a, double v) {
@@ -67,6 +77,10 @@ struct Rewriter {
     for (const Equation& e : in.jaxpr->eqns) {
       std::vector<Atom> ins;
       for (const Atom& a : e.inputs) ins.push_back(map(a));
+      if (has_effects(e)) {
+        out.eqns.push_back({e.prim, e.params, std::move(ins), e.outputs});
+        continue;
+      }
       if (e.outputs.size() == 1)
         if (std::optional<Atom> s = simplify(e, ins)) {
           subst[e.outputs[0].get()] = *s;
@@ -132,9 +146,9 @@ struct Rewriter {
       if (const VarPtr* v = std::get_if<VarPtr>(&a)) live.insert(v->get());
     std::vector<Equation> kept;
     for (auto it = out.eqns.rbegin(); it != out.eqns.rend(); ++it) {
-      bool used = false;
+      bool used = has_effects(*it);
       for (const VarPtr& o : it->outputs) used = used || live.count(o.get());
-      if (!used) continue;  // primitives are pure: an unused result need not be computed
+      if (!used) continue;  // pure primitives: an unused result need not be computed
       for (const Atom& a : it->inputs)
         if (const VarPtr* v = std::get_if<VarPtr>(&a)) live.insert(v->get());
       kept.push_back(std::move(*it));

@@ -1,5 +1,6 @@
-// Function transformations: grad, value_and_grad, jvp, vjp, jacfwd, jacrev, hessian, vmap, jit,
-// make_jaxpr. The templates flatten pytree arguments and call the non-template interpreters.
+// Function transformations: grad, value_and_grad, jvp, vjp, jacfwd, jacrev, hessian, vmap,
+// make_jaxpr, and jit (xjax/jit.hpp). The templates flatten pytree arguments and call the
+// non-template interpreters.
 #pragma once
 #include <functional>
 #include <memory>
@@ -508,93 +509,4 @@ auto make_jaxpr(F f) {
 
 }  // namespace xjax
 
-namespace xjax {
-
-// A compiled program: the optimised jaxpr, its elementwise chains and trailing reductions fused into
-// single-pass kernels over tiles, other primitives calling their kernels. Runs on concrete arrays.
-class Executable {
- public:
-  explicit Executable(const ClosedJaxpr& j);
-  ~Executable();
-  Executable(const Executable&) = delete;
-  Executable& operator=(const Executable&) = delete;
-  Arrays run(const Arrays& args) const;
-  std::string as_text() const;          // the optimised program, fused kernels listed
-  const ClosedJaxpr& jaxpr() const;     // the optimised jaxpr
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// What jit(f).lower(args...) returns: the traced program and its compiled form.
-struct Lowered {
-  ClosedJaxpr jaxpr;
-  std::shared_ptr<const Executable> executable;
-  std::string as_text() const { return executable->as_text(); }
-  std::shared_ptr<const Executable> compile() const { return executable; }
-};
-
-// The compilation cache of one jitted function: (argument structure, leaf shapes/dtypes/weak types)
-// -> compiled program. Thread-safe; an entry is inserted only after compiling succeeded.
-class JitCache {
- public:
-  struct Stats {
-    std::size_t hits = 0, misses = 0, entries = 0;
-  };
-  using TraceFn = std::function<std::pair<Arrays, TreeDef>(const Arrays&)>;
-  // Runs the cached program for these leaves, tracing and compiling `trace` on a miss.
-  Arrays call(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace, TreeDef& out_def);
-  Lowered lower(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace);
-  Stats stats() const;
-  JitCache();
-  ~JitCache();
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// jit(f): a callable that traces f once per argument signature and runs the cached program after.
-template <class F>
-class Jitted {
- public:
-  explicit Jitted(F f) : f_(std::move(f)), cache_(std::make_shared<JitCache>()) {}
-  template <class... A>
-  auto operator()(const A&... raw) const {
-    auto [args, fa, in_def, trace] = prepare(raw...);
-    using Out = std::remove_cvref_t<decltype(f_(std::declval<array_tree_t<A>>()...))>;
-    TreeDef out_def;
-    Arrays outs = cache_->call(in_def, fa.leaves, trace, out_def);
-    return tree_unflatten<Out>(out_def, outs);
-  }
-  // The traced and compiled program for these arguments (`.as_text()` prints it).
-  template <class... A>
-  Lowered lower(const A&... raw) const {
-    auto [args, fa, in_def, trace] = prepare(raw...);
-    return cache_->lower(in_def, fa.leaves, trace);
-  }
-  JitCache::Stats stats() const { return cache_->stats(); }
-
- private:
-  template <class... A>
-  auto prepare(const A&... raw) const {
-    using namespace transform_detail;
-    auto args = std::make_tuple(raw...);
-    auto sel = std::index_sequence_for<A...>{};
-    FlatArgs fa = flatten_selected(args, sel);
-    TreeDef in_def{TreeDef::Kind::tuple, {}, fa.defs};
-    JitCache::TraceFn trace = [f = f_, args, fa, sel](const Arrays& leaves) {
-      return tree_flatten(call_with(f, args, fa, leaves, sel));
-    };
-    return std::tuple{args, fa, in_def, trace};
-  }
-  F f_;
-  std::shared_ptr<JitCache> cache_;
-};
-template <class F>
-Jitted<F> jit(F f) {
-  return Jitted<F>(std::move(f));
-}
-
-}  // namespace xjax
+#include "xjax/jit.hpp"  // jit, its options and its cache

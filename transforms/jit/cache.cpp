@@ -1,75 +1,153 @@
-// jit's compilation cache: look up under a shared lock, trace outside any lock, insert on success.
+// jit's compilation cache: look up under a shared lock, trace and compile outside any lock, insert
+// on success, and drop the least recently used programs beyond the entry and byte bounds.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iomanip>
 #include <mutex>
 #include <shared_mutex>
+#include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "array/array_impl.hpp"
-#include "xjax/transforms.hpp"
+#include "jit/signature.hpp"
+#include "xjax/config.hpp"
 
 namespace xjax {
 namespace {
-struct Key {
-  TreeDef def;
-  Avals avals;
-  bool operator==(const Key&) const = default;
-};
-struct KeyHash {
-  std::size_t operator()(const Key& k) const {
-    std::size_t h = k.def.hash();
-    for (const ShapedArray& a : k.avals) {
-      h = h * 31 + static_cast<std::size_t>(a.dtype) * 2 + a.weak_type;
-      for (auto e : a.shape) h = h * 1000003 + static_cast<std::size_t>(e);
-    }
-    return h;
-  }
-};
+
+// Rough memory of an equation, its params and its executor step, beside the constants' buffers.
+constexpr std::size_t bytes_per_equation = 256;
+
 struct Entry {
   ClosedJaxpr jaxpr;
   TreeDef out_def;
   std::shared_ptr<const Executable> exe;
+  std::size_t bytes = 0;
+  mutable std::atomic<std::uint64_t> last_use{0};
 };
+
+// What a cached program holds: its constants (each buffer once) and its equations.
+std::size_t entry_bytes(const Entry& e) {
+  std::unordered_set<const void*> seen;
+  std::size_t bytes = 0;
+  for (const ClosedJaxpr* j : {&e.jaxpr, &e.exe->jaxpr()}) {
+    bytes += j->jaxpr->eqns.size() * bytes_per_equation;
+    for (const Array& c : j->consts)
+      if (!c.is_tracer() && seen.insert(c.raw_data()).second)
+        bytes += static_cast<std::size_t>(c.size()) * itemsize(c.dtype());
+  }
+  return bytes;
+}
+
+// A lambda's demangled type spells out its parameter types; the log prints the signature anyway.
+std::string short_name(std::string name) {
+  std::size_t open = name.find("{lambda("), close = name.rfind(")#");
+  if (open != std::string::npos && close != std::string::npos && close > open + 8) name.replace(open + 8, close - open - 8, "...");
+  return name;
+}
+
 }  // namespace
 
 struct JitCache::Impl {
-  mutable std::shared_mutex mu;
-  std::unordered_map<Key, std::shared_ptr<const Entry>, KeyHash> map;
-  Stats stats;
+  JitOptions options;
+  ArgumentLayout layout;
+  std::string name;
 
-  std::shared_ptr<const Entry> get(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace) {
-    Key key{in_def, {}};
+  mutable std::shared_mutex mu;
+  std::unordered_map<CacheKey, std::shared_ptr<const Entry>, CacheKeyHash> map;  // guarded by mu
+  std::size_t bytes = 0;                                                         // guarded by mu
+  std::atomic<std::uint64_t> clock{0};
+  std::atomic<std::size_t> hits{0}, misses{0}, evictions{0};
+
+  static CacheKey key_of(const Signature& sig, const Arrays& leaves) {
+    CacheKey key{sig.in_def, {}, sig.statics};
+    key.avals.reserve(leaves.size());
     for (const Array& x : leaves) key.avals.push_back(x.aval());
+    return key;
+  }
+
+  std::shared_ptr<const Entry> get(const Signature& sig, const Arrays& leaves, const TraceFn& trace) {
+    CacheKey key = key_of(sig, leaves);
     {
       std::shared_lock lock(mu);
       if (auto it = map.find(key); it != map.end()) {
-        ++stats.hits;  // relaxed bookkeeping: counters are advisory
+        ++hits;
+        it->second->last_use.store(++clock, std::memory_order_relaxed);
         return it->second;
       }
     }
-    TreeDef out_def;
-    ClosedJaxpr jaxpr = trace_to_jaxpr(
+    ++misses;
+    const bool log = config.log_compiles.load(std::memory_order_relaxed);
+    std::string reason = log ? explain(key) : std::string();
+    auto start = std::chrono::steady_clock::now();
+    auto entry = std::make_shared<Entry>();
+    entry->jaxpr = trace_to_jaxpr(
         [&](const Arrays& xs) {
           auto [outs, def] = trace(xs);
-          out_def = def;
+          entry->out_def = def;
           return outs;
         },
         key.avals);
-    auto exe = std::make_shared<const Executable>(jaxpr);
-    auto entry = std::make_shared<const Entry>(Entry{std::move(jaxpr), std::move(out_def), std::move(exe)});
-    std::unique_lock lock(mu);
-    ++stats.misses;
+    entry->exe = std::make_shared<const Executable>(entry->jaxpr);
+    entry->bytes = entry_bytes(*entry);
+    entry->last_use = ++clock;
+    if (log) {
+      std::ostringstream line;
+      line << "[jit] compiled " << name << " for " << signature_str(key, layout) << " in " << std::setprecision(3)
+           << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
+           << " ms: " << reason;
+      config.log(line.str());
+    }
     // A program that captured a value of an enclosing transformation is valid only for this call.
     for (const Array& c : entry->jaxpr.consts)
       if (c.is_tracer()) return entry;
-    return map.try_emplace(std::move(key), entry).first->second;
+    std::unique_lock lock(mu);
+    auto [it, inserted] = map.try_emplace(std::move(key), entry);
+    if (!inserted) return it->second;  // another thread compiled the same signature meanwhile
+    bytes += entry->bytes;
+    evict();
+    return entry;
+  }
+
+  // Drops least recently used entries while a bound is exceeded (mu held exclusively). An entry
+  // larger than max_bytes alone is dropped too; the call that compiled it still runs it.
+  void evict() {
+    while (!map.empty() && (map.size() > options.max_entries || bytes > options.max_bytes)) {
+      auto oldest = std::min_element(map.begin(), map.end(), [](const auto& a, const auto& b) {
+        return a.second->last_use.load(std::memory_order_relaxed) < b.second->last_use.load(std::memory_order_relaxed);
+      });
+      bytes -= oldest->second->bytes;
+      map.erase(oldest);
+      ++evictions;
+    }
+  }
+
+  std::string explain(const CacheKey& key) const {
+    std::shared_lock lock(mu);
+    if (map.count(key)) return "cache hit";
+    if (map.empty())
+      return evictions ? "cache miss: the cache is empty (entries were evicted)" : "cache miss: the cache is empty";
+    std::vector<std::pair<std::uint64_t, const CacheKey*>> recent;
+    for (const auto& [k, e] : map) recent.emplace_back(e->last_use.load(std::memory_order_relaxed), &k);
+    std::sort(recent.begin(), recent.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<const CacheKey*> cached;
+    for (const auto& r : recent) cached.push_back(r.second);
+    return "cache miss: " + explain_difference(key, cached, layout);
   }
 };
 
-JitCache::JitCache() : impl_(std::make_unique<Impl>()) {}
+JitCache::JitCache(JitOptions options, std::vector<std::size_t> static_argnums, const char* type_name)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->name = options.name.empty() ? short_name(demangle(type_name)) : options.name;
+  impl_->options = std::move(options);
+  impl_->layout.static_argnums = std::move(static_argnums);
+}
 JitCache::~JitCache() = default;
 
-Arrays JitCache::call(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace, TreeDef& out_def) {
-  std::shared_ptr<const Entry> e = impl_->get(in_def, leaves, trace);
+Arrays JitCache::call(const Signature& sig, const Arrays& leaves, const TraceFn& trace, TreeDef& out_def) {
+  std::shared_ptr<const Entry> e = impl_->get(sig, leaves, trace);
   out_def = e->out_def;
   // Under an enclosing transformation (traced arguments, or a closure over traced values), replay the
   // program through it; the compiled form runs on concrete values only.
@@ -80,16 +158,18 @@ Arrays JitCache::call(const TreeDef& in_def, const Arrays& leaves, const TraceFn
   return e->exe->run(leaves);
 }
 
-Lowered JitCache::lower(const TreeDef& in_def, const Arrays& leaves, const TraceFn& trace) {
-  std::shared_ptr<const Entry> e = impl_->get(in_def, leaves, trace);
+Lowered JitCache::lower(const Signature& sig, const Arrays& leaves, const TraceFn& trace) {
+  std::shared_ptr<const Entry> e = impl_->get(sig, leaves, trace);
   return {e->jaxpr, e->exe};
+}
+
+std::string JitCache::explain_miss(const Signature& sig, const Arrays& leaves) const {
+  return impl_->explain(Impl::key_of(sig, leaves));
 }
 
 JitCache::Stats JitCache::stats() const {
   std::shared_lock lock(impl_->mu);
-  Stats s = impl_->stats;
-  s.entries = impl_->map.size();
-  return s;
+  return {impl_->hits, impl_->misses, impl_->map.size(), impl_->evictions, impl_->bytes};
 }
 
 }  // namespace xjax

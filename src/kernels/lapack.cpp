@@ -7,14 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <limits>
 #include <numeric>
-#include <system_error>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
+#include "kernels/thread_pool.hpp"
 #include "xjax/errors.hpp"
 
 // The Fortran LAPACK routines libopenblas exports. The trailing size_t arguments are the hidden
@@ -118,38 +116,17 @@ blasint workspace_size(T reported) {
   return std::max<blasint>(1, static_cast<blasint>(std::ceil(reported)));
 }
 
-// Runs body(begin, end) over [0, batch), split among threads when the matrices are small and there
-// are enough of them: OpenBLAS threads large factorisations itself, and starting threads costs tens
-// of microseconds.
+// Runs body(begin, end) over [0, batch), split among the pool's threads when the matrices are small
+// and there are enough of them (OpenBLAS threads large factorisations itself); chunks of about a
+// million flops.
 template <class Body>
 void for_batches(std::int64_t batch, std::int64_t n, const Body& body) {
-  const double flops = static_cast<double>(batch) * static_cast<double>(n) * static_cast<double>(n) *
-                       static_cast<double>(n);
-  const auto threads = static_cast<std::int64_t>(std::min<std::int64_t>(std::thread::hardware_concurrency(), batch));
-  if (threads < 2 || n > 128 || flops < 4e6) {
+  const double per_matrix = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
+  if (n > 128 || static_cast<double>(batch) * per_matrix < 4e6) {
     body(std::int64_t{0}, batch);
     return;
   }
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(threads));
-  auto run = [&](std::int64_t t) {
-    try {
-      body(batch * t / threads, batch * (t + 1) / threads);
-    } catch (...) {
-      errors[static_cast<std::size_t>(t)] = std::current_exception();
-    }
-  };
-  for (std::int64_t t = 1; t < threads; ++t) {
-    try {
-      pool.emplace_back(run, t);
-    } catch (const std::system_error&) {  // no thread available: do this share here
-      run(t);
-    }
-  }
-  run(0);
-  for (std::thread& th : pool) th.join();
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);
+  parallel_for(batch, std::max<std::int64_t>(1, static_cast<std::int64_t>(1e6 / per_matrix)), body);
 }
 
 template <class T>

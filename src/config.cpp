@@ -10,9 +10,19 @@ namespace xjax {
 
 Config config;
 
+namespace {
+bool env_on(const char* name) {
+  const char* value = std::getenv(name);
+  return value && std::strcmp(value, "1") == 0;
+}
+}  // namespace
+
 Config::Config() {
-  const char* env = std::getenv("XJAX_LOG_COMPILES");
-  log_compiles = env && std::strcmp(env, "1") == 0;
+  log_compiles = env_on("XJAX_LOG_COMPILES");
+  debug_nans = env_on("XJAX_DEBUG_NANS");
+  debug_infs = env_on("XJAX_DEBUG_INFS");
+  disable_jit = env_on("XJAX_DISABLE_JIT");
+  check_tracer_leaks = env_on("XJAX_CHECK_TRACER_LEAKS");
 }
 
 void Config::log(const std::string& line) {

@@ -22,6 +22,20 @@ struct Config {
   // One line per jit compilation: the function, its argument signature, the time taken and why
   // the cache missed. Default: on when the environment variable XJAX_LOG_COMPILES is 1.
   std::atomic<bool> log_compiles{false};
+  // After every primitive run eagerly, and after every compiled program (then re-run without jit to
+  // find the culprit), a NaN (debug_nans) or an infinity (debug_infs) in a floating output throws
+  // FloatingPointError naming the primitive and its input types. Costs a pass over each output.
+  // Defaults: XJAX_DEBUG_NANS=1, XJAX_DEBUG_INFS=1.
+  std::atomic<bool> debug_nans{false};
+  std::atomic<bool> debug_infs{false};
+  // jit(f) calls f directly on the concrete arguments, and cond/switch_/while_loop/fori_loop/scan/
+  // map outside any transformation run their C++ functions in a plain loop on concrete values, so
+  // a debugger steps through user code and item() works there. Default: XJAX_DISABLE_JIT=1.
+  std::atomic<bool> disable_jit{false};
+  // At the end of each transformation, a tracer of it that is still alive (kept in a global, a
+  // static or a captured reference) throws TransformError saying which operation made it.
+  // Default: XJAX_CHECK_TRACER_LEAKS=1.
+  std::atomic<bool> check_tracer_leaks{false};
 
   // Sends a line to the log sink (standard error unless replaced). Lines are never interleaved.
   void log(const std::string& line);

@@ -36,6 +36,7 @@ XJAX_ERROR_TYPE(ValueError)           // bad argument value (negative size, empt
 XJAX_ERROR_TYPE(ConcretizationError)  // a traced value used where C++ needs a concrete one
 XJAX_ERROR_TYPE(TransformError)       // misuse of grad/vmap/jit, escaped tracers, missing rules
 XJAX_ERROR_TYPE(IOError)              // .npy load/save
+XJAX_ERROR_TYPE(FloatingPointError)   // a NaN or Inf produced while config.debug_nans/debug_infs is on
 #undef XJAX_ERROR_TYPE
 
 }  // namespace xjax

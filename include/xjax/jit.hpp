@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "xjax/config.hpp"
 #include "xjax/transforms.hpp"
 
 namespace xjax {
@@ -171,8 +172,9 @@ class Jitted {
   template <class... A>
   auto operator()(const A&... raw) const {
     auto [args, fa, sig, trace] = prepare(raw...);
-    using Out = std::remove_cvref_t<decltype(transform_detail::call_with(
-        f_, args, fa, Arrays{}, transform_detail::traced_indices<sizeof...(A), Static...>()))>;
+    auto selected = transform_detail::traced_indices<sizeof...(A), Static...>();
+    using Out = std::remove_cvref_t<decltype(transform_detail::call_with(f_, args, fa, Arrays{}, selected))>;
+    if (config.disable_jit.load(std::memory_order_relaxed)) return Out(transform_detail::call_with(f_, args, fa, fa.leaves, selected));
     TreeDef out_def;
     Arrays outs = cache_->call(sig, fa.leaves, trace, out_def);
     return tree_unflatten<Out>(out_def, outs);

@@ -38,9 +38,17 @@ class Buffer final : public ArrayImpl {
 };
 
 // A value inside a transformation. Subclasses (JVP, batching, staging) carry what their trace needs.
+// With config.check_tracer_leaks on, each tracer is registered with its trace while alive.
+bool register_tracer(MainTrace& main, const ArrayImpl* tracer);
+void unregister_tracer(MainTrace& main, const ArrayImpl* tracer);
+
 class Tracer : public ArrayImpl {
  public:
-  Tracer(ShapedArray aval, std::shared_ptr<MainTrace> main) : ArrayImpl(std::move(aval)), main_(std::move(main)) {}
+  Tracer(ShapedArray aval, std::shared_ptr<MainTrace> main)
+      : ArrayImpl(std::move(aval)), main_(std::move(main)), registered_(register_tracer(*main_, this)) {}
+  ~Tracer() override {
+    if (registered_) unregister_tracer(*main_, this);
+  }
   bool is_tracer() const override { return true; }
   const std::shared_ptr<MainTrace>& main() const { return main_; }
   // The concrete value, when this trace knows one (JVP primals do; staged values do not).
@@ -50,6 +58,7 @@ class Tracer : public ArrayImpl {
 
  private:
   std::shared_ptr<MainTrace> main_;
+  bool registered_;
 };
 
 // Fresh writable storage for a kernel's output (64-byte aligned; never shared before it is wrapped).

@@ -211,6 +211,11 @@ Arrays switch_flat(const Array& index, const std::vector<FlatFn>& branches, cons
   if (branches.empty()) throw ValueError("cond", "needs at least one branch");
   if (index.ndim() != 0 || !(index.dtype() == bool_ || is_integer(index.dtype())))
     throw TransformError("cond", "the predicate or index must be a bool or integer scalar, got ", index.aval());
+  if (run_directly(concat({{index}, operands}))) {
+    std::int64_t last = static_cast<std::int64_t>(branches.size()) - 1;
+    std::int64_t i = std::clamp<std::int64_t>(index.astype(int64).item<std::int64_t>(), 0, last);
+    return branches[static_cast<std::size_t>(i)](operands);
+  }
   Avals in_avals = avals_of(operands);
   std::vector<Traced> traced;
   Arrays consts;

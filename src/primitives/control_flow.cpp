@@ -11,8 +11,24 @@
 #include "ad/ad.hpp"
 #include "batching/batching.hpp"
 #include "trace/trace.hpp"
+#include "xjax/config.hpp"
 
 namespace xjax::control_flow {
+
+bool run_directly(const Arrays& values) {
+  if (!config.disable_jit.load(std::memory_order_relaxed) || tracing_active()) return false;
+  return std::none_of(values.begin(), values.end(), [](const Array& x) { return x.is_tracer(); });
+}
+
+Arrays next_carry(const char* op, const Arrays& carry, const Arrays& next, bool first_step) {
+  Avals expected = avals_of(carry);
+  for (std::size_t k = 0; first_step && k < std::min(carry.size(), next.size()); ++k)
+    if (carry[k].weak_type() && carry[k].shape() == next[k].shape()) expected[k].dtype = next[k].dtype();
+  if (!same_types(expected, avals_of(next)))
+    throw TransformError(op, "the carry has type ", avals_str(avals_of(carry)), " but the body returns a carry of type ",
+                         avals_str(avals_of(next)));
+  return next;
+}
 
 Avals avals_of(const Arrays& xs) {
   Avals r;

@@ -25,6 +25,14 @@ Traced trace_lifted(const FlatFn& f, const Avals& in_avals);
 // from lifted jaxprs whose inputs are all explicit).
 JaxprPtr trace_closed(const FlatFn& f, const Avals& in_avals);
 
+// config.disable_jit outside every transformation, on concrete values: the front ends then call the
+// user's functions in a plain C++ loop instead of tracing them.
+bool run_directly(const Arrays& values);
+
+// The carry after a step run directly: `next`, which must have the types of `carry` (on the first
+// step a weakly typed value may take the dtype the body gives it, as when tracing).
+Arrays next_carry(const char* op, const Arrays& carry, const Arrays& next, bool first_step);
+
 Avals avals_of(const Arrays& xs);
 std::string avals_str(const Avals& avals);  // (f32[3], i32[])
 // Shape and dtype agree (weak types may differ: they only steer promotion).

@@ -355,7 +355,7 @@ Array convert(const Array& x, DType d, bool weak) {
   if (x.dtype() == d && x.weak_type() == weak) return x;
   Params params{{"new_dtype", d}, {"weak_type", weak}};
   // Concrete values (C++ scalars above all) convert now, so jaxprs show literals of the right type.
-  if (!x.is_tracer()) return eval_primitive(convert_element_type_p, {x}, params)[0];
+  if (!x.is_tracer()) return eval_eager(convert_element_type_p, {x}, params)[0];
   return bind1(convert_element_type_p, {x}, params);
 }
 

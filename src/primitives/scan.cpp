@@ -311,6 +311,26 @@ Arrays scan_flat(const FlatFn& body, const Arrays& init, const Arrays& xs, const
   }
   if (!length) throw ValueError("scan", "needs xs or a length to know how many steps to run");
   Arrays carry = init;
+  if (*length > 0 && run_directly(concat({init, xs}))) {
+    std::vector<Arrays> ys(static_cast<std::size_t>(*length));
+    for (std::int64_t step = 0; step < *length; ++step) {
+      std::int64_t i = options.reverse ? *length - 1 - step : step;
+      Arrays in = carry;
+      for (const Array& x : xs) in.push_back(squeeze(slice_in_dim(x, i, i + 1), {0}));
+      Arrays out = body(in);
+      if (out.size() < carry.size())
+        throw TransformError("scan", "the body returns ", out.size(), " values for a carry of ", carry.size());
+      carry = next_carry("scan", carry, take(out, 0, carry.size()), step == 0);
+      ys[static_cast<std::size_t>(i)] = take(out, carry.size(), out.size() - carry.size());
+    }
+    Arrays stacked;
+    for (std::size_t k = 0; k < ys[0].size(); ++k) {
+      Arrays slices;
+      for (const Arrays& y : ys) slices.push_back(y.at(k));
+      stacked.push_back(stack(slices));
+    }
+    return concat({carry, stacked});
+  }
   for (int attempt = 0;; ++attempt) {
     Avals in = avals_of(carry);
     in.insert(in.end(), slices.begin(), slices.end());

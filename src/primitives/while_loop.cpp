@@ -196,6 +196,16 @@ Arrays while_flat(const FlatFn& cond_fn, const FlatFn& body_fn, const Arrays& in
   if (options.max_iterations && *options.max_iterations < 0)
     throw ValueError("while_loop", "max_iterations must be non-negative, got ", *options.max_iterations);
   Arrays carry = init;
+  if (run_directly(init)) {
+    for (std::int64_t step = 0; max_iterations < 0 || step < max_iterations; ++step) {
+      Arrays pred = cond_fn(carry);
+      if (pred.size() != 1 || pred[0].ndim() != 0 || pred[0].dtype() != bool_)
+        throw TransformError("while_loop", "cond_fun must return a bool scalar, got ", avals_str(avals_of(pred)));
+      if (!pred[0].item<bool>()) break;
+      carry = next_carry("while_loop", carry, body_fn(carry), step == 0);
+    }
+    return carry;
+  }
   for (int attempt = 0;; ++attempt) {
     Avals in = avals_of(carry);
     Traced body = trace_lifted(body_fn, in);

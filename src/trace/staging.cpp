@@ -54,11 +54,18 @@ ClosedJaxpr StagingTrace::build(const Arrays& outs) {
 }
 
 ClosedJaxpr trace_to_jaxpr(const std::function<Arrays(const Arrays&)>& f, const Avals& in_avals) {
-  TraceScope scope(/*dynamic=*/true);
-  StagingTrace& st = scope.install<StagingTrace>();
-  Arrays args;
-  for (const ShapedArray& a : in_avals) args.push_back(st.new_arg(a));
-  return st.build(f(args));
+  ClosedJaxpr result;
+  std::weak_ptr<MainTrace> finished;
+  {
+    TraceScope scope(/*dynamic=*/true);
+    finished = scope.main();
+    StagingTrace& st = scope.install<StagingTrace>();
+    Arrays args;
+    for (const ShapedArray& a : in_avals) args.push_back(st.new_arg(a));
+    result = st.build(f(args));
+  }
+  check_tracer_leaks(finished);
+  return result;
 }
 
 }  // namespace xjax

@@ -1,9 +1,12 @@
 // bind: dispatch each primitive to the innermost trace among its inputs, or run it eagerly.
 #include "trace/trace.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <sstream>
 #include <vector>
+
+#include "xjax/config.hpp"
 
 namespace xjax {
 namespace {
@@ -12,7 +15,42 @@ struct TraceState {
   MainTrace* dynamic = nullptr;
 };
 thread_local TraceState state;
+thread_local const Primitive* binding = nullptr;  // the primitive being processed (leak checks only)
 }  // namespace
+
+bool register_tracer(MainTrace& main, const ArrayImpl* tracer) {
+  if (!config.check_tracer_leaks.load(std::memory_order_relaxed)) return false;
+  std::ostringstream origin;
+  origin << tracer->aval();
+  if (binding) origin << " made by '" << binding->name << "' (operation " << main.operations_ << " under it)";
+  else origin << " made as an input of it";
+  std::lock_guard lock(main.live_mu_);
+  main.live_.emplace(tracer, origin.str());
+  return true;
+}
+
+void unregister_tracer(MainTrace& main, const ArrayImpl* tracer) {
+  std::lock_guard lock(main.live_mu_);
+  main.live_.erase(tracer);
+}
+
+void check_tracer_leaks(const std::weak_ptr<MainTrace>& finished) {
+  std::shared_ptr<MainTrace> main = finished.lock();  // tracers keep their trace alive
+  if (!main || !config.check_tracer_leaks.load(std::memory_order_relaxed)) return;
+  std::vector<std::string> origins;
+  {
+    std::lock_guard lock(main->live_mu_);
+    for (const auto& [tracer, origin] : main->live_) origins.push_back(origin);
+  }
+  if (origins.empty()) return;  // alive through tracers made before the check was switched on
+  std::sort(origins.begin(), origins.end());
+  std::ostringstream s;
+  s << origins.size() << (origins.size() == 1 ? " tracer" : " tracers") << " outlived the transformation: ";
+  for (std::size_t i = 0; i < origins.size() && i < 5; ++i) s << (i ? "; " : "") << origins[i];
+  if (origins.size() > 5) s << "; ...";
+  s << ". A traced value was kept in a global, a static, or a variable captured by reference; return it instead";
+  throw TransformError(main->trace().name(), s.str());
+}
 
 std::shared_ptr<MainTrace> Trace::main_ptr() const { return main_.shared_from_this(); }
 bool Trace::owns(const Array& x) const {
@@ -48,6 +86,12 @@ Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& pa
   return p.eval(inputs, params, out_avals);
 }
 
+Arrays eval_eager(const Primitive& p, const Arrays& inputs, const Params& params) {
+  Arrays outs = eval_primitive(p, inputs, params);
+  if (checking_floats()) check_floats(p.name, inputs, outs);
+  return outs;
+}
+
 Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
   MainTrace* top = state.dynamic;
   for (const Array& x : inputs) {
@@ -61,7 +105,16 @@ Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
                            "by reference, or returned through a side channel)");
     if (!top || m.level() > top->level()) top = &m;
   }
-  if (!top) return eval_primitive(p, inputs, params);
+  if (!top) return eval_eager(p, inputs, params);
+  if (!config.check_tracer_leaks.load(std::memory_order_relaxed)) return top->trace().process(p, inputs, params);
+  // Remember which operation makes the tracers created now, for the leak report.
+  ++top->operations_;
+  const Primitive* outer = binding;
+  binding = &p;
+  struct Restore {
+    const Primitive* saved;
+    ~Restore() { binding = saved; }
+  } restore{outer};
   return top->trace().process(p, inputs, params);
 }
 

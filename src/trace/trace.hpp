@@ -1,6 +1,10 @@
 // Traces (one interpreter per transformation level), this thread's trace stack, and bind.
 #pragma once
+#include <cstdint>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "array/array_impl.hpp"
@@ -39,9 +43,17 @@ class MainTrace : public std::enable_shared_from_this<MainTrace> {
 
  private:
   friend class TraceScope;
+  friend bool register_tracer(MainTrace&, const ArrayImpl*);
+  friend void unregister_tracer(MainTrace&, const ArrayImpl*);
+  friend void check_tracer_leaks(const std::weak_ptr<MainTrace>&);
+  friend Arrays bind(const Primitive&, const Arrays&, const Params&);
   int level_;
   bool alive_ = true;
   std::unique_ptr<Trace> trace_;
+  // With config.check_tracer_leaks: live tracers and the operation that made each.
+  std::mutex live_mu_;
+  std::unordered_map<const ArrayImpl*, std::string> live_;
+  std::int64_t operations_ = 0;
 };
 
 // RAII: pushes a level on entry, pops it (marking its tracers dead) on exit, even on exceptions.
@@ -52,6 +64,7 @@ class TraceScope {
   ~TraceScope();
   TraceScope(const TraceScope&) = delete;
   TraceScope& operator=(const TraceScope&) = delete;
+  std::weak_ptr<MainTrace> main() const { return main_; }
   template <class T, class... Args>
   T& install(Args&&... args) {
     auto t = std::make_unique<T>(*main_, std::forward<Args>(args)...);
@@ -81,6 +94,19 @@ class EagerScope {
 
 // Runs a primitive's shape rule and eager kernel on concrete inputs.
 Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& params);
+// eval_primitive for a user-level eager call: also applies config.debug_nans / debug_infs.
+Arrays eval_eager(const Primitive& p, const Arrays& inputs, const Params& params);
+
+// config.debug_nans / debug_infs: throws FloatingPointError naming `op` and the input types when a
+// floating output holds a NaN / an infinity.
+void check_floats(const std::string& op, const Arrays& inputs, const Arrays& outputs);
+bool checking_floats();
+// The flat position of the first NaN (or infinity, when `infs`) of a concrete array, or -1.
+std::int64_t first_bad_float(const Array& x, bool nans, bool infs);
+
+// Call after a transformation's scope closed and its own values were dropped: with
+// config.check_tracer_leaks on, throws TransformError if a tracer of that trace is still alive.
+void check_tracer_leaks(const std::weak_ptr<MainTrace>& finished);
 // True while any transformation is active on this thread (used by debug aids and fast paths).
 bool tracing_active();
 

@@ -48,8 +48,10 @@ std::pair<Arrays, Tangents> jvp_flat(const FlatFn& f, const Arrays& primals, con
     throw TransformError("jvp", "got ", primals.size(), " primals but ", tangents.size(), " tangents");
   Arrays outs;
   Tangents touts;
+  std::weak_ptr<MainTrace> finished;
   {
     TraceScope scope;
+    finished = scope.main();
     JvpTrace& trace = scope.install<JvpTrace>();
     Arrays ins;
     for (std::size_t i = 0; i < primals.size(); ++i) {
@@ -65,6 +67,7 @@ std::pair<Arrays, Tangents> jvp_flat(const FlatFn& f, const Arrays& primals, con
       touts.push_back(std::move(t));
     }
   }
+  check_tracer_leaks(finished);
   return {outs, touts};
 }
 

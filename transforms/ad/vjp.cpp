@@ -13,8 +13,10 @@ Linearized vjp_flat(const FlatFn& f, const Arrays& primals) {
   Tangents touts;
   ClosedJaxpr linear;
   std::vector<int> tangent_slot(primals.size(), -1);  // which linear-jaxpr input each primal feeds
+  std::weak_ptr<MainTrace> tangent_trace;
   {
     TraceScope tangent_scope;  // below the JVP level: ops on primals alone run (or stage) as usual
+    tangent_trace = tangent_scope.main();
     StagingTrace& tangents = tangent_scope.install<StagingTrace>();
     Arrays tangent_args;
     for (std::size_t i = 0; i < primals.size(); ++i)
@@ -22,8 +24,10 @@ Linearized vjp_flat(const FlatFn& f, const Arrays& primals) {
         tangent_slot[i] = static_cast<int>(tangent_args.size());
         tangent_args.push_back(tangents.new_arg({primals[i].shape(), primals[i].dtype(), false}));
       }
+    std::weak_ptr<MainTrace> jvp_trace;
     {
       TraceScope jvp_scope;
+      jvp_trace = jvp_scope.main();
       JvpTrace& jvp = jvp_scope.install<JvpTrace>();
       Arrays ins;
       for (std::size_t i = 0; i < primals.size(); ++i)
@@ -35,11 +39,14 @@ Linearized vjp_flat(const FlatFn& f, const Arrays& primals) {
         touts.push_back(std::move(t));
       }
     }
+    check_tracer_leaks(jvp_trace);
     Arrays linear_outs;
     for (std::size_t i = 0; i < outs.size(); ++i)
       linear_outs.push_back(touts[i] ? *touts[i] : zeros_for({outs[i].shape(), outs[i].dtype(), false}));
     linear = tangents.build(linear_outs);
+    touts.clear();  // staged values of the tangent trace, now in `linear`
   }
+  check_tracer_leaks(tangent_trace);
   Avals in_avals, out_avals;
   for (const Array& p : primals) in_avals.push_back({p.shape(), p.dtype(), false});
   for (const Array& o : outs) out_avals.push_back({o.shape(), o.dtype(), false});

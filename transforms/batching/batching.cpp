@@ -41,16 +41,21 @@ Arrays BatchTrace::process(const Primitive& p, const Arrays& inputs, const Param
 }
 
 std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size) {
-  TraceScope scope;
-  BatchTrace& trace = scope.install<BatchTrace>(size);
-  Arrays ins;
-  for (std::size_t i = 0; i < vals.size(); ++i) ins.push_back(trace.wrap(vals[i], dims[i]));
   std::pair<Arrays, BatchDims> out;
-  for (const Array& y : f(ins)) {
-    auto [v, d] = trace.unwrap(y);
-    out.first.push_back(std::move(v));
-    out.second.push_back(d);
+  std::weak_ptr<MainTrace> finished;
+  {
+    TraceScope scope;
+    finished = scope.main();
+    BatchTrace& trace = scope.install<BatchTrace>(size);
+    Arrays ins;
+    for (std::size_t i = 0; i < vals.size(); ++i) ins.push_back(trace.wrap(vals[i], dims[i]));
+    for (const Array& y : f(ins)) {
+      auto [v, d] = trace.unwrap(y);
+      out.first.push_back(std::move(v));
+      out.second.push_back(d);
+    }
   }
+  check_tracer_leaks(finished);
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "array/array_impl.hpp"
 #include "jit/signature.hpp"
+#include "trace/trace.hpp"
 #include "xjax/config.hpp"
 
 namespace xjax {
@@ -124,6 +125,38 @@ struct JitCache::Impl {
     }
   }
 
+  // debug_nans/debug_infs: a NaN or infinity in the compiled program's outputs is traced to the
+  // primitive that made it by running the traced program again without jit, equation by equation.
+  void find_bad_floats(const Entry& e, const Arrays& leaves, const Arrays& outs) const {
+    const bool nans = config.debug_nans.load(std::memory_order_relaxed);
+    const bool infs = config.debug_infs.load(std::memory_order_relaxed);
+    std::size_t bad = outs.size();
+    for (std::size_t k = 0; k < outs.size() && bad == outs.size(); ++k)
+      if (first_bad_float(outs[k], nans, infs) >= 0) bad = k;
+    if (bad == outs.size()) return;
+    const Jaxpr& j = *e.jaxpr.jaxpr;
+    std::unordered_map<const Var*, Array> env;
+    for (std::size_t i = 0; i < j.constvars.size(); ++i) env[j.constvars[i].get()] = e.jaxpr.consts[i];
+    for (std::size_t i = 0; i < j.invars.size(); ++i) env[j.invars[i].get()] = leaves[i];
+    for (std::size_t n = 0; n < j.eqns.size(); ++n) {
+      const Equation& eq = j.eqns[n];
+      Arrays ins;
+      for (const Atom& a : eq.inputs)
+        ins.push_back(std::holds_alternative<VarPtr>(a) ? env.at(std::get<VarPtr>(a).get()) : std::get<Literal>(a).value);
+      try {
+        Arrays r = eval_eager(*eq.prim, ins, eq.params);
+        for (std::size_t k = 0; k < r.size(); ++k) env[eq.outputs[k].get()] = std::move(r[k]);
+      } catch (const FloatingPointError& err) {
+        throw FloatingPointError(err.op(), std::string(err.what()).substr(err.op().size() + 3), "; found by running the jitted ",
+                                 name, " again without jit: equation ", n + 1, " of ", j.eqns.size(),
+                                 " of its program (print it with jit(f).lower(args...).as_text() or make_jaxpr)");
+      }
+    }
+    throw FloatingPointError("jit", "the compiled ", name, " returned ", outs[bad].aval(), " with a ",
+                             nans && first_bad_float(outs[bad], true, false) >= 0 ? "NaN" : "infinity", " in output ", bad,
+                             ", but running it without jit gave none (the compiled and eager arithmetic differ)");
+  }
+
   std::string explain(const CacheKey& key) const {
     std::shared_lock lock(mu);
     if (map.count(key)) return "cache hit";
@@ -155,7 +188,9 @@ Arrays JitCache::call(const Signature& sig, const Arrays& leaves, const TraceFn&
     return std::any_of(xs.begin(), xs.end(), [](const Array& x) { return x.is_tracer(); });
   };
   if (traced(leaves) || traced(e->jaxpr.consts)) return eval_jaxpr(e->jaxpr, leaves);
-  return e->exe->run(leaves);
+  Arrays outs = e->exe->run(leaves);
+  if (checking_floats()) impl_->find_bad_floats(*e, leaves, outs);
+  return outs;
 }
 
 Lowered JitCache::lower(const Signature& sig, const Arrays& leaves, const TraceFn& trace) {

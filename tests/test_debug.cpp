@@ -46,8 +46,8 @@ TEST_CASE("debug: print shows concrete values eagerly and each time a jitted pro
   CHECK(printed([&] { g = xj::grad([&](const Array& x) { return xj::sum(f(x)); })(xj::array({1.0, 2.0})); }) ==
         "y = [2. 4.]\n");  // the primal values, once
   CHECK(xj::test::values(g) == std::vector<double>{2.0, 2.0});
-  CHECK(printed([&] { xj::vmap(f)(xj::array({1.0, 2.0, 3.0})); }) == "y = 2.\ny = 4.\ny = 6.\n");  // per example
-  CHECK(printed([&] { xj::jit(xj::vmap(f))(xj::array({1.0, 2.0})); }) == "y = 2.\ny = 4.\n");
+  CHECK(printed([&] { xj::vmap(f)(xj::array({1.0, 2.0, 3.0})); }) == "y = 2.0\ny = 4.0\ny = 6.0\n");  // per example
+  CHECK(printed([&] { xj::jit(xj::vmap(f))(xj::array({1.0, 2.0})); }) == "y = 2.0\ny = 4.0\n");
 }
 
 TEST_CASE("debug: callback receives concrete values inside loops and transformations") {

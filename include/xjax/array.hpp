@@ -76,7 +76,9 @@ class Array {
 };
 
 using Arrays = std::vector<Array>;
-std::ostream& operator<<(std::ostream& os, const Array& x);  // numpy-style
+// As numpy's str(x) prints it with default options (wrapped at 75 columns, summarised above 1000
+// elements); tracers cannot be printed (ConcretizationError).
+std::ostream& operator<<(std::ostream& os, const Array& x);
 
 // Creation from C++ data (always copies). The dtype follows the C++ type: array({1.f, 2.f}) is float32.
 Array from_data(const void* src, DType dtype, const Shape& shape);

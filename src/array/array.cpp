@@ -1,9 +1,7 @@
 // Array handles: buffers, scalars, element access, concretization and numpy-style printing.
 #include <cstdlib>
 #include <cstring>
-#include <iomanip>
 #include <ostream>
-#include <sstream>
 #include <string>
 
 #include "array/array_impl.hpp"
@@ -119,62 +117,6 @@ Array Array::operator[](std::int64_t i) const {
   if (i < -n || i >= n) throw IndexError("index", "index ", i, " out of range for axis 0 of ", aval());
   if (i < 0) i += n;
   return squeeze(slice_in_dim(*this, i, i + 1, 1, 0), {0});
-}
-
-namespace {
-template <class T>
-std::string format_element(T v) {
-  std::ostringstream s;
-  if constexpr (std::is_same_v<T, bool>) {
-    s << (v ? "True" : "False");
-  } else if constexpr (std::is_floating_point_v<T>) {
-    if (v != v) return "nan";
-    if (v == std::numeric_limits<T>::infinity()) return "inf";
-    if (v == -std::numeric_limits<T>::infinity()) return "-inf";
-    s << std::setprecision(std::is_same_v<T, float> ? 7 : 8) << v;
-    std::string t = s.str();
-    if (t.find_first_of(".e") == std::string::npos) t += '.';
-    return t;
-  } else {
-    s << +v;
-  }
-  return s.str();
-}
-
-void print_nested(std::ostream& os, const std::vector<std::string>& items, const Shape& shape, std::size_t dim,
-                  std::int64_t& pos, std::size_t width, int indent) {
-  if (dim == shape.size()) {
-    std::string s = items[static_cast<std::size_t>(pos++)];
-    os << std::string(width - s.size(), ' ') << s;
-    return;
-  }
-  os << '[';
-  for (std::int64_t i = 0; i < shape[dim]; ++i) {
-    if (i) {
-      if (dim + 1 == shape.size()) os << ' ';
-      else os << std::string(shape.size() - dim - 1, '\n') << std::string(static_cast<std::size_t>(indent + 1), ' ');
-    }
-    print_nested(os, items, shape, dim + 1, pos, width, indent + 1);
-  }
-  os << ']';
-}
-}  // namespace
-
-std::ostream& operator<<(std::ostream& os, const Array& x) {
-  if (!x.defined()) return os << "Array(<empty>)";
-  Array c = to_concrete(x, "print");
-  std::vector<std::string> items;
-  items.reserve(static_cast<std::size_t>(c.size()));
-  const std::byte* data = buffer_of(c).data();
-  dispatch_dtype(c.dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    for (std::int64_t i = 0; i < c.size(); ++i) items.push_back(format_element(reinterpret_cast<const T*>(data)[i]));
-  });
-  std::size_t width = 0;
-  for (const auto& s : items) width = std::max(width, s.size());
-  std::int64_t pos = 0;
-  print_nested(os, items, c.shape(), 0, pos, width, 0);
-  return os;
 }
 
 }  // namespace xjax

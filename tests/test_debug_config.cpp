@@ -229,6 +229,27 @@ TEST_CASE("config: switches start from the environment") {
   }
 }
 
+// Run by the CTest entry xjax_environment, which sets the variables before the process starts.
+TEST_CASE("config: a process started with XJAX_* variables has every switch on" * doctest::skip()) {
+  CHECK(xj::num_threads() == 3);
+  CHECK(xj::config.debug_nans.load());
+  CHECK(xj::config.debug_infs.load());
+  CHECK(xj::config.disable_jit.load());
+  CHECK(xj::config.check_tracer_leaks.load());
+  CHECK(xj::config.log_compiles.load());
+  CHECK_THROWS_AS(xj::log(xj::array({-1.0})), xj::FloatingPointError);
+  int calls = 0;
+  auto f = xj::jit([&](const Array& x) {
+    ++calls;
+    return x + 1.0;
+  });
+  f(xj::array(1.0));
+  f(xj::array(1.0));
+  CHECK(calls == 2);
+  CHECK_THROWS_AS(xj::vmap([](const Array& x) { leaked = x; return x; })(xj::array({1.0})), xj::TransformError);
+  leaked = Array();
+}
+
 TEST_CASE("log_compiles: a miss caused by a dtype change is explained") {
   std::vector<std::string> lines;
   auto previous = xj::config.set_log_sink([&](const std::string& l) { lines.push_back(l); });

@@ -14,6 +14,8 @@ packages=(
   doctest-dev
   libopenblas-dev
   zlib1g-dev
+  python3          # scripts/notebook.py
+  clang-tools-16   # clang-repl: the notebook test
 )
 
 missing=()

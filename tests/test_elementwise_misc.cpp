@@ -165,9 +165,7 @@ TEST_CASE("elementwise: error paths throw the exact type, name the shapes, and l
   try {
     (void)xj::add(a, b);
   } catch (const xj::ShapeError& e) {
-    std::string m = e.what();
-    CHECK(m.find("(3,)") != std::string::npos);
-    CHECK(m.find("(4,)") != std::string::npos);
+    CHECK(std::string(e.what()) == "[add] cannot broadcast f32[3] with f32[4]");
   }
   check_equal(elements<float>(a), {1, 2, 3});
   check_equal(elements<float>(a + b[0]), {2, 3, 4});

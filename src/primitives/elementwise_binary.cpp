@@ -360,17 +360,26 @@ Array convert(const Array& x, DType d, bool weak) {
 }
 
 namespace {
-std::pair<Array, Array> promote(const Array& x, const Array& y, std::optional<DType> force = std::nullopt) {
+// numpy broadcasting, failing with the user's op and both operand types.
+Shape broadcast_for(const char* op, const Array& x, const Array& y) {
+  try {
+    return broadcast_shapes(x.shape(), y.shape());
+  } catch (const ShapeError&) {
+    throw ShapeError(op, "cannot broadcast ", x.aval(), " with ", y.aval());
+  }
+}
+
+std::pair<Array, Array> promote(const char* op, const Array& x, const Array& y, std::optional<DType> force = std::nullopt) {
   PromotedType t = promote_types(x.dtype(), x.weak_type(), y.dtype(), y.weak_type());
   DType d = force ? *force : t.dtype;
   Array a = convert(x, d, t.weak_type), b = convert(y, d, t.weak_type);
   if (a.ndim() == 0 || b.ndim() == 0 || a.shape() == b.shape()) return {a, b};
-  Shape s = broadcast_shapes(a.shape(), b.shape());
+  Shape s = broadcast_for(op, x, y);
   return {a.shape() == s ? a : broadcast_to(a, s), b.shape() == s ? b : broadcast_to(b, s)};
 }
 
 Array apply(const Primitive& p, const Array& x, const Array& y, std::optional<DType> force = std::nullopt) {
-  auto [a, b] = promote(x, y, force);
+  auto [a, b] = promote(p.name.c_str(), x, y, force);
   return bind1(p, {a, b});
 }
 DType inexact_of(const Array& x, const Array& y) {
@@ -402,7 +411,7 @@ Array divide(const Array& x, const Array& y) {
   return apply(div_p, convert(x, d, t.weak_type), convert(y, d, t.weak_type));
 }
 Array floor_divide(const Array& x, const Array& y) {
-  auto [a, b] = promote(x, y);
+  auto [a, b] = promote("floor_divide", x, y);
   if (a.dtype() == bool_) throw DTypeError("floor_divide", "not defined for bool");
   if (is_floating(a.dtype())) {  // numpy's divmod rule: consistent with remainder, exact near multiples
     Array mod = bind1(rem_p, {a, b});
@@ -416,7 +425,7 @@ Array floor_divide(const Array& x, const Array& y) {
   return where(logical_and(r != 0, (r < 0) != (b < 0)), q - 1, q);
 }
 Array remainder(const Array& x, const Array& y) {
-  auto [a, b] = promote(x, y);
+  auto [a, b] = promote("remainder", x, y);
   if (a.dtype() == bool_) throw DTypeError("remainder", "not defined for bool");
   Array r = bind1(rem_p, {a, b});
   if (a.dtype() == uint32) return r;
@@ -425,7 +434,7 @@ Array remainder(const Array& x, const Array& y) {
 Array pow(const Array& x, const Array& y) {
   if (!is_floating(x.dtype()) && !is_floating(y.dtype()) && !y.is_tracer() && y.ndim() == 0) {
     std::int64_t n = y.item<std::int64_t>();  // integer ** integer scalar: exact
-    if (n >= 0 || is_floating(x.dtype())) return integer_pow(convert(x, promote(x, y).first.dtype(), false), static_cast<int>(n));
+    if (n >= 0 || is_floating(x.dtype())) return integer_pow(convert(x, promote("pow", x, y).first.dtype(), false), static_cast<int>(n));
   }
   if (!is_floating(x.dtype()) && !is_floating(y.dtype()) && x.dtype() != bool_) return apply(pow_p, x, y);
   return apply(pow_p, x, y, inexact_of(x, y));
@@ -449,7 +458,7 @@ Array bitwise_or(const Array& x, const Array& y) { return apply(or_p, x, y); }
 Array bitwise_xor(const Array& x, const Array& y) { return apply(xor_p, x, y); }
 Array shift_left(const Array& x, const Array& y) { return apply(shift_left_p, x, y); }
 Array shift_right(const Array& x, const Array& y) {
-  auto [a, b] = promote(x, y);
+  auto [a, b] = promote("shift_right", x, y);
   return bind1(a.dtype() == uint32 ? shift_right_logical_p : shift_right_arithmetic_p, {a, b});
 }
 Array equal(const Array& x, const Array& y) { return apply(eq_p, x, y); }
@@ -460,9 +469,10 @@ Array greater(const Array& x, const Array& y) { return apply(gt_p, x, y); }
 Array greater_equal(const Array& x, const Array& y) { return apply(ge_p, x, y); }
 
 Array where(const Array& cond, const Array& x, const Array& y) {
-  auto [a, b] = promote(x, y);
+  auto [a, b] = promote("where", x, y);
   Array c = cond.dtype() == bool_ ? cond : cond != 0;
-  Shape s = broadcast_shapes(c.shape(), broadcast_shapes(a.shape(), b.shape()));
+  const Array& wide = a.ndim() == 0 ? b : a;  // promote broadcast a and b unless one is 0-d
+  Shape s = c.ndim() == 0 ? wide.shape() : broadcast_for("where", c, wide);
   if (s != c.shape() && c.ndim() != 0) c = broadcast_to(c, s);
   if (s != a.shape() && a.ndim() != 0) a = broadcast_to(a, s);
   if (s != b.shape() && b.ndim() != 0) b = broadcast_to(b, s);

@@ -94,6 +94,35 @@ TEST_CASE("jit: CSE, DCE, constant folding and x*1 simplification") {
   CHECK(close(xj::jit(f)(x), f(x), 1e-12));
 }
 
+TEST_CASE("jit: chains of transposes, reshapes and broadcasts become one equation (or none)") {
+  auto names = [](const xj::Lowered& low) {
+    std::vector<std::string> r;
+    for (const auto& e : low.executable->jaxpr().jaxpr->eqns) r.push_back(e.prim->name);
+    return r;
+  };
+  Array x = xj::reshape(ramp(24, xj::float64), {2, 3, 4});
+  auto round_trip = [](const Array& v) { return xj::transpose(xj::transpose(v, {2, 0, 1}), {1, 2, 0}) * 2.0; };
+  auto two_transposes = [](const Array& v) { return xj::transpose(xj::transpose(v, {2, 0, 1}), {0, 2, 1}) + 1.0; };
+  auto reshapes = [](const Array& v) { return xj::reshape(xj::reshape(xj::reshape(v, {6, 4}), {4, 6}), {24}) - 1.0; };
+  auto broadcasts = [](const Array& v) {
+    Array row = xj::sum(v, {0, 1});  // (4,)
+    return xj::broadcast_in_dim(xj::broadcast_in_dim(row, {3, 4}, {1}), {2, 3, 4}, {1, 2}) * v;
+  };
+  CHECK(names(xj::jit(round_trip).lower(x)) == std::vector<std::string>{"mul"});
+  CHECK(names(xj::jit(two_transposes).lower(x)) == std::vector<std::string>{"transpose", "add"});
+  CHECK(names(xj::jit(reshapes).lower(x)) == std::vector<std::string>{"reshape", "sub"});
+  CHECK(count(xj::jit(broadcasts).lower(x).as_text(), "broadcast_in_dim") == 1);
+  for (auto f : {+round_trip, +two_transposes, +reshapes, +broadcasts}) CHECK(close(xj::jit(f)(x), f(x), 0));
+  // The first of two transposes stays when something else uses it.
+  auto shared = [](const Array& v) {
+    Array t = xj::transpose(v, {2, 0, 1});
+    return std::pair{xj::transpose(t, {1, 2, 0}), t * 3.0};
+  };
+  auto [a, b] = xj::jit(shared)(x);
+  CHECK(close(a, x, 0));
+  CHECK(close(b, xj::transpose(x, {2, 0, 1}) * 3.0, 0));
+}
+
 TEST_CASE("jit: integer, bool and mixed-dtype chains, zero-size and 0-d inputs") {
   auto f = [](const Array& i, const Array& x) {
     Array m = (i % 3 == 0) & (x > 0.0);

@@ -1,5 +1,6 @@
-// jit's passes: fold constants, simplify x*1 / x+0 / no-op conversions and reshapes, share common
-// subexpressions, drop dead equations. Each rewrites atoms through one substitution map.
+// jit's passes: fold constants, simplify x*1 / x+0 / no-op conversions and reshapes, merge chains of
+// transposes, reshapes and broadcasts, share common subexpressions, drop dead equations. Each
+// rewrites atoms through one substitution map.
 #include "jit/passes.hpp"
 
 #include <unordered_map>
@@ -32,6 +33,7 @@ struct Rewriter {
   const ClosedJaxpr& in;
   std::unordered_map<const Var*, Atom> subst;
   std::unordered_map<const Var*, Array> known;  // constants (given or folded)
+  std::unordered_map<const Var*, std::size_t> producer;  // output -> its equation in out.eqns
   Jaxpr out;
   Arrays consts;
 
@@ -66,6 +68,29 @@ struct Rewriter {
     return std::nullopt;
   }
 
+  // Two layout changes in a row become one on the original input (the first is then dead unless
+  // used elsewhere): transpose of transpose, reshape of reshape, broadcast_in_dim of broadcast_in_dim.
+  void merge_chain(Equation& e) const {
+    const std::string& n = e.prim->name;
+    if (n != "transpose" && n != "reshape" && n != "broadcast_in_dim") return;
+    const VarPtr* v = std::get_if<VarPtr>(&e.inputs[0]);
+    auto it = v ? producer.find(v->get()) : producer.end();
+    if (it == producer.end() || out.eqns[it->second].prim != e.prim) return;
+    const Equation& inner = out.eqns[it->second];
+    if (n == "transpose") {
+      const Ints &first = inner.params.get_ints("permutation"), &second = e.params.get_ints("permutation");
+      Ints composed;
+      for (std::int64_t axis : second) composed.push_back(first[static_cast<std::size_t>(axis)]);
+      e.params = Params{{"permutation", composed}};
+    } else if (n == "broadcast_in_dim") {
+      const Ints &first = inner.params.get_ints("broadcast_dimensions"), &second = e.params.get_ints("broadcast_dimensions");
+      Ints composed;
+      for (std::int64_t axis : first) composed.push_back(second[static_cast<std::size_t>(axis)]);
+      e.params = Params{{"shape", e.params.get_ints("shape")}, {"broadcast_dimensions", composed}};
+    }
+    e.inputs[0] = inner.inputs[0];
+  }
+
   void run() {
     for (std::size_t i = 0; i < in.consts.size(); ++i) {
       out.constvars.push_back(in.jaxpr->constvars[i]);
@@ -74,9 +99,11 @@ struct Rewriter {
     }
     out.invars = in.jaxpr->invars;
     std::unordered_multimap<std::size_t, std::size_t> seen;  // CSE: hash -> index into out.eqns
-    for (const Equation& e : in.jaxpr->eqns) {
-      std::vector<Atom> ins;
-      for (const Atom& a : e.inputs) ins.push_back(map(a));
+    for (const Equation& original : in.jaxpr->eqns) {
+      Equation e{original.prim, original.params, {}, original.outputs};
+      for (const Atom& a : original.inputs) e.inputs.push_back(map(a));
+      merge_chain(e);
+      std::vector<Atom> ins = e.inputs;
       if (has_effects(e)) {
         out.eqns.push_back({e.prim, e.params, std::move(ins), e.outputs});
         continue;
@@ -134,6 +161,7 @@ struct Rewriter {
       }
       if (reused) continue;
       seen.emplace(h, out.eqns.size());
+      for (const VarPtr& o : e.outputs) producer[o.get()] = out.eqns.size();
       out.eqns.push_back({e.prim, e.params, std::move(ins), e.outputs});
     }
     for (const Atom& a : in.jaxpr->outvars) out.outvars.push_back(map(a));

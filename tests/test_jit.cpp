@@ -153,6 +153,26 @@ TEST_CASE("jit: inside grad and vmap, and grad/vmap inside jit") {
   CHECK(xj::grad(outer)(xj::array(5.0)).item<double>() == 3.0);
 }
 
+TEST_CASE("jit: nested jit compiles once, at the outermost level, and fuses across the boundary") {
+  auto inner = xj::jit([](const Array& v) { return xj::sin(v) * v; });
+  auto outer = xj::jit([&](const Array& v) { return xj::sum(inner(v) + inner(v * 2.0)); });
+  Array x = ramp(1000);
+  Array eager = xj::sum(xj::sin(x) * x + xj::sin(x * 2.0) * (x * 2.0));
+  CHECK(close(outer(x), eager, 1e-3));
+  CHECK(close(outer(x), eager, 1e-3));
+  CHECK(outer.stats().compiles == 1);
+  CHECK(inner.stats().misses == 1);    // traced once, replayed twice into the outer program
+  CHECK(inner.stats().compiles == 0);  // never compiled on its own
+  std::string text = outer.lower(x).as_text();
+  CHECK(count(text, "(1 fused kernels") == 1);  // both calls and the sum in one kernel
+  // grad and vmap of a jitted function replay it too; it compiles when it first runs concretely.
+  CHECK(close(xj::grad([&](const Array& v) { return xj::sum(inner(v)); })(x), xj::cos(x) * x + xj::sin(x), 1e-5));
+  CHECK(inner.stats().compiles == 0);
+  inner(x);
+  inner(x);
+  CHECK(inner.stats().compiles == 1);
+}
+
 TEST_CASE("jit: one jitted function called from many threads") {
   auto jf = xj::jit([](const Array& x) { return xj::sum(xj::exp(x) - x); });
   Array x = ramp(5000, xj::float64);

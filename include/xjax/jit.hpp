@@ -114,6 +114,7 @@ class JitCache {
  public:
   struct Stats {
     std::size_t hits = 0, misses = 0, entries = 0, evictions = 0, bytes = 0;
+    std::size_t compiles = 0;  // programs compiled: one replayed inside another transformation is not
   };
   // The part of a call that selects a program: in_def has one child per traced (non-static)
   // argument; statics holds the values of the static arguments, whose positions the cache knows.

@@ -21,24 +21,34 @@ namespace {
 // Rough memory of an equation, its params and its executor step, beside the constants' buffers.
 constexpr std::size_t bytes_per_equation = 256;
 
+// A traced program, compiled when it first runs on concrete values: called under an enclosing
+// transformation (grad(jit(f)), or jit inside jit) it is replayed there and never compiled.
 struct Entry {
   ClosedJaxpr jaxpr;
   TreeDef out_def;
-  std::shared_ptr<const Executable> exe;
   std::size_t bytes = 0;
   mutable std::atomic<std::uint64_t> last_use{0};
+
+  std::shared_ptr<const Executable> executable(std::atomic<std::size_t>& compiles) const {
+    std::call_once(compile_once_, [&] {
+      exe_ = std::make_shared<const Executable>(jaxpr);
+      ++compiles;
+    });
+    return exe_;
+  }
+
+ private:
+  mutable std::once_flag compile_once_;
+  mutable std::shared_ptr<const Executable> exe_;
 };
 
-// What a cached program holds: its constants (each buffer once) and its equations.
+// What a cached program holds: its constants (each buffer once) and its equations, counted twice
+// for the compiled form.
 std::size_t entry_bytes(const Entry& e) {
   std::unordered_set<const void*> seen;
-  std::size_t bytes = 0;
-  for (const ClosedJaxpr* j : {&e.jaxpr, &e.exe->jaxpr()}) {
-    bytes += j->jaxpr->eqns.size() * bytes_per_equation;
-    for (const Array& c : j->consts)
-      if (!c.is_tracer() && seen.insert(c.raw_data()).second)
-        bytes += static_cast<std::size_t>(c.size()) * itemsize(c.dtype());
-  }
+  std::size_t bytes = 2 * e.jaxpr.jaxpr->eqns.size() * bytes_per_equation;
+  for (const Array& c : e.jaxpr.consts)
+    if (!c.is_tracer() && seen.insert(c.raw_data()).second) bytes += static_cast<std::size_t>(c.size()) * itemsize(c.dtype());
   return bytes;
 }
 
@@ -60,7 +70,7 @@ struct JitCache::Impl {
   std::unordered_map<CacheKey, std::shared_ptr<const Entry>, CacheKeyHash> map;  // guarded by mu
   std::size_t bytes = 0;                                                         // guarded by mu
   std::atomic<std::uint64_t> clock{0};
-  std::atomic<std::size_t> hits{0}, misses{0}, evictions{0};
+  std::atomic<std::size_t> hits{0}, misses{0}, evictions{0}, compiles{0};
 
   static CacheKey key_of(const Signature& sig, const Arrays& leaves) {
     CacheKey key{sig.in_def, {}, sig.statics};
@@ -91,7 +101,6 @@ struct JitCache::Impl {
           return outs;
         },
         key.avals);
-    entry->exe = std::make_shared<const Executable>(entry->jaxpr);
     entry->bytes = entry_bytes(*entry);
     entry->last_use = ++clock;
     if (log) {
@@ -188,14 +197,14 @@ Arrays JitCache::call(const Signature& sig, const Arrays& leaves, const TraceFn&
     return std::any_of(xs.begin(), xs.end(), [](const Array& x) { return x.is_tracer(); });
   };
   if (traced(leaves) || traced(e->jaxpr.consts)) return eval_jaxpr(e->jaxpr, leaves);
-  Arrays outs = e->exe->run(leaves);
+  Arrays outs = e->executable(impl_->compiles)->run(leaves);
   if (checking_floats()) impl_->find_bad_floats(*e, leaves, outs);
   return outs;
 }
 
 Lowered JitCache::lower(const Signature& sig, const Arrays& leaves, const TraceFn& trace) {
   std::shared_ptr<const Entry> e = impl_->get(sig, leaves, trace);
-  return {e->jaxpr, e->exe};
+  return {e->jaxpr, e->executable(impl_->compiles)};
 }
 
 std::string JitCache::explain_miss(const Signature& sig, const Arrays& leaves) const {
@@ -204,7 +213,7 @@ std::string JitCache::explain_miss(const Signature& sig, const Arrays& leaves) c
 
 JitCache::Stats JitCache::stats() const {
   std::shared_lock lock(impl_->mu);
-  return {impl_->hits, impl_->misses, impl_->map.size(), impl_->evictions, impl_->bytes};
+  return {impl_->hits, impl_->misses, impl_->map.size(), impl_->evictions, impl_->bytes, impl_->compiles};
 }
 
 }  // namespace xjax

@@ -1,6 +1,7 @@
 // jit: cached compilation, optimisation passes, fused kernels, and jit inside other transforms.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -113,6 +114,21 @@ TEST_CASE("jit: chains of transposes, reshapes and broadcasts become one equatio
   CHECK(names(xj::jit(reshapes).lower(x)) == std::vector<std::string>{"reshape", "sub"});
   CHECK(count(xj::jit(broadcasts).lower(x).as_text(), "broadcast_in_dim") == 1);
   for (auto f : {+round_trip, +two_transposes, +reshapes, +broadcasts}) CHECK(close(xj::jit(f)(x), f(x), 0));
+  // A transposed matrix product is the product with its operands swapped, as reverse mode makes
+  // for weight gradients; not when the product is used elsewhere too.
+  Array a2 = xj::reshape(ramp(12, xj::float64), {3, 4}), b2 = xj::reshape(ramp(15, xj::float64), {3, 5});
+  auto weight_grad = [](const Array& u, const Array& w) { return xj::transpose(xj::dot_general(u, w, {0}, {0})); };
+  CHECK(names(xj::jit(weight_grad).lower(a2, b2)) == std::vector<std::string>{"dot_general"});
+  CHECK(close(xj::jit(weight_grad)(a2, b2), weight_grad(a2, b2), 1e-12));
+  auto both = [&](const Array& u, const Array& w) {
+    Array p = xj::matmul(xj::transpose(u), w);
+    return std::pair{xj::transpose(p), p};
+  };
+  std::vector<std::string> both_names = names(xj::jit(both).lower(a2, b2));
+  CHECK(std::count(both_names.begin(), both_names.end(), "dot_general") == 1);
+  auto [t1, p1] = xj::jit(both)(a2, b2);
+  CHECK(close(t1, both(a2, b2).first, 1e-12));
+  CHECK(close(p1, both(a2, b2).second, 1e-12));
   // The first of two transposes stays when something else uses it.
   auto shared = [](const Array& v) {
     Array t = xj::transpose(v, {2, 0, 1});

@@ -34,6 +34,7 @@ struct Rewriter {
   std::unordered_map<const Var*, Atom> subst;
   std::unordered_map<const Var*, Array> known;  // constants (given or folded)
   std::unordered_map<const Var*, std::size_t> producer;  // output -> its equation in out.eqns
+  std::unordered_map<const Var*, int> uses;              // in the input jaxpr (outputs count once)
   Jaxpr out;
   Arrays consts;
 
@@ -75,8 +76,13 @@ struct Rewriter {
     if (n != "transpose" && n != "reshape" && n != "broadcast_in_dim") return;
     const VarPtr* v = std::get_if<VarPtr>(&e.inputs[0]);
     auto it = v ? producer.find(v->get()) : producer.end();
-    if (it == producer.end() || out.eqns[it->second].prim != e.prim) return;
+    if (it == producer.end()) return;
     const Equation& inner = out.eqns[it->second];
+    if (n == "transpose" && inner.prim->name == "dot_general") {
+      if (auto u = uses.find(v->get()); u != uses.end() && u->second == 1) swap_product(e, inner);
+      return;
+    }
+    if (inner.prim != e.prim) return;
     if (n == "transpose") {
       const Ints &first = inner.params.get_ints("permutation"), &second = e.params.get_ints("permutation");
       Ints composed;
@@ -91,7 +97,31 @@ struct Rewriter {
     e.inputs[0] = inner.inputs[0];
   }
 
+  // transpose(dot_general(a, b)) that swaps the two operands' free axes is dot_general(b, a): reverse
+  // mode produces it for every weight gradient, and the product then needs no transposed copy.
+  static void swap_product(Equation& e, const Equation& product) {
+    const Params& p = product.params;
+    if (!p.get_ints("lhs_batch_dimensions").empty()) return;
+    std::int64_t lhs_free = atom_aval(product.inputs[0]).ndim() - static_cast<std::int64_t>(p.get_ints("lhs_contracting_dimensions").size());
+    std::int64_t rhs_free = atom_aval(product.inputs[1]).ndim() - static_cast<std::int64_t>(p.get_ints("rhs_contracting_dimensions").size());
+    Ints swapped;
+    for (std::int64_t i = 0; i < rhs_free; ++i) swapped.push_back(lhs_free + i);
+    for (std::int64_t i = 0; i < lhs_free; ++i) swapped.push_back(i);
+    if (e.params.get_ints("permutation") != swapped) return;
+    e.prim = product.prim;
+    e.params = Params{{"lhs_contracting_dimensions", p.get_ints("rhs_contracting_dimensions")},
+                      {"rhs_contracting_dimensions", p.get_ints("lhs_contracting_dimensions")},
+                      {"lhs_batch_dimensions", Ints{}},
+                      {"rhs_batch_dimensions", Ints{}}};
+    e.inputs = {product.inputs[1], product.inputs[0]};
+  }
+
   void run() {
+    for (const Equation& e : in.jaxpr->eqns)
+      for (const Atom& a : e.inputs)
+        if (const VarPtr* v = std::get_if<VarPtr>(&a)) ++uses[v->get()];
+    for (const Atom& a : in.jaxpr->outvars)
+      if (const VarPtr* v = std::get_if<VarPtr>(&a)) ++uses[v->get()];
     for (std::size_t i = 0; i < in.consts.size(); ++i) {
       out.constvars.push_back(in.jaxpr->constvars[i]);
       consts.push_back(in.consts[i]);

@@ -1,10 +1,11 @@
-// Array handles: buffers, scalars, element access, concretization and numpy-style printing.
+// Array handles: buffers, scalars, element access and concretization.
 #include <cstdlib>
 #include <cstring>
 #include <ostream>
 #include <string>
 
 #include "array/array_impl.hpp"
+#include "array/buffer_pool.hpp"
 #include "kernels/dispatch.hpp"
 #include "xjax/ops.hpp"
 
@@ -16,10 +17,9 @@ NewBuffer new_buffer(const ShapedArray& aval) {
   if (n > 0 && bytes / static_cast<std::size_t>(n) != itemsize(aval.dtype))
     throw ShapeError("allocate", "size of ", aval, " overflows");
   std::size_t padded = (bytes + 63) / 64 * 64 + 64;  // never 0; room for one vector past the end
-  void* mem = std::aligned_alloc(64, padded);
-  if (!mem) throw ValueError("allocate", "out of memory allocating ", aval);
-  std::shared_ptr<void> owner(mem, std::free);
-  auto* data = static_cast<std::byte*>(mem);
+  std::shared_ptr<void> owner = allocate_buffer(padded);
+  if (!owner) throw ValueError("allocate", "out of memory allocating ", aval);
+  auto* data = static_cast<std::byte*>(owner.get());
   return {Array(std::make_shared<Buffer>(aval, owner, data)), data};
 }
 

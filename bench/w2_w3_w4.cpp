@@ -117,12 +117,37 @@ void w3() {
     gemm(true, false, D0, D1, B, X.data(), dH1.data(), gW1.data());
     bench::keep(gW1);
   };
+  auto gemms_only = [&] {  // the step's six matrix products, nothing else
+    gemm(false, false, B, D1, D0, X.data(), W1.data(), H1.data());
+    gemm(false, false, B, D2, D1, H1.data(), W2.data(), H2.data());
+    gemm(false, false, B, D3, D2, H2.data(), W3.data(), Z3.data());
+    gemm(true, false, D2, D3, B, H2.data(), dZ3.data(), gW3.data());
+    gemm(false, true, B, D2, D3, dZ3.data(), W3.data(), dH2.data());
+    gemm(true, false, D1, D2, B, H1.data(), dH2.data(), gW2.data());
+    gemm(false, true, B, D1, D2, dH2.data(), W2.data(), dH1.data());
+    gemm(true, false, D0, D1, B, X.data(), dH1.data(), gW1.data());
+    bench::keep(gW1);
+  };
   auto h = bench::time_it(hand, 2, 20);
+  auto g = bench::time_it(gemms_only, 2, 20);
   report("W3", "batch=256", "cpp_step_openblas", h, h.median_ms, 0);
+  report("W3", "batch=256", "sgemm_calls_only", g, h.median_ms, 0);
   report("W3", "batch=256", "xjax_forward_only_eager", fwd, h.median_ms, lval);
   report("W3", "batch=256", "xjax_value_and_grad_eager", e, h.median_ms, lval);
   std::printf("W3 value_and_grad/forward ratio (eager) = %.2f\n", e.median_ms / fwd.median_ms);
   report("W3", "batch=256", "xjax_value_and_grad_jit", j, h.median_ms, lval);
+  std::printf("W3 jit step / its sgemm calls = %.2f\n", j.median_ms / g.median_ms);
+  // W6: the first call of a new jitted step: trace, optimise, compile and run once.
+  auto first = bench::time_it([&] {
+    auto fresh = xj::jit([&](const std::tuple<Array, Array, Array, Array, Array, Array>& q) { return step(q); });
+    lval = fresh(params).first.item<float>();
+  }, 1, 10);
+  auto lower = bench::time_it([&] {
+    auto fresh = xj::jit([&](const std::tuple<Array, Array, Array, Array, Array, Array>& q) { return step(q); });
+    bench::keep(fresh.lower(params));
+  }, 1, 10);
+  report("W6", "W3 step", "xjax_jit_first_call", first, j.median_ms, lval);
+  report("W6", "W3 step", "xjax_jit_trace_and_compile_only", lower, j.median_ms, 0);
 }
 
 void w4() {

@@ -172,41 +172,53 @@ class Jitted {
         cache_(std::make_shared<JitCache>(std::move(options), std::vector<std::size_t>{Static...}, typeid(F).name())) {}
   template <class... A>
   auto operator()(const A&... raw) const {
-    auto [args, fa, sig, trace] = prepare(raw...);
-    auto selected = transform_detail::traced_indices<sizeof...(A), Static...>();
-    using Out = std::remove_cvref_t<decltype(transform_detail::call_with(f_, args, fa, Arrays{}, selected))>;
-    if (config.disable_jit.load(std::memory_order_relaxed)) return Out(transform_detail::call_with(f_, args, fa, fa.leaves, selected));
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    auto sel = traced_indices<sizeof...(A), Static...>();
+    using Out = std::remove_cvref_t<decltype(call_with(f_, args, std::declval<const FlatArgs&>(), Arrays{}, sel))>;
+    FlatArgs fa = flatten_selected(args, sel);
+    if (config.disable_jit.load(std::memory_order_relaxed)) return Out(call_with(f_, args, fa, fa.leaves, sel));
     TreeDef out_def;
-    Arrays outs = cache_->call(sig, fa.leaves, trace, out_def);
+    Call<decltype(args), decltype(sel)> call{this, args, fa};
+    Arrays outs = cache_->call(signature(args, fa), fa.leaves, call.trace(), out_def);
     return tree_unflatten<Out>(out_def, outs);
   }
   // The traced and compiled program for these arguments (`.as_text()` prints it).
   template <class... A>
   Lowered lower(const A&... raw) const {
-    auto [args, fa, sig, trace] = prepare(raw...);
-    return cache_->lower(sig, fa.leaves, trace);
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    FlatArgs fa = flatten_selected(args, traced_indices<sizeof...(A), Static...>());
+    Call<decltype(args), decltype(traced_indices<sizeof...(A), Static...>())> call{this, args, fa};
+    return cache_->lower(signature(args, fa), fa.leaves, call.trace());
   }
   // Why calling with these arguments would trace again ("cache hit" if it would not).
   template <class... A>
   std::string explain_miss(const A&... raw) const {
-    auto [args, fa, sig, trace] = prepare(raw...);
-    return cache_->explain_miss(sig, fa.leaves);
+    using namespace transform_detail;
+    auto args = std::forward_as_tuple(raw...);
+    FlatArgs fa = flatten_selected(args, traced_indices<sizeof...(A), Static...>());
+    return cache_->explain_miss(signature(args, fa), fa.leaves);
   }
   JitCache::Stats stats() const { return cache_->stats(); }
 
  private:
-  template <class... A>
-  auto prepare(const A&... raw) const {
-    using namespace transform_detail;
-    static_assert(sizeof...(Static) == 0 || sizeof...(A) > 0, "xjax::jit: static arguments need arguments");
-    auto args = std::make_tuple(raw...);
-    auto sel = traced_indices<sizeof...(A), Static...>();
-    FlatArgs fa = flatten_selected(args, sel);
-    JitCache::Signature sig{TreeDef{TreeDef::Kind::tuple, {}, fa.defs}, {StaticArg(std::get<Static>(args))...}};
-    JitCache::TraceFn trace = [f = f_, args, fa, sel](const Arrays& leaves) {
-      return tree_flatten(call_with(f, args, fa, leaves, sel));
-    };
-    return std::tuple{args, fa, std::move(sig), trace};
+  // One call's arguments, referenced by the trace function the cache runs (during the call) on a miss.
+  template <class Args, class Sel>
+  struct Call {
+    const Jitted* self;
+    const Args& args;
+    const transform_detail::FlatArgs& fa;
+    JitCache::TraceFn trace() const {
+      return [this](const Arrays& leaves) {
+        return tree_flatten(transform_detail::call_with(self->f_, args, fa, leaves, Sel{}));
+      };
+    }
+  };
+  template <class Args>
+  static JitCache::Signature signature(const Args& args, const transform_detail::FlatArgs& fa) {
+    static_assert(sizeof...(Static) == 0 || std::tuple_size_v<Args> > 0, "xjax::jit: static arguments need arguments");
+    return {TreeDef{TreeDef::Kind::tuple, {}, fa.defs}, {StaticArg(std::get<Static>(args))...}};
   }
   F f_;
   std::shared_ptr<JitCache> cache_;

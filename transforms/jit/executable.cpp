@@ -303,16 +303,27 @@ struct Executable::Impl {
     }
   }
 
+  // The calling thread's scratch tiles, kept from kernel to kernel: allocating them for every chunk
+  // cost more than the arithmetic of a small kernel. Kernels never nest on one thread.
+  static std::byte* thread_scratch(std::size_t bytes) {
+    thread_local std::unique_ptr<std::byte, decltype(&std::free)> buffer{nullptr, &std::free};
+    thread_local std::size_t capacity = 0;
+    if (capacity < bytes) {
+      buffer.reset(static_cast<std::byte*>(std::aligned_alloc(64, bytes)));
+      capacity = buffer ? bytes : 0;
+      if (!buffer) throw ValueError("jit", "out of memory for ", bytes, " bytes of kernel scratch");
+    }
+    return buffer.get();
+  }
+
   // Elements [begin, end) of a kernel; acc receives this range's partial reductions.
   void run_chunk(const Kernel& k, const std::vector<Array>& env, std::int64_t begin, std::int64_t end, double* acc) const {
     for (std::size_t r = 0; r < k.reduces.size(); ++r) acc[r] = identity(k.reduces[r].kind);
-    std::size_t scratch_bytes = static_cast<std::size_t>(std::max(k.num_scratch, 1)) * tile * 8;
-    std::unique_ptr<std::byte, decltype(&std::free)> scratch(static_cast<std::byte*>(std::aligned_alloc(64, scratch_bytes)),
-                                                             &std::free);
+    std::byte* scratch = thread_scratch(static_cast<std::size_t>(std::max(k.num_scratch, 1)) * tile * 8);
     auto address = [&](const Operand& o, DType d, std::int64_t off, std::int64_t& size) -> const std::byte* {
       if (o.kind == Operand::scratch) {
         size = tile;
-        return scratch.get() + static_cast<std::size_t>(o.index) * tile * 8;
+        return scratch + static_cast<std::size_t>(o.index) * tile * 8;
       }
       const Array& a = o.kind == Operand::literal ? o.value : env[static_cast<std::size_t>(o.index)];
       const std::byte* base = buffer_of(a).data();
@@ -337,7 +348,7 @@ struct Executable::Impl {
         }
         DType od = e.outputs[0]->aval.dtype;
         std::byte* out = op.scratch_out >= 0
-                             ? scratch.get() + static_cast<std::size_t>(op.scratch_out) * tile * 8
+                             ? scratch + static_cast<std::size_t>(op.scratch_out) * tile * 8
                              : const_cast<std::byte*>(buffer_of(env[static_cast<std::size_t>(op.slot_out)]).data()) +
                                    static_cast<std::size_t>(off) * itemsize(od);
         e.prim->tile({ptrs, sizes, dtypes, out, len, &e.params});

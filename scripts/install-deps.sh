@@ -16,6 +16,8 @@ packages=(
   zlib1g-dev
   python3          # scripts/notebook.py
   clang-tools-16   # clang-repl: the notebook test
+  libopenmpi-dev   # xjax::distributed (optional component, built when MPI is found)
+  openmpi-bin      # mpirun for the distributed tests
 )
 
 missing=()

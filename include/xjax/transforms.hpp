@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -29,9 +30,13 @@ struct Linearized {
 Linearized vjp_flat(const FlatFn& f, const Arrays& primals);
 // Batching: maps f over axis in_axes[i] of argument i (nullopt: unmapped); output i gets its batch axis
 // at out_axes[i] (one entry: for every output; nullopt: the output must not depend on the batch).
-// chunk_size bounds memory: the batch is processed that many examples at a time.
+// chunk_size bounds memory: the batch is processed that many examples at a time. A non-empty
+// axis_name names the mapped axis for collectives (psum(x, axis_name) sums over the batch, as in JAX).
 Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim>& in_axes,
-                 const std::vector<BatchDim>& out_axes, std::optional<std::int64_t> chunk_size = std::nullopt);
+                 const std::vector<BatchDim>& out_axes, std::optional<std::int64_t> chunk_size = std::nullopt,
+                 const std::string& axis_name = {});
+// The size of the innermost active vmap whose axis_name is that name (nullopt: none).
+std::optional<std::int64_t> vmap_axis_size(const std::string& axis_name);
 
 // grad needs a floating-point scalar output and floating-point inputs.
 void check_grad_output(const char* op, const Array& out);
@@ -280,12 +285,25 @@ struct OutAxes {
   OutAxes(std::initializer_list<BatchDim> a) : axes(a) {}
 };
 
+// Every option of vmap: vmap(f, {.in_axes = {0, std::nullopt}, .axis_name = "batch"}).
+struct VmapOptions {
+  std::vector<BatchDim> in_axes;  // empty: axis 0 of every argument
+  OutAxes out_axes = 0;
+  std::optional<std::int64_t> chunk_size;
+  std::string axis_name;  // names the mapped axis for collectives (xjax::distributed::psum, ...)
+};
+
 // vmap(f)(xs...) maps axis 0 of every argument; in_axes gives one axis (or nullopt) per argument,
 // applied to every leaf of that argument; chunk_size maps that many examples at a time.
 template <class F>
 auto vmap(F f, std::vector<BatchDim> in_axes = {}, OutAxes out_axes = 0,
           std::optional<std::int64_t> chunk_size = std::nullopt) {
-  return [f, in_axes, out_axes, chunk_size](const auto&... raw) {
+  return vmap(std::move(f), VmapOptions{std::move(in_axes), std::move(out_axes), chunk_size, {}});
+}
+template <class F>
+auto vmap(F f, VmapOptions options) {
+  return [f, in_axes = std::move(options.in_axes), out_axes = std::move(options.out_axes),
+          chunk_size = options.chunk_size, axis_name = std::move(options.axis_name)](const auto&... raw) {
     using namespace transform_detail;
     auto args = std::forward_as_tuple(raw...);
     auto sel = std::make_index_sequence<sizeof...(raw)>{};
@@ -303,7 +321,7 @@ auto vmap(F f, std::vector<BatchDim> in_axes = {}, OutAxes out_axes = 0,
           out_def = d;
           return r;
         },
-        fa.leaves, leaf_axes, out_axes.axes, chunk_size);
+        fa.leaves, leaf_axes, out_axes.axes, chunk_size, axis_name);
     return tree_unflatten<Out>(out_def, outs);
   };
 }

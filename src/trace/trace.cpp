@@ -92,6 +92,14 @@ Arrays eval_eager(const Primitive& p, const Arrays& inputs, const Params& params
   return outs;
 }
 
+const Trace* axis_trace(const std::string& axis_name) {
+  for (auto it = state.stack.rbegin(); it != state.stack.rend(); ++it) {
+    const std::string* name = (*it)->trace().axis_name();
+    if (name && *name == axis_name) return &(*it)->trace();
+  }
+  return nullptr;
+}
+
 Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
   MainTrace* top = state.dynamic;
   for (const Array& x : inputs) {
@@ -105,6 +113,11 @@ Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
                            "by reference, or returned through a side channel)");
     if (!top || m.level() > top->level()) top = &m;
   }
+  // A collective over a named vmap axis is that trace's business even when no input is mapped
+  // (psum of an unmapped value, axis_index): the innermost trace of that name takes part.
+  if (params.contains("axis_name"))
+    if (const Trace* t = axis_trace(params.get<std::string>("axis_name")))
+      if (!top || t->main().level() > top->level()) top = &t->main();
   if (!top) return eval_eager(p, inputs, params);
   if (!config.check_tracer_leaks.load(std::memory_order_relaxed)) return top->trace().process(p, inputs, params);
   // Remember which operation makes the tracers created now, for the leak report.

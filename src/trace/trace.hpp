@@ -24,6 +24,8 @@ class Trace {
   // Inputs may belong to this trace or be values from lower levels (which it treats as constants).
   virtual Arrays process(const Primitive& p, const Arrays& inputs, const Params& params) = 0;
   virtual const char* name() const = 0;
+  // The name of the axis this trace maps (a named vmap), for collectives over that axis.
+  virtual const std::string* axis_name() const { return nullptr; }
   MainTrace& main() const { return main_; }
   std::shared_ptr<MainTrace> main_ptr() const;
   bool owns(const Array& x) const;  // x is a tracer of this trace
@@ -107,6 +109,8 @@ std::int64_t first_bad_float(const Array& x, bool nans, bool infs);
 // Call after a transformation's scope closed and its own values were dropped: with
 // config.check_tracer_leaks on, throws TransformError if a tracer of that trace is still alive.
 void check_tracer_leaks(const std::weak_ptr<MainTrace>& finished);
+// The innermost live trace mapping the axis of that name (a named vmap), or null.
+const Trace* axis_trace(const std::string& axis_name);
 // True while any transformation is active on this thread (used by debug aids and fast paths).
 bool tracing_active();
 

@@ -1,9 +1,22 @@
 // The batching interpreter: one batched primitive per primitive, never a loop over the batch.
 #include "batching/batching.hpp"
 
+#include <utility>
+
 #include "primitives/common.hpp"
 
 namespace xjax {
+namespace {
+// The axis name of the vmap whose batching rule is running on this thread (sub-functions inherit it).
+thread_local const std::string* rule_axis_name = nullptr;
+struct RuleAxisScope {
+  const std::string* saved;
+  explicit RuleAxisScope(const std::string& name) : saved(std::exchange(rule_axis_name, &name)) {}
+  ~RuleAxisScope() { rule_axis_name = saved; }
+  RuleAxisScope(const RuleAxisScope&) = delete;
+  RuleAxisScope& operator=(const RuleAxisScope&) = delete;
+};
+}  // namespace
 
 Array BatchTrace::wrap(Array value, BatchDim dim) {
   if (!dim) return value;  // unmapped values need no tracer
@@ -32,21 +45,34 @@ Arrays BatchTrace::process(const Primitive& p, const Arrays& inputs, const Param
     vals.push_back(std::move(v));
     dims.push_back(d);
   }
-  if (!any) return xjax::bind(p, vals, params);
+  // A collective over this axis (param axis_name) is batched even with no mapped input; its rule
+  // learns it reduces over the batch from the added param vmap_axis_size.
+  bool collective_here = !axis_name_.empty() && params.contains("axis_name") &&
+                         params.get<std::string>("axis_name") == axis_name_;
+  if (!any && !collective_here) return xjax::bind(p, vals, params);
   if (!p.batch) throw TransformError("vmap", "no batching rule for primitive '", p.name, "'");
-  auto [outs, out_dims] = p.batch(p, vals, dims, params);
+  RuleAxisScope naming(axis_name_);
+  auto [outs, out_dims] = p.batch(p, vals, dims, collective_here ? params.with("vmap_axis_size", size_) : params);
   Arrays result;
   for (std::size_t i = 0; i < outs.size(); ++i) result.push_back(wrap(std::move(outs[i]), out_dims.at(i)));
   return result;
 }
 
-std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size) {
+std::optional<std::int64_t> vmap_axis_size(const std::string& axis_name) {
+  const auto* t = dynamic_cast<const BatchTrace*>(axis_trace(axis_name));
+  if (!t) return std::nullopt;
+  return t->size();
+}
+
+namespace {
+std::pair<Arrays, BatchDims> batch_named(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size,
+                                         const std::string& axis_name) {
   std::pair<Arrays, BatchDims> out;
   std::weak_ptr<MainTrace> finished;
   {
     TraceScope scope;
     finished = scope.main();
-    BatchTrace& trace = scope.install<BatchTrace>(size);
+    BatchTrace& trace = scope.install<BatchTrace>(size, axis_name);
     Arrays ins;
     for (std::size_t i = 0; i < vals.size(); ++i) ins.push_back(trace.wrap(vals[i], dims[i]));
     for (const Array& y : f(ins)) {
@@ -57,6 +83,11 @@ std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, con
   }
   check_tracer_leaks(finished);
   return out;
+}
+}  // namespace
+
+std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size) {
+  return batch_named(f, vals, dims, size, rule_axis_name ? *rule_axis_name : std::string());
 }
 
 namespace {
@@ -87,7 +118,8 @@ Arrays vmap_chunked(const FlatFn& f, const Arrays& args, const std::vector<Batch
 }  // namespace
 
 Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim>& in_axes,
-                 const std::vector<BatchDim>& out_axes, std::optional<std::int64_t> chunk_size) {
+                 const std::vector<BatchDim>& out_axes, std::optional<std::int64_t> chunk_size,
+                 const std::string& axis_name) {
   if (in_axes.size() != args.size())
     throw TransformError("vmap", "in_axes has ", in_axes.size(), " entries for ", args.size(), " arguments");
   std::optional<std::int64_t> size;
@@ -109,8 +141,11 @@ Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim
   }
   if (!size) throw TransformError("vmap", "no argument is mapped (all in_axes are None)");
   if (chunk_size && *chunk_size <= 0) throw ValueError("vmap", "chunk_size must be positive, got ", *chunk_size);
+  if (chunk_size && !axis_name.empty())
+    throw TransformError("vmap", "chunk_size cannot be combined with axis_name '", axis_name,
+                         "': a collective must see the whole axis");
   if (chunk_size && *chunk_size < *size) return vmap_chunked(f, args, axes, out_axes, *size, *chunk_size);
-  auto [vals, dims] = batch_flat(f, args, axes, *size);
+  auto [vals, dims] = batch_named(f, args, axes, *size, axis_name);
   if (out_axes.size() != vals.size() && out_axes.size() != 1)
     throw TransformError("vmap", "out_axes has ", out_axes.size(), " entries for ", vals.size(), " outputs");
   Arrays outs;

@@ -1,6 +1,7 @@
 // vmap: the batching trace carries (value, batch axis) pairs and applies per-primitive batching rules.
 #pragma once
 #include <functional>
+#include <string>
 
 #include "trace/trace.hpp"
 #include "xjax/transforms.hpp"
@@ -22,19 +23,23 @@ class BatchTracer final : public Tracer {
 
 class BatchTrace final : public Trace {
  public:
-  BatchTrace(MainTrace& main, std::int64_t size) : Trace(main), size_(size) {}
+  BatchTrace(MainTrace& main, std::int64_t size, std::string axis_name = {})
+      : Trace(main), size_(size), axis_name_(std::move(axis_name)) {}
   Arrays process(const Primitive& p, const Arrays& inputs, const Params& params) override;
   const char* name() const override { return "vmap"; }
+  const std::string* axis_name() const override { return axis_name_.empty() ? nullptr : &axis_name_; }
   Array wrap(Array value, BatchDim dim);
   std::pair<Array, BatchDim> unwrap(const Array& x) const;
   std::int64_t size() const { return size_; }
 
  private:
   std::int64_t size_;
+  std::string axis_name_;
 };
 
 // f batched over `size` examples whose batch axes are `dims`: the raw outputs and their batch axes
-// (nullopt: the output does not depend on the batch). Rules that batch a sub-function use it.
+// (nullopt: the output does not depend on the batch). Rules that batch a sub-function use it: the
+// sub-function's axis keeps the name of the vmap axis whose rule is running.
 std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size);
 
 }  // namespace xjax

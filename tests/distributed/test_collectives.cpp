@@ -127,4 +127,11 @@ TEST_CASE("collectives in a bigger program: jit of grad through a gather, a scat
   xj::Array gs = xj::vmap(xj::grad([&](const xj::Array& v) { return loss(v, "i"); }), {.axis_name = "i"})(
       stacked_inputs(n, {4}, 5));
   check_close(g, gs[r], 1e-9);
+  // Second order: the gradient of the squared gradient norm (transposes of transposes).
+  auto second = [&](const std::string& a) {
+    return xj::grad([&, a](const xj::Array& v) {
+      return xj::sum(xj::square(xj::grad([&, a](const xj::Array& u) { return loss(u, a); })(v)));
+    });
+  };
+  check_close(second("ranks")(w), xj::vmap(second("i"), {.axis_name = "i"})(stacked_inputs(n, {4}, 5))[r], 1e-9);
 }

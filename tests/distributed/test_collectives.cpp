@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "helpers.hpp"
+#include "xjax/control_flow.hpp"
 
 using namespace dist_test;
 
@@ -134,4 +135,32 @@ TEST_CASE("collectives in a bigger program: jit of grad through a gather, a scat
     });
   };
   check_close(second("ranks")(w), xj::vmap(second("i"), {.axis_name = "i"})(stacked_inputs(n, {4}, 5))[r], 1e-9);
+}
+
+TEST_CASE("collectives inside control flow: loop and cond bodies keep the named axis") {
+  const int n = xd::size(), r = xd::rank();
+  auto program = [](const std::string& a) {
+    return [a](const xj::Array& x) {
+      xj::Array looped = xj::fori_loop(0, 3, [a](const xj::Array&, const xj::Array& c) {
+        return xj::tanh(c - xd::pmean(c, a));
+      }, x);
+      // The predicate is the same on every member, so all take the same branch.
+      return xj::cond(xd::psum(xj::sum(x), a) > 0.0, [a](const xj::Array& v) { return xd::psum(v * v, a); },
+                      [a](const xj::Array& v) { return xd::pmax(v, a); }, looped);
+    };
+  };
+  xj::Array x = rank_input(r, {3}, 7), xs = stacked_inputs(n, {3}, 7);
+  const xj::VmapOptions named{.axis_name = "i"};
+  check_close(program("ranks")(x), xj::vmap(program("i"), named)(xs)[r], 1e-12);
+  check_close(xj::jit(program("ranks"))(x), xj::vmap(xj::jit(program("i")), named)(xs)[r], 1e-12);
+  auto loss = [&](const std::string& a) {
+    return [a, program](const xj::Array& v) { return xj::sum(xj::sin(program(a)(v))); };
+  };
+  check_close(xj::grad(loss("ranks"))(x), xj::vmap(xj::grad(loss("i")), named)(xs)[r], 1e-12);
+  // Ranks whose predicates differ call different collectives: an error on each, not a hang.
+  auto diverging = [](const xj::Array& v) {
+    return xj::cond(xj::sum(v) > 0.0, [](const xj::Array& u) { return xd::psum(u, "ranks"); },
+                    [](const xj::Array& u) { return xd::pmax(u, "ranks"); }, v);
+  };
+  if (n > 1) CHECK_THROWS_AS(diverging(xj::full({2}, xj::Array(r == 0 ? 1.0 : -1.0))), xd::DistributedError);
 }

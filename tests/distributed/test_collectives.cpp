@@ -34,6 +34,12 @@ void check_collective(const Collective& c, const xj::Shape& shape, const Expecte
   check_close(xj::vmap(on_axis, named)(xs)[r], y);
   check_close(xj::jit(xj::vmap(on_axis, named))(xs)[r], y);
 
+  // Under another (unnamed) vmap each example communicates across the ranks; the batch axis last.
+  xj::Array x2 = x * 2.0 + 1.0;
+  xj::Array both = xj::stack({x, x2}, static_cast<int>(shape.size()));
+  check_close(xj::vmap(on_ranks, {-1})(both), xj::stack({y, on_ranks(x2)}, 0));
+  check_close(xj::jit(xj::vmap(on_ranks, {-1}))(both), xj::stack({y, on_ranks(x2)}, 0));
+
   // JVP against the batched JVP.
   auto [y_jvp, ty] = xj::jvp(on_ranks, std::tuple{x}, std::tuple{t});
   check_close(y_jvp, y);

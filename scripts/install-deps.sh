@@ -18,6 +18,8 @@ packages=(
   clang-tools-16   # clang-repl: the notebook test
   libopenmpi-dev   # xjax::distributed (optional component, built when MPI is found)
   openmpi-bin      # mpirun for the distributed tests
+  clang-14            # scripts/fuzz.sh: the libFuzzer build (XJAX_FUZZ)
+  libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for clang-14
 )
 
 missing=()

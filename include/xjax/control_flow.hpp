@@ -63,7 +63,9 @@ auto switch_(const CondOptions& options, const Array& index, const std::tuple<Fs
   using OpsTree = std::tuple<Ops...>;
   using Arg = array_tree_t<OpsTree>;
   using R = std::remove_cvref_t<decltype(std::apply(std::get<0>(branches), std::declval<Arg>()))>;
-  auto [leaves, def] = tree_flatten(OpsTree{operands...});
+  Arrays leaves;  // named variables, not structured bindings: clang 14 cannot capture those in lambdas
+  TreeDef def;
+  std::tie(leaves, def) = tree_flatten(OpsTree{operands...});
   std::optional<TreeDef> out_def;
   std::vector<FlatFn> flat;
   std::apply(
@@ -84,7 +86,9 @@ template <class F, class... Ops>
 auto switch_(const CondOptions& options, const Array& index, const std::vector<F>& branches, const Ops&... operands) {
   using OpsTree = std::tuple<Ops...>;
   using R = std::remove_cvref_t<decltype(std::apply(branches.at(0), std::declval<array_tree_t<OpsTree>>()))>;
-  auto [leaves, def] = tree_flatten(OpsTree{operands...});
+  Arrays leaves;
+  TreeDef def;
+  std::tie(leaves, def) = tree_flatten(OpsTree{operands...});
   std::optional<TreeDef> out_def;
   std::vector<FlatFn> flat;
   for (const F& f : branches)
@@ -120,7 +124,9 @@ auto cond(const Array& pred, const T& true_fn, const F& false_fn, const Ops&... 
 // while_loop(cond_fn, body_fn, init): carry = body_fn(carry) while cond_fn(carry).
 template <class C, class B, class T>
 array_tree_t<T> while_loop(const C& cond_fn, const B& body_fn, const T& init, const WhileOptions& options = {}) {
-  auto [leaves, def] = tree_flatten(init);
+  Arrays leaves;
+  TreeDef def;
+  std::tie(leaves, def) = tree_flatten(init);
   std::optional<TreeDef> carry_def = def;
   FlatFn c = [&](const Arrays& a) -> Arrays { return {Array(cond_fn(tree_unflatten<T>(def, a)))}; };
   FlatFn b = [&](const Arrays& a) -> Arrays {
@@ -135,7 +141,9 @@ array_tree_t<T> while_loop(const C& cond_fn, const B& body_fn, const T& init, co
 // it is a while_loop.
 template <class B, class T>
 array_tree_t<T> fori_loop(std::int64_t lo, std::int64_t hi, const B& body, const T& init) {
-  auto [leaves, def] = tree_flatten(init);
+  Arrays leaves;
+  TreeDef def;
+  std::tie(leaves, def) = tree_flatten(init);
   std::optional<TreeDef> carry_def = def;
   FlatFn step = [&](const Arrays& a) -> Arrays {
     Arrays r{a[0] + 1};
@@ -152,7 +160,9 @@ array_tree_t<T> fori_loop(std::int64_t lo, std::int64_t hi, const B& body, const
 template <class B, class T>
 array_tree_t<T> fori_loop(const Array& lo, const Array& hi, const B& body, const T& init,
                           const WhileOptions& options = {}) {
-  auto [leaves, def] = tree_flatten(init);
+  Arrays leaves;
+  TreeDef def;
+  std::tie(leaves, def) = tree_flatten(init);
   std::optional<TreeDef> carry_def = def;
   FlatFn c = [&](const Arrays& a) -> Arrays { return {a[0] < a[1]}; };
   FlatFn step = [&](const Arrays& a) -> Arrays {
@@ -176,8 +186,12 @@ auto scan(const F& f, const C& init, const X& xs, const ScanOptions& options = {
   using Carry = array_tree_t<C>;
   using Result = std::remove_cvref_t<decltype(f(std::declval<Carry>(), std::declval<array_tree_t<X>>()))>;
   using Y = std::remove_cvref_t<std::tuple_element_t<1, Result>>;
-  auto [carry, carry_in_def] = tree_flatten(init);
-  auto [x_leaves, x_def] = tree_flatten(xs);
+  Arrays carry;
+  TreeDef carry_in_def;
+  std::tie(carry, carry_in_def) = tree_flatten(init);
+  Arrays x_leaves;
+  TreeDef x_def;
+  std::tie(x_leaves, x_def) = tree_flatten(xs);
   std::optional<TreeDef> carry_def = carry_in_def, y_def;
   std::size_t n_carry = carry.size();
   FlatFn body = [&](const Arrays& a) -> Arrays {
@@ -198,7 +212,9 @@ auto scan(const F& f, const C& init, const X& xs, const ScanOptions& options = {
 template <class F, class X>
 auto map(const F& f, const X& xs) {
   using Y = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<X>>()))>;
-  auto [x_leaves, x_def] = tree_flatten(xs);
+  Arrays x_leaves;
+  TreeDef x_def;
+  std::tie(x_leaves, x_def) = tree_flatten(xs);
   std::optional<TreeDef> y_def;
   FlatFn body = [&](const Arrays& a) -> Arrays {
     return control_flow_detail::flatten_checked("map", f(tree_unflatten<X>(x_def, a)), y_def, "the function's outputs");

@@ -37,6 +37,7 @@ XJAX_ERROR_TYPE(ConcretizationError)  // a traced value used where C++ needs a c
 XJAX_ERROR_TYPE(TransformError)       // misuse of grad/vmap/jit, escaped tracers, missing rules
 XJAX_ERROR_TYPE(IOError)              // .npy load/save
 XJAX_ERROR_TYPE(FloatingPointError)   // a NaN or Inf produced while config.debug_nans/debug_infs is on
+XJAX_ERROR_TYPE(AllocationError)      // a buffer larger than memory allows (or XJAX_MAX_BUFFER_BYTES)
 #undef XJAX_ERROR_TYPE
 
 }  // namespace xjax

@@ -274,7 +274,9 @@ replace_leaves_t<T, L> tree_unflatten_as(const TreeDef& def, const std::vector<L
 // Applies f to every leaf of the first tree (and the matching leaves of the others).
 template <class F, class T, class... Rest>
 array_tree_t<T> tree_map(F&& f, const T& tree, const Rest&... rest) {
-  auto [leaves, def] = tree_flatten(tree);
+  Arrays leaves;  // not a structured binding: clang 14 cannot capture those in lambdas
+  TreeDef def;
+  std::tie(leaves, def) = tree_flatten(tree);
   std::vector<std::vector<Array>> others{tree_flatten(rest).first...};
   for (const auto& o : others)
     if (o.size() != leaves.size()) tree_mismatch(def, "trees with the same structure");

@@ -1,8 +1,11 @@
 // Array handles: buffers, scalars, element access and concretization.
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <ostream>
 #include <string>
+
+#include <unistd.h>
 
 #include "array/array_impl.hpp"
 #include "array/buffer_pool.hpp"
@@ -11,14 +14,37 @@
 
 namespace xjax {
 
+namespace {
+// The largest buffer worth trying: the machine's physical memory, or XJAX_MAX_BUFFER_BYTES when set
+// (a positive integer). Beyond it an allocation would fail, or succeed lazily and be killed for
+// memory when first written, so it is refused up front with a typed error.
+std::size_t max_buffer_bytes() {
+  static const std::size_t limit = [] {
+    if (const char* env = std::getenv("XJAX_MAX_BUFFER_BYTES")) {
+      char* end = nullptr;
+      unsigned long long v = std::strtoull(env, &end, 10);
+      if (end != env && *end == '\0' && v > 0) return static_cast<std::size_t>(v);
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return std::numeric_limits<std::size_t>::max() / 2;
+    return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page);
+  }();
+  return limit;
+}
+}  // namespace
+
+// Every array's storage comes from here, so this is the one place sizes are checked against memory.
 NewBuffer new_buffer(const ShapedArray& aval) {
-  std::int64_t n = aval.size();
-  std::size_t bytes = static_cast<std::size_t>(n) * itemsize(aval.dtype);
-  if (n > 0 && bytes / static_cast<std::size_t>(n) != itemsize(aval.dtype))
-    throw ShapeError("allocate", "size of ", aval, " overflows");
+  std::int64_t n = aval.size();  // ShapeError on negative extents or int64 overflow
+  std::size_t item = itemsize(aval.dtype);
+  if (n > 0 && static_cast<std::size_t>(n) > max_buffer_bytes() / item)
+    throw AllocationError("allocate", aval, " needs ", static_cast<double>(n) * static_cast<double>(item),
+                          " bytes, more than the limit of ", max_buffer_bytes(),
+                          " (physical memory, or XJAX_MAX_BUFFER_BYTES)");
+  std::size_t bytes = static_cast<std::size_t>(n) * item;
   std::size_t padded = (bytes + 63) / 64 * 64 + 64;  // never 0; room for one vector past the end
   std::shared_ptr<void> owner = allocate_buffer(padded);
-  if (!owner) throw ValueError("allocate", "out of memory allocating ", aval);
+  if (!owner) throw AllocationError("allocate", "out of memory allocating ", aval);
   auto* data = static_cast<std::byte*>(owner.get());
   return {Array(std::make_shared<Buffer>(aval, owner, data)), data};
 }

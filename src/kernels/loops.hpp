@@ -5,7 +5,9 @@
 
 // g++ 12 warns inside its own AVX-512 intrinsics (_mm512_undefined_*) when xsimd inlines them.
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <xsimd/xsimd.hpp>
 
 namespace xjax::kernels {

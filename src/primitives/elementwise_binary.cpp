@@ -431,12 +431,16 @@ Array remainder(const Array& x, const Array& y) {
   if (a.dtype() == uint32) return r;
   return where(logical_and(r != 0, (r < 0) != (b < 0)), r + b, r);
 }
-Array pow(const Array& x, const Array& y) {
+Array pow(const Array& x_in, const Array& y_in) {
+  // Bools count as int32 (as jnp.power), so the result's dtype never depends on whether y is concrete.
+  const Array x = x_in.dtype() == bool_ ? x_in.astype(int32) : x_in;
+  const Array y = y_in.dtype() == bool_ ? y_in.astype(int32) : y_in;
   if (!is_floating(x.dtype()) && !is_floating(y.dtype()) && !y.is_tracer() && y.ndim() == 0) {
-    std::int64_t n = y.item<std::int64_t>();  // integer ** integer scalar: exact
-    if (n >= 0 || is_floating(x.dtype())) return integer_pow(convert(x, promote("pow", x, y).first.dtype(), false), static_cast<int>(n));
+    std::int64_t n = y.item<std::int64_t>();  // integer ** small integer scalar: exact
+    if (n >= 0 && n <= std::numeric_limits<int>::max())
+      return integer_pow(convert(x, promote("pow", x, y).first.dtype(), false), static_cast<int>(n));
   }
-  if (!is_floating(x.dtype()) && !is_floating(y.dtype()) && x.dtype() != bool_) return apply(pow_p, x, y);
+  if (!is_floating(x.dtype()) && !is_floating(y.dtype())) return apply(pow_p, x, y);
   return apply(pow_p, x, y, inexact_of(x, y));
 }
 Array integer_pow(const Array& x, int n) {

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <limits>
+#include <tuple>
 #include <vector>
 
 #include "testing.hpp"
@@ -10,6 +12,11 @@
 
 namespace xj = xjax;
 using xj::Array;
+
+namespace {
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+}  // namespace
 
 TEST_CASE("fuzz regression: pow of bools has one dtype, concrete or traced exponent") {
   // Eager gave int32 (exact integer power for a concrete exponent), jit gave float32.
@@ -28,4 +35,42 @@ TEST_CASE("fuzz regression: an integer power beyond int's range is not truncated
   CHECK(xj::pow(xj::array(std::int64_t{1}), big).item<std::int64_t>() == 1);
   CHECK(xj::pow(two, big).item<std::int64_t>() == xj::jit([](const Array& x, const Array& y) { return xj::pow(x, y); })(two, big).item<std::int64_t>());
   CHECK(xj::pow(xj::array(std::int64_t{-1}), big + 1).item<std::int64_t>() == -1);
+}
+
+TEST_CASE("fuzz regression: split of a zero-size axis into absurdly many sections") {
+  // Every section count divides 0, so 2^40 empty pieces were being made (a hang, then OOM).
+  CHECK_THROWS_AS(xj::split(xj::zeros({0}), std::int64_t{1} << 40), xj::AllocationError);
+  CHECK(xj::split(xj::zeros({0}), 3).size() == 3);
+}
+
+TEST_CASE("fuzz regression: iota of a zero-size shape with a huge extent returns at once") {
+  // The fill loop ran over the 2^40 rows of a (2^40, 0) array.
+  Array r = xj::iota(xj::int32, {std::int64_t{1} << 40, 0}, 0);
+  CHECK(r.shape() == xj::Shape{std::int64_t{1} << 40, 0});
+  CHECK(r.size() == 0);
+}
+
+TEST_CASE("fuzz regression: scan whose stacked outputs cannot fit fails before running") {
+  // A per-step vector of `length` handles was made first: std::length_error escaped for 2^63 - 1.
+  auto step = [](const Array& c, std::tuple<>) { return std::pair{c + 1.0f, c}; };
+  CHECK_THROWS_AS(xj::scan(step, xj::array(0.0f), std::tuple<>{}, {.length = kMax}), xj::AllocationError);
+  auto grad_of_bounded_while = [] {
+    return xj::grad([](const Array& x) {
+      return xj::while_loop([](const Array& c) { return c < 5.0f; }, [](const Array& c) { return c + 1.0f; }, x,
+                            {.max_iterations = kMax});
+    })(xj::array(0.0f));
+  };
+  CHECK_THROWS_AS(grad_of_bounded_while(), xj::AllocationError);
+  // Ordinary scans still stack their outputs, in either direction.
+  auto [c, ys] = xj::scan(step, xj::array(0.0f), std::tuple<>{}, {.length = 3, .reverse = true});
+  CHECK(c.item<float>() == 3.0f);
+  CHECK(xj::test::values(ys) == std::vector<double>{2, 1, 0});
+}
+
+TEST_CASE("fuzz regression: fori_loop bounds whose difference overflows int64") {
+  // hi - lo was computed in int64: signed overflow (undefined behaviour) for INT64_MIN..INT64_MAX.
+  auto body = [](const Array&, const Array& c) { return c + 1.0f; };
+  CHECK_THROWS_AS(xj::fori_loop(kMin, kMax, body, xj::array(0.0f)), xj::ValueError);
+  CHECK(xj::fori_loop(kMax, kMin, body, xj::array(0.0f)).item<float>() == 0.0f);
+  CHECK(xj::fori_loop(kMax - 2, kMax, body, xj::array(0.0f)).item<float>() == 2.0f);
 }

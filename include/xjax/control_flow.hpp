@@ -3,6 +3,7 @@
 // runs inside jit's compiled program and every transformation (grad, vmap, jit) applies to it.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <tuple>
 #include <type_traits>
@@ -153,8 +154,10 @@ array_tree_t<T> fori_loop(std::int64_t lo, std::int64_t hi, const B& body, const
     r.insert(r.end(), next.begin(), next.end());
     return r;
   };
+  if (lo < 0 && hi > std::numeric_limits<std::int64_t>::max() + lo)
+    throw ValueError("fori_loop", "the trip count from ", lo, " to ", hi, " overflows int64");
   leaves.insert(leaves.begin(), Array(lo));
-  Arrays out = scan_flat(step, leaves, {}, {.length = std::max<std::int64_t>(hi - lo, 0)});
+  Arrays out = scan_flat(step, leaves, {}, {.length = hi > lo ? hi - lo : 0});
   return tree_unflatten<T>(def, Arrays(out.begin() + 1, out.end()));
 }
 template <class B, class T>

@@ -37,7 +37,7 @@ constexpr DType dtype_of() {
 }
 
 using Shape = std::vector<std::int64_t>;
-std::int64_t shape_size(const Shape& s);  // product of extents; throws ShapeError on overflow
+std::int64_t shape_size(const Shape& s);  // product of extents; ValueError if one is negative, ShapeError on overflow
 std::string shape_str(const Shape& s);     // "(3, 4)"
 
 // The abstract value of an array: what tracing knows about it.

@@ -33,9 +33,15 @@ std::size_t max_buffer_bytes() {
 }
 }  // namespace
 
+void check_allocation(const char* op, std::int64_t count, std::size_t item_bytes) {
+  if (count > 0 && static_cast<std::size_t>(count) > max_buffer_bytes() / item_bytes)
+    throw AllocationError(op, count, " items of ", item_bytes, " bytes exceed the limit of ", max_buffer_bytes(),
+                          " bytes (physical memory, or XJAX_MAX_BUFFER_BYTES)");
+}
+
 // Every array's storage comes from here, so this is the one place sizes are checked against memory.
 NewBuffer new_buffer(const ShapedArray& aval) {
-  std::int64_t n = aval.size();  // ShapeError on negative extents or int64 overflow
+  std::int64_t n = aval.size();  // ValueError on negative extents, ShapeError on int64 overflow
   std::size_t item = itemsize(aval.dtype);
   if (n > 0 && static_cast<std::size_t>(n) > max_buffer_bytes() / item)
     throw AllocationError("allocate", aval, " needs ", static_cast<double>(n) * static_cast<double>(item),

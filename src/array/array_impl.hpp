@@ -69,6 +69,10 @@ struct NewBuffer {
   T* as() const { return reinterpret_cast<T*>(data); }
 };
 NewBuffer new_buffer(const ShapedArray& aval);
+// Throws AllocationError naming `op` when `count` items of `item_bytes` each exceed what one buffer
+// may hold (physical memory, or XJAX_MAX_BUFFER_BYTES). new_buffer checks every array with it; a
+// host-side list sized by a user's number (e.g. split's sections) checks with it too.
+void check_allocation(const char* op, std::int64_t count, std::size_t item_bytes);
 
 const Buffer& buffer_of(const Array& x);  // throws ConcretizationError for tracers, ValueError if empty
 inline const Tracer* tracer_of(const Array& x) {

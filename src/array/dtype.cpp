@@ -34,7 +34,7 @@ std::ostream& operator<<(std::ostream& os, DType d) { return os << dtype_name(d)
 std::int64_t shape_size(const Shape& s) {
   std::int64_t n = 1;
   for (std::int64_t e : s) {
-    if (e < 0) throw ShapeError("shape", "negative extent in ", shape_str(s));
+    if (e < 0) throw ValueError("shape", "negative extent in ", shape_str(s));
     if (e != 0 && n > std::numeric_limits<std::int64_t>::max() / e)
       throw ShapeError("shape", "size of ", shape_str(s), " overflows int64");
     n *= e;

@@ -1,6 +1,8 @@
 // The scan primitive with its rules, and scan_flat, which traces the body.
 // Inputs: (consts..., carry..., xs...); outputs: (carry..., ys...), each y stacked along axis 0.
 // Params: jaxpr (consts, carry, x slices) -> (carry, y slices), num_consts, num_carry, length, reverse.
+#include <cstring>
+
 #include "primitives/control_flow.hpp"
 #include "trace/trace.hpp"
 
@@ -73,24 +75,33 @@ Arrays scan_eval(const Arrays& in, const Params& p, const Avals& out_avals) {
   Arrays consts = take(in, 0, s.consts);
   Arrays carry = take(in, s.consts, s.carry);
   Arrays xs = take(in, s.consts + s.carry, s.xs);
-  std::vector<Arrays> ys(s.ys, Arrays(static_cast<std::size_t>(s.length)));
+  // The stacked outputs are allocated before the first step (so a length too large for memory is an
+  // AllocationError up front) and each step's slice is copied into place.
+  std::vector<NewBuffer> ys;
+  std::vector<std::size_t> slice_bytes;
+  for (std::size_t k = 0; k < s.ys; ++k) {
+    const ShapedArray& a = out_avals[s.carry + k];
+    ys.push_back(new_buffer(a));
+    slice_bytes.push_back(static_cast<std::size_t>(unstacked(a).size()) * itemsize(a.dtype));
+  }
   for (std::int64_t step = 0; step < s.length; ++step) {
     std::int64_t i = s.reverse ? s.length - 1 - step : step;
     Arrays args = concat({consts, carry});
     for (const Array& x : xs) args.push_back(x[i]);
     Arrays outs = body->run(args);
     for (std::size_t k = 0; k < s.carry; ++k) carry[k] = std::move(outs[k]);
-    for (std::size_t k = 0; k < s.ys; ++k) ys[k][static_cast<std::size_t>(i)] = std::move(outs[s.carry + k]);
+    for (std::size_t k = 0; k < s.ys; ++k) {
+      if (!slice_bytes[k]) continue;
+      Array y = convert(outs[s.carry + k], out_avals[s.carry + k].dtype, false);
+      std::memcpy(ys[k].data + static_cast<std::size_t>(i) * slice_bytes[k], buffer_of(y).data(), slice_bytes[k]);
+    }
   }
   Arrays result;
   for (std::size_t k = 0; k < s.carry; ++k) {
     const ShapedArray& a = out_avals[k];
     result.push_back(carry[k].weak_type() == a.weak_type ? carry[k] : convert(carry[k], a.dtype, a.weak_type));
   }
-  for (std::size_t k = 0; k < s.ys; ++k) {
-    const ShapedArray& a = out_avals[s.carry + k];
-    result.push_back(s.length == 0 ? zeros(a.shape, a.dtype) : stack(ys[k]));
-  }
+  for (const NewBuffer& y : ys) result.push_back(y.array);
   return result;
 }
 

@@ -411,6 +411,7 @@ std::vector<Array> split(const Array& x, std::int64_t sections, int axis) {
   if (sections <= 0) throw ValueError("split", "number of sections must be positive, got ", sections);
   if (n % sections != 0)
     throw ValueError("split", "axis ", a, " of ", x.aval(), " does not divide into ", sections, " equal sections");
+  check_allocation("split", sections, sizeof(Array));  // a zero-size axis divides into any number
   Ints points;
   for (std::int64_t i = 1; i < sections; ++i) points.push_back(i * (n / sections));
   return split(x, points, a);

@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <limits>
+#include <sstream>
 #include <tuple>
 #include <vector>
 
 #include "testing.hpp"
 #include "xjax/core.hpp"
+#include "xjax/linalg.hpp"
 
 namespace xj = xjax;
 using xj::Array;
@@ -73,4 +75,26 @@ TEST_CASE("fuzz regression: fori_loop bounds whose difference overflows int64") 
   CHECK_THROWS_AS(xj::fori_loop(kMin, kMax, body, xj::array(0.0f)), xj::ValueError);
   CHECK(xj::fori_loop(kMax, kMin, body, xj::array(0.0f)).item<float>() == 0.0f);
   CHECK(xj::fori_loop(kMax - 2, kMax, body, xj::array(0.0f)).item<float>() == 2.0f);
+}
+
+TEST_CASE("fuzz regression: ops on an empty array with a huge extent return at once") {
+  // Kernels looped over the 2^40 rows of a (2^40, 0) operand (argmax, cumulative ops, sort,
+  // take_along_axis, batched linalg), or sized scratch by them (sort: a 2^43-byte request).
+  // Now any primitive whose outputs have no elements skips its kernel.
+  constexpr std::int64_t kHuge = std::int64_t{1} << 40;
+  Array z = xj::zeros({kHuge, 0});
+  CHECK(xj::argmax(z, 0).shape() == xj::Shape{0});
+  CHECK(xj::cumsum(z, 0).shape() == z.shape());
+  CHECK(xj::cummax(z, 1).shape() == z.shape());
+  CHECK(xj::sort(z, 0).shape() == z.shape());
+  CHECK(xj::argsort(z, 1).shape() == z.shape());
+  CHECK(xj::take_along_axis(z, xj::zeros({kHuge, 0}, xj::int32), 0).shape() == z.shape());
+  CHECK(xj::linalg::inv(xj::zeros({kHuge, 0, 0})).shape() == xj::Shape{kHuge, 0, 0});
+  CHECK(xj::jit([](const Array& x) { return xj::cumsum(x, 0) * 2.0f; })(z).shape() == z.shape());
+  CHECK_THROWS_AS(xj::linalg::det(xj::zeros({kHuge, 0, 0})), xj::AllocationError);  // 2^40 results
+  CHECK(xj::sum(z, 0).shape() == xj::Shape{0});
+  // Printing follows numpy: an array without elements prints as [] (was 2^40 pairs of brackets).
+  std::ostringstream s;
+  s << z;
+  CHECK(s.str() == "[]");
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <sstream>
+#include <variant>
 #include <vector>
 
 #include "xjax/config.hpp"
@@ -77,12 +78,33 @@ EagerScope::~EagerScope() { state.dynamic = saved_; }
 
 bool tracing_active() { return !state.stack.empty(); }
 
+namespace {
+// Outputs without elements need no kernel, and skipping it keeps kernels from looping over the
+// extents of an empty operand (a (2^40, 0) array would cost 2^40 empty iterations). Not for effects
+// or sub-programs (loops, callbacks), which may do more than fill their outputs.
+bool has_no_elements(const Primitive& p, const Params& params, const Avals& out_avals) {
+  if (p.effectful || out_avals.empty()) return false;
+  for (const ShapedArray& a : out_avals)
+    if (a.size() != 0) return false;
+  for (const auto& item : params.items())
+    if (std::holds_alternative<std::shared_ptr<const ClosedJaxpr>>(item.second) ||
+        std::holds_alternative<std::shared_ptr<const OpaqueParam>>(item.second))
+      return false;
+  return true;
+}
+}  // namespace
+
 Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& params) {
   Avals in_avals;
   in_avals.reserve(inputs.size());
   for (const Array& x : inputs) in_avals.push_back(x.aval());
   Avals out_avals = p.shape(in_avals, params);
   if (!p.eval) throw TransformError(p.name, "primitive has no eager kernel");
+  if (has_no_elements(p, params, out_avals)) {
+    Arrays outs;
+    for (const ShapedArray& a : out_avals) outs.push_back(new_buffer(a).array);
+    return outs;
+  }
   return p.eval(inputs, params, out_avals);
 }
 

@@ -2,6 +2,7 @@
 // names what went wrong before the fix; the raw input is kept in tests/fuzz/corpus/ as well.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <sstream>
@@ -97,4 +98,36 @@ TEST_CASE("fuzz regression: ops on an empty array with a huge extent return at o
   std::ostringstream s;
   s << z;
   CHECK(s.str() == "[]");
+}
+
+TEST_CASE("fuzz regression: exp and its relatives of huge arguments, without undefined conversions") {
+  // xsimd's exp turned x / ln 2 into an integer for every lane, which is undefined behaviour (UBSan:
+  // "-1.33e+19 is outside the range of representable values of type long") once |x| > 6e18.
+  const double inf = std::numeric_limits<double>::infinity();
+  for (xj::DType d : {xj::float32, xj::float64}) {
+    CAPTURE(d);
+    Array x = xj::array(std::vector<double>{-1.33e19, -1e10, 1e10, 1.33e19, -inf, inf, 0.0, 1.0, std::nan(""), 2.0, 3.0,
+                                            -4.0, 5.0, 6.0, 7.0, 8.0}).astype(d);  // 16: whole SIMD batches
+    for (auto f : {+[](const Array& v) { return xj::exp(v); }, +[](const Array& v) { return xj::jit([](const Array& u) { return xj::exp(u); })(v); }}) {
+      std::vector<double> e = xj::test::values(f(x));
+      CHECK(e[0] == 0.0);
+      CHECK(e[1] == 0.0);
+      CHECK(e[2] == inf);
+      CHECK(e[3] == inf);
+      CHECK(e[4] == 0.0);
+      CHECK(e[5] == inf);
+      CHECK(e[6] == 1.0);
+      CHECK(e[7] == doctest::Approx(std::exp(1.0)));
+      CHECK(std::isnan(e[8]));
+    }
+    std::vector<double> t = xj::test::values(xj::tanh(x)), s = xj::test::values(xj::nn::sigmoid(x));
+    CHECK(t[0] == -1.0);
+    CHECK(t[3] == 1.0);
+    CHECK(s[0] == 0.0);
+    CHECK(s[3] == 1.0);
+    CHECK(xj::test::values(xj::exp2(x))[3] == inf);
+    CHECK(xj::test::values(xj::expm1(x))[0] == -1.0);
+    CHECK(xj::test::values(xj::cosh(x))[0] == inf);
+    CHECK(xj::test::values(xj::sinh(x))[0] == -inf);
+  }
 }

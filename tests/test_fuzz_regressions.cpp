@@ -131,3 +131,15 @@ TEST_CASE("fuzz regression: exp and its relatives of huge arguments, without und
     CHECK(xj::test::values(xj::sinh(x))[0] == -inf);
   }
 }
+
+TEST_CASE("fuzz regression: broadcast_in_dim under vmap checks its dimensions before using them") {
+  // The batching rule read broadcast_dimensions[b - 1] and inserted at that position before any
+  // check: a heap-buffer-overflow for dimensions that do not fit the operand.
+  Array x = xj::ones({2, 2});
+  auto bad_dims = [](const Array& v) { return xj::broadcast_in_dim(v, {2, 3}, {5}); };
+  CHECK_THROWS_AS(xj::vmap(bad_dims)(x), xj::IndexError);
+  auto too_many = [](const Array& v) { return xj::broadcast_in_dim(v, {2, 3}, {0, 1}); };
+  CHECK_THROWS_AS(xj::vmap(too_many, {1})(x), xj::ShapeError);
+  auto good = [](const Array& v) { return xj::broadcast_in_dim(v, {2, 3}, {0}); };
+  CHECK(xj::vmap(good, {1})(x).shape() == xj::Shape{2, 2, 3});
+}

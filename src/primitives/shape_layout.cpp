@@ -153,6 +153,9 @@ const Primitive& broadcast_in_dim_p = []() -> const Primitive& {
   p.batch = [](const Primitive&, const Arrays& v, const BatchDims& d, const Params& params) {
     int b = *d[0];
     std::int64_t n = v[0].shape()[static_cast<std::size_t>(b)];
+    ShapedArray example = v[0].aval();  // check the parameters first: bd is indexed by operand axis below
+    example.shape.erase(example.shape.begin() + b);
+    broadcast_in_dim_p.shape({example}, params);
     const Ints& bd = params.get_ints("broadcast_dimensions");
     std::int64_t pos = b == 0 ? 0 : bd[static_cast<std::size_t>(b - 1)] + 1;
     Shape s = params.get_ints("shape");

@@ -12,18 +12,19 @@ template <class V>
 constexpr bool is_int_v = std::is_integral_v<V> && !std::is_same_v<V, bool>;
 
 // xsimd's exp family converts the reduced argument to an integer even in lanes it then replaces by
-// 0 or inf, and beyond the integer range that conversion is undefined behaviour. Clamping to a
-// range where every member already saturates (|x| <= 200 for float, 1500 for double) gives the same
-// results without it; NaN passes through.
-template <class V>
-V saturate_exp_arg(const V& x) {
+// 0, inf or NaN, and for NaN or beyond the integer range that conversion is undefined behaviour.
+// On batches, clamp to a range where every member already saturates (|x| <= 200 for float, 1500
+// for double) and put NaN lanes back afterwards. Scalars go through the C library, which is defined.
+template <class V, class F>
+V exp_family(const V& x, F f) {
   if constexpr (std::is_floating_point_v<V>) {
-    const V lim = sizeof(V) == 4 ? V(200) : V(1500);
-    return std::fabs(x) > lim ? std::copysign(lim, x) : x;
+    return f(x);
   } else {
     using T = typename V::value_type;
     const V lim(sizeof(T) == 4 ? T(200) : T(1500));
-    return xsimd::select(xsimd::abs(x) > lim, xsimd::copysign(lim, x), x);
+    auto nan = xsimd::isnan(x);  // not x != x: xsimd compares ordered, so that is false for NaN
+    V safe = xsimd::select(nan, V(T(0)), xsimd::select(xsimd::abs(x) > lim, xsimd::copysign(lim, x), x));
+    return xsimd::select(nan, x, f(safe));
   }
 }
 
@@ -37,11 +38,11 @@ V saturate_exp_arg(const V& x) {
 XJAX_FUNCTOR(Floor, return xsimd::floor(x))
 XJAX_FUNCTOR(Ceil, return xsimd::ceil(x))
 XJAX_FUNCTOR(Round, return xsimd::nearbyint(x))  // half to even in the default rounding mode
-XJAX_FUNCTOR(Exp, return xsimd::exp(saturate_exp_arg(x)))
-XJAX_FUNCTOR(Exp2, return xsimd::exp2(saturate_exp_arg(x)))
+XJAX_FUNCTOR(Exp, return exp_family(x, [](const V& a) { return xsimd::exp(a); }))
+XJAX_FUNCTOR(Exp2, return exp_family(x, [](const V& a) { return xsimd::exp2(a); }))
 XJAX_FUNCTOR(Log, return xsimd::log(x))
 XJAX_FUNCTOR(Log1p, return xsimd::log1p(x))
-XJAX_FUNCTOR(Expm1, return xsimd::expm1(saturate_exp_arg(x)))
+XJAX_FUNCTOR(Expm1, return exp_family(x, [](const V& a) { return xsimd::expm1(a); }))
 XJAX_FUNCTOR(Sqrt, return xsimd::sqrt(x))
 XJAX_FUNCTOR(Rsqrt, return V(1) / xsimd::sqrt(x))  // not xsimd::rsqrt: that one is approximate
 XJAX_FUNCTOR(Cbrt, return xsimd::cbrt(x))
@@ -51,13 +52,13 @@ XJAX_FUNCTOR(Tan, return xsimd::tan(x))
 XJAX_FUNCTOR(Asin, return xsimd::asin(x))
 XJAX_FUNCTOR(Acos, return xsimd::acos(x))
 XJAX_FUNCTOR(Atan, return xsimd::atan(x))
-XJAX_FUNCTOR(Sinh, return xsimd::sinh(saturate_exp_arg(x)))
-XJAX_FUNCTOR(Cosh, return xsimd::cosh(saturate_exp_arg(x)))
-XJAX_FUNCTOR(Tanh, return xsimd::tanh(saturate_exp_arg(x)))
+XJAX_FUNCTOR(Sinh, return exp_family(x, [](const V& a) { return xsimd::sinh(a); }))
+XJAX_FUNCTOR(Cosh, return exp_family(x, [](const V& a) { return xsimd::cosh(a); }))
+XJAX_FUNCTOR(Tanh, return exp_family(x, [](const V& a) { return xsimd::tanh(a); }))
 XJAX_FUNCTOR(Asinh, return xsimd::asinh(x))
 XJAX_FUNCTOR(Acosh, return xsimd::acosh(x))
 XJAX_FUNCTOR(Atanh, return xsimd::atanh(x))
-XJAX_FUNCTOR(Logistic, return V(1) / (V(1) + xsimd::exp(saturate_exp_arg(-x))))
+XJAX_FUNCTOR(Logistic, return exp_family(x, [](const V& a) { return V(1) / (V(1) + xsimd::exp(-a)); }))
 XJAX_FUNCTOR(Identity, return x)
 #undef XJAX_FUNCTOR
 

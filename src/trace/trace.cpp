@@ -61,8 +61,7 @@ bool Trace::owns(const Array& x) const {
 
 TraceScope::TraceScope(bool dynamic)
     : main_(std::make_shared<MainTrace>(static_cast<int>(state.stack.size()) + 1)),
-      prev_dynamic_(state.dynamic),
-      dynamic_(dynamic) {
+      prev_dynamic_(state.dynamic) {
   state.stack.push_back(main_);
   if (dynamic) state.dynamic = main_.get();
 }

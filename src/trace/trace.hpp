@@ -78,7 +78,6 @@ class TraceScope {
  private:
   std::shared_ptr<MainTrace> main_;
   MainTrace* prev_dynamic_;
-  bool dynamic_;
 };
 
 // RAII: while alive, primitives bound on concrete values run eagerly even under make_jaxpr/jit

@@ -29,16 +29,20 @@ struct Parts {
   int exponent = 0;
 };
 
+// "d.ddde+XX" as its digits without the point and its exponent.
+void split_scientific(const std::string& s, std::string& digits, int& exponent) {
+  std::size_t e = s.find('e');
+  exponent = std::stoi(s.substr(e + 1));
+  digits = s.substr(0, e);
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+}
+
 // The shortest digits that read back as v: value = digits[0].digits[1..] * 10^exponent.
 template <class T>
 void shortest_digits(T v, std::string& digits, int& exponent) {
   char buf[64];
   auto end = std::to_chars(buf, buf + sizeof buf, std::fabs(v), std::chars_format::scientific).ptr;
-  std::string s(buf, end);
-  std::size_t e = s.find('e');
-  exponent = std::stoi(s.substr(e + 1));
-  digits = s.substr(0, e);
-  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  split_scientific(std::string(buf, end), digits, exponent);
 }
 
 std::string trim_zeros(std::string s) {
@@ -88,11 +92,7 @@ Parts scientific(T v, int max_frac) {
   if (max_frac >= 0 && static_cast<int>(digits.size()) - 1 > max_frac) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*e", max_frac, std::fabs(static_cast<double>(v)));
-    std::string s(buf);
-    std::size_t e = s.find('e');
-    p.exponent = std::stoi(s.substr(e + 1));
-    digits = s.substr(0, e);
-    digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+    split_scientific(buf, digits, p.exponent);
   }
   p.integer = digits.substr(0, 1);
   p.fraction = trim_zeros(digits.substr(1));

@@ -143,3 +143,11 @@ TEST_CASE("fuzz regression: broadcast_in_dim under vmap checks its dimensions be
   auto good = [](const Array& v) { return xj::broadcast_in_dim(v, {2, 3}, {0}); };
   CHECK(xj::vmap(good, {1})(x).shape() == xj::Shape{2, 2, 3});
 }
+
+TEST_CASE("fuzz regression: reducing an empty array whose other extents overflow a stride") {
+  Array x = xj::zeros({2, 0, std::int64_t{1} << 62, 4});
+  Array s = xj::sum(x, {1, 2, 3});
+  CHECK(s.shape() == xj::Shape{2});
+  CHECK(xj::test::values(s) == std::vector<double>{0.0, 0.0});
+  CHECK(xj::prod(xj::zeros({3, 0, std::int64_t{1} << 62, 4}), {1, 2, 3}).shape() == xj::Shape{3});
+}

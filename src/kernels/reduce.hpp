@@ -292,12 +292,16 @@ void reduce_rows(Op op, const T* x, const std::vector<Group>& red, std::int64_t 
 template <class Op, class T>
 void reduce(Op op, const T* x, const Shape& shape, const std::vector<bool>& reduced, T* out) {
   using Acc = typename Op::template acc<T>;
-  std::vector<Group> groups = coalesce(shape, reduced), kept, red;
   std::int64_t n_out = 1, n_red = 1;
-  for (std::size_t i = 0; i < shape.size(); ++i) (reduced[i] ? n_red : n_out) *= shape[i];
-  for (const Group& g : groups) (g.reduced ? red : kept).push_back(g);
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    if (!reduced[i]) n_out *= shape[i];
   if (n_out == 0) return;
-  if (n_red == 0) return std::fill(out, out + n_out, Op::template identity<T>());
+  // An empty input may have other extents too large to multiply (strides): none is read.
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return std::fill(out, out + n_out, Op::template identity<T>());
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    if (reduced[i]) n_red *= shape[i];
+  std::vector<Group> groups = coalesce(shape, reduced), kept, red;
+  for (const Group& g : groups) (g.reduced ? red : kept).push_back(g);
   if (red.empty()) return std::copy(x, x + n_out, out), void();
   // Outputs are independent: several threads take ranges of them, each worth about a chunk of input.
   const std::int64_t outs_grain = std::max<std::int64_t>(1, parallel_grain / n_red);

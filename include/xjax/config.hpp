@@ -16,6 +16,13 @@ namespace xjax {
 void set_num_threads(int n);
 int num_threads();
 
+// The instruction set the vectorised kernels use in this process: "sse4", "avx2" or "avx512". One
+// library holds all three and picks the widest the CPU supports when first used, capped by the
+// environment variable XJAX_CPU_ISA (same names); a cap that names an unknown set or one this CPU
+// lacks makes cpu_isa() and every operation throw ValueError naming what the CPU has. Results have
+// the same bits under every set (README, "Portability and reproducibility").
+std::string cpu_isa();
+
 // Switches read by the library at run time; safe to change from any thread.
 struct Config {
   Config();

@@ -1,4 +1,5 @@
 // Reduction loops: sum/prod/max/min/and/or over any set of axes, argmax/argmin along one axis.
+// Per instruction set, like kernels/loops.hpp.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -8,10 +9,11 @@
 #include <vector>
 
 #include "kernels/loops.hpp"
+#include "kernels/tables.hpp"
 #include "kernels/thread_pool.hpp"
 #include "xjax/dtype.hpp"
 
-namespace xjax::kernels {
+namespace xjax::kernels::XJAX_ISA {
 
 template <class V>
 inline constexpr bool wrapping_int = std::is_integral_v<V> && !std::is_same_v<V, bool>;
@@ -92,33 +94,57 @@ struct LogicOp {
 using AndOp = LogicOp<true>;
 using OrOp = LogicOp<false>;
 
-inline constexpr std::int64_t tile = 1024;
+inline constexpr std::int64_t tile = tile_size;
 static_assert(parallel_grain % tile == 0, "parallel chunks must be whole tiles");
 
-// One tile (n <= tile), lane-wise: four independent vector accumulators hide the add latency.
+// acc[i] = op(acc[i], x[i]) over a contiguous row.
 template <class Op, class T>
-T reduce_tile(Op op, const T* x, std::int64_t n) {
-  T r = Op::template identity<T>();
+void combine_row(Op op, T* acc, const T* x, std::int64_t n) {
   std::int64_t i = 0;
   if constexpr (simd_type<T> && Op::simd) {
     using B = Batch<T>;
     constexpr std::int64_t w = B::size;
-    if (n >= w) {
-      B a0(r), a1(r), a2(r), a3(r);
-      for (; i + 4 * w <= n; i += 4 * w) {
-        a0 = op(a0, B::load_unaligned(x + i));
-        a1 = op(a1, B::load_unaligned(x + i + w));
-        a2 = op(a2, B::load_unaligned(x + i + 2 * w));
-        a3 = op(a3, B::load_unaligned(x + i + 3 * w));
-      }
-      for (; i + w <= n; i += w) a0 = op(a0, B::load_unaligned(x + i));
-      alignas(64) T lanes[w];
-      op(op(a0, a1), op(a2, a3)).store_aligned(lanes);
-      for (std::int64_t k = 0; k < w; ++k) r = op(r, lanes[k]);
+    for (; i + w <= n; i += w) op(B::load_unaligned(acc + i), B::load_unaligned(x + i)).store_unaligned(acc + i);
+  }
+  for (; i < n; ++i) acc[i] = op(acc[i], x[i]);
+}
+
+// Virtual lanes of a tile: 256 bytes of partial results (64 floats, 32 doubles), whatever the vector
+// width. Lane j combines elements j, j + lanes, j + 2 lanes, ... in order; the lanes then fold by a
+// fixed halving tree (lane j with lane j + h, h = lanes / 2, ..., 1). A vector unit of w lanes runs
+// exactly these operations (lanes / w registers side by side), so a reduction's bits do not depend on
+// the instruction set, and the eager kernels and jit's fused kernels share this function.
+template <class T>
+inline constexpr std::int64_t virtual_lanes = 256 / static_cast<std::int64_t>(sizeof(T));
+
+// One tile (n <= tile).
+template <class Op, class T>
+T reduce_tile(Op op, const T* x, std::int64_t n) {
+  constexpr std::int64_t L = virtual_lanes<T>;
+  alignas(64) T lanes[L];
+  std::int64_t i = 0;
+  if constexpr (simd_type<T> && Op::simd) {
+    using B = Batch<T>;
+    constexpr std::int64_t w = B::size, regs = L / w;
+    static_assert(L % w == 0, "virtual lanes must fill whole vectors");
+    if (n >= L) {
+      B acc[regs];
+      for (B& a : acc) a = B(Op::template identity<T>());
+      for (; i + L <= n; i += L)
+        for (std::int64_t r = 0; r < regs; ++r) acc[r] = op(acc[r], B::load_unaligned(x + i + r * w));
+      for (std::int64_t r = 0; r < regs; ++r) acc[r].store_aligned(lanes + r * w);
     }
   }
-  for (; i < n; ++i) r = op(r, x[i]);
-  return r;
+  // Lanes that never received an element hold the identity, and op(v, identity) == v bit for bit
+  // (a lane sum starts at +0 and so is never -0), so the tree skips them: short runs stay cheap.
+  std::int64_t live = std::min(n, L);
+  if (i == 0) std::fill(lanes, lanes + live, Op::template identity<T>());
+  for (; i < n; ++i) lanes[i % L] = op(lanes[i % L], x[i]);
+  for (std::int64_t h = L / 2; h >= 1; h /= 2) {
+    if (live > h) combine_row(op, lanes, lanes + h, live - h);
+    live = std::min(live, h);
+  }
+  return n > 0 ? lanes[0] : Op::template identity<T>();
 }
 
 // Tiles of a contiguous run, each tile's result folded into the accumulator type in order.
@@ -144,18 +170,6 @@ typename Op::template acc<T> reduce_run(Op op, const T* x, std::int64_t n) {
   Acc total = Op::template identity<Acc>();
   for (std::int64_t c = 0; c < num_chunks(n, parallel_grain); ++c) total = op(total, parts[static_cast<std::size_t>(c)]);
   return total;
-}
-
-// acc[i] = op(acc[i], x[i]) over a contiguous row.
-template <class Op, class T>
-void combine_row(Op op, T* acc, const T* x, std::int64_t n) {
-  std::int64_t i = 0;
-  if constexpr (simd_type<T> && Op::simd) {
-    using B = Batch<T>;
-    constexpr std::int64_t w = B::size;
-    for (; i + w <= n; i += w) op(B::load_unaligned(acc + i), B::load_unaligned(x + i)).store_unaligned(acc + i);
-  }
-  for (; i < n; ++i) acc[i] = op(acc[i], x[i]);
 }
 
 // A run of axes that are all reduced or all kept, merged into one (row-major element stride of its
@@ -411,4 +425,4 @@ void scan(Op op, const T* x, std::int64_t outer, std::int64_t n, std::int64_t in
   }
 }
 
-}  // namespace xjax::kernels
+}  // namespace xjax::kernels::XJAX_ISA

@@ -1,9 +1,10 @@
 // Scalar special functions that neither libm nor xsimd provide: erf_inv, digamma, polygamma.
+// Per instruction set, like kernels/loops.hpp.
 #pragma once
 #include <cmath>
 #include <limits>
 
-namespace xjax::kernels {
+namespace xjax::kernels::XJAX_ISA {
 
 // Inverse error function: Giles' single-precision approximation, refined by Newton steps on erf.
 template <class T>
@@ -69,4 +70,4 @@ T polygamma(int n, T xt) {
   return static_cast<T>(s + acc);
 }
 
-}  // namespace xjax::kernels
+}  // namespace xjax::kernels::XJAX_ISA

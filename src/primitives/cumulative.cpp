@@ -1,12 +1,11 @@
 // Cumulative primitives (cumsum, cumprod, cummax, cummin along one axis) with all their rules, and
 // their numpy-style wrappers.
-#include "kernels/reduce.hpp"
 #include "primitives/elementwise.hpp"
 
 namespace xjax {
 namespace {
 
-template <class Op, DTypes Kinds>
+template <kernels::ReduceOp Op>
 Arrays scan_kernel(const Arrays& in, const Params& params, const Avals& out) {
   NewBuffer o = new_buffer(out[0]);
   const Shape& s = in[0].shape();
@@ -14,13 +13,8 @@ Arrays scan_kernel(const Arrays& in, const Params& params, const Avals& out) {
   std::int64_t outer = 1, inner = 1;
   for (std::size_t i = 0; i < axis; ++i) outer *= s[i];
   for (std::size_t i = axis + 1; i < s.size(); ++i) inner *= s[i];
-  const std::byte* src = buffer_of(in[0]).data();
-  dispatch_dtype(in[0].dtype(), [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (type_in<T>(Kinds))
-      kernels::scan(Op{}, reinterpret_cast<const T*>(src), outer, s[axis], inner, params.get<bool>("reverse"),
-                    o.as<T>());
-  });
+  kernels::reduction().scan(Op, in[0].dtype(), buffer_of(in[0]).data(), outer, s[axis], inner,
+                            params.get<bool>("reverse"), o.data);
   return {o.array};
 }
 
@@ -97,7 +91,7 @@ constexpr DTypes N = DTypes::numeric, A = DTypes::any;
 }  // namespace
 
 const Primitive& cumsum_p = scan_primitive(
-    "cumsum", N, scan_kernel<kernels::SumOp, N>,
+    "cumsum", N, scan_kernel<kernels::ReduceOp::sum>,
     [](const Arrays&, const Tangents& t, const Arrays&, const Params& params) -> Tangents {
       return {bind1(cumsum_p, {*t[0]}, params)};
     },
@@ -106,9 +100,9 @@ const Primitive& cumsum_p = scan_primitive(
       if (!ct[0]) return {std::nullopt};
       return {bind1(cumsum_p, {*ct[0]}, params.with("reverse", !params.get<bool>("reverse")))};
     });
-const Primitive& cumprod_p = scan_primitive("cumprod", N, scan_kernel<kernels::ProdOp, N>, cumprod_jvp);
-const Primitive& cummax_p = scan_primitive("cummax", A, scan_kernel<kernels::MaxOp, A>, running_extremum_jvp);
-const Primitive& cummin_p = scan_primitive("cummin", A, scan_kernel<kernels::MinOp, A>, running_extremum_jvp);
+const Primitive& cumprod_p = scan_primitive("cumprod", N, scan_kernel<kernels::ReduceOp::prod>, cumprod_jvp);
+const Primitive& cummax_p = scan_primitive("cummax", A, scan_kernel<kernels::ReduceOp::max>, running_extremum_jvp);
+const Primitive& cummin_p = scan_primitive("cummin", A, scan_kernel<kernels::ReduceOp::min>, running_extremum_jvp);
 
 namespace {
 // axis nullopt scans the flattened array, as numpy.

@@ -1,4 +1,5 @@
-// Binary elementwise primitives (add, mul, max, comparisons, ...), select_n, integer_pow and
+// Binary elementwise primitives (add, mul, max, comparisons, ...; kernels in
+// src/kernels/isa/elementwise.cpp), select_n, integer_pow and
 // convert_element_type, with their rules; and the numpy-style wrappers that promote and broadcast.
 #include <cmath>
 #include <functional>
@@ -9,99 +10,6 @@
 
 namespace xjax {
 namespace {
-
-template <class V>
-constexpr bool is_int_v = std::is_integral_v<V> && !std::is_same_v<V, bool>;
-
-#define XJAX_BINARY(Name, is_simd, body)                  \
-  struct Name {                                           \
-    static constexpr bool simd = is_simd;                 \
-    template <class V>                                    \
-    auto operator()(const V& a, const V& b) const { body; } \
-  };
-XJAX_BINARY(Add, true, if constexpr (is_int_v<V>) return int_op(a, b, std::plus<>{}); else return V(a + b))
-XJAX_BINARY(Sub, true, if constexpr (is_int_v<V>) return int_op(a, b, std::minus<>{}); else return V(a - b))
-XJAX_BINARY(Mul, true, if constexpr (is_int_v<V>) return int_op(a, b, std::multiplies<>{}); else return V(a * b))
-XJAX_BINARY(Max, true, if constexpr (std::is_floating_point_v<V>) return a != a || b != b ? a + b : (a > b ? a : b);
-            else if constexpr (is_int_v<V> || std::is_same_v<V, bool>) return a > b ? a : b;
-            else return xsimd::select(xsimd::isnan(a) | xsimd::isnan(b), a + b, xsimd::max(a, b)))  // NaN propagates
-XJAX_BINARY(Min, true, if constexpr (std::is_floating_point_v<V>) return a != a || b != b ? a + b : (a < b ? a : b);
-            else if constexpr (is_int_v<V> || std::is_same_v<V, bool>) return a < b ? a : b;
-            else return xsimd::select(xsimd::isnan(a) | xsimd::isnan(b), a + b, xsimd::min(a, b)))
-// libm: xsimd 8.1's pow and atan2 get C99's special cases wrong (pow(0, 0), atan2(0, 0), infinities).
-// Integers: square and multiply, wrapping; negative exponents give 0 unless the base is +-1 (as XLA).
-struct Pow {
-  static constexpr bool simd = false;
-  template <class V>
-  V operator()(const V& a, const V& b) const {
-    if constexpr (std::is_floating_point_v<V>) {
-      return std::pow(a, b);
-    } else {
-      if constexpr (std::is_signed_v<V>)
-        if (b < 0) return a == 1 ? V(1) : a == -1 ? (b % 2 ? V(-1) : V(1)) : V(0);
-      V acc = 1, base = a;
-      for (auto e = static_cast<std::make_unsigned_t<V>>(b); e; e >>= 1) {
-        if (e & 1) acc = int_op(acc, base, std::multiplies<>{});
-        if (e > 1) base = int_op(base, base, std::multiplies<>{});
-      }
-      return acc;
-    }
-  }
-};
-XJAX_BINARY(Atan2, false, return std::atan2(a, b))
-XJAX_BINARY(NextAfter, false, return std::nextafter(a, b))
-XJAX_BINARY(And, false, if constexpr (std::is_same_v<V, bool>) return a && b; else return V(a & b))
-XJAX_BINARY(Or, false, if constexpr (std::is_same_v<V, bool>) return a || b; else return V(a | b))
-XJAX_BINARY(Xor, false, if constexpr (std::is_same_v<V, bool>) return a != b; else return V(a ^ b))
-XJAX_BINARY(Eq, false, return a == b)
-XJAX_BINARY(Ne, false, return a != b)
-XJAX_BINARY(Lt, false, return a < b)
-XJAX_BINARY(Le, false, return a <= b)
-XJAX_BINARY(Gt, false, return a > b)
-XJAX_BINARY(Ge, false, return a >= b)
-#undef XJAX_BINARY
-
-struct Div {  // integers: truncating; x / 0 = 0 and INT_MIN / -1 wraps (never undefined behaviour)
-  static constexpr bool simd = true;
-  template <class V>
-  V operator()(const V& a, const V& b) const {
-    if constexpr (is_int_v<V>) {
-      if (b == 0) return 0;
-      if constexpr (std::is_signed_v<V>)
-        if (b == -1) return int_op(V(0), a, std::minus<>{});
-      return a / b;
-    } else {
-      return a / b;
-    }
-  }
-};
-struct Rem {  // C fmod semantics (sign of the dividend); integer x % 0 = 0
-  static constexpr bool simd = false;
-  template <class V>
-  V operator()(const V& a, const V& b) const {
-    if constexpr (is_int_v<V>) {
-      if (b == 0) return 0;
-      if constexpr (std::is_signed_v<V>)
-        if (b == -1) return 0;
-      return a % b;
-    } else {
-      return std::fmod(a, b);
-    }
-  }
-};
-template <int Kind>  // 0: left, 1: right arithmetic, 2: right logical; out-of-range amounts are defined
-struct Shift {
-  static constexpr bool simd = false;
-  template <class V>
-  V operator()(const V& a, const V& b) const {
-    using U = std::make_unsigned_t<V>;
-    constexpr V bits = sizeof(V) * 8;
-    bool out = b < 0 || b >= bits;
-    if constexpr (Kind == 0) return out ? V(0) : V(U(a) << U(b));
-    else if constexpr (Kind == 1) return out ? (a < 0 ? V(-1) : V(0)) : V(a >> b);
-    else return out ? V(0) : V(U(a) >> U(b));
-  }
-};
 
 using BinaryJvp = std::function<Tangents(const Arrays& x, const Tangents& t, const Array& out)>;
 
@@ -139,13 +47,13 @@ constexpr DTypes N = DTypes::numeric, A = DTypes::any, BI = DTypes::boolean_or_i
 }  // namespace
 
 const Primitive& add_p = binary(
-    "add", N, binary_tile<Add, N>,
+    "add", N, isa_tile<&Kernels::add>,
     [](const Arrays&, const Tangents& t, const Array&) -> Tangents { return {add_tangents(t[0], t[1])}; },
     [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
       return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], id)};
     });
 const Primitive& sub_p = binary(
-    "sub", N, binary_tile<Sub, N>,
+    "sub", N, isa_tile<&Kernels::sub>,
     [](const Arrays&, const Tangents& t, const Array&) -> Tangents {
       return {add_tangents(t[0], scaled(t[1], [](const Array& u) { return neg(u); }))};
     },
@@ -153,7 +61,7 @@ const Primitive& sub_p = binary(
       return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], [](const Array& c) { return neg(c); })};
     });
 const Primitive& mul_p = binary(
-    "mul", N, binary_tile<Mul, N>,
+    "mul", N, isa_tile<&Kernels::mul>,
     [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
       return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1]; }),
                            scaled(t[1], [&](const Array& u) { return x[0] * u; }))};
@@ -164,7 +72,7 @@ const Primitive& mul_p = binary(
               ct_for(a[1], ct[0], [&](const Array& c) { return *a[0].value * c; })};
     });
 const Primitive& div_p = binary(
-    "div", N, binary_tile<Div, N>,
+    "div", N, isa_tile<&Kernels::div>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
       return {add_tangents(scaled(t[0], [&](const Array& u) { return u / x[1]; }),
                            scaled(t[1], [&](const Array& u) { return -(u * (out / x[1])); }))};
@@ -173,7 +81,7 @@ const Primitive& div_p = binary(
       if (a[1].is_linear()) throw TransformError("div", "transpose with a linear divisor");
       return {ct_for(a[0], ct[0], [&](const Array& c) { return c / *a[1].value; }), std::nullopt};
     });
-const Primitive& rem_p = binary("rem", N, binary_tile<Rem, N>,
+const Primitive& rem_p = binary("rem", N, isa_tile<&Kernels::rem>,
                                 [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
                                   return {add_tangents(t[0], scaled(t[1], [&](const Array& u) {
                                     Array q = x[0] / x[1];
@@ -181,7 +89,7 @@ const Primitive& rem_p = binary("rem", N, binary_tile<Rem, N>,
                                   }))};
                                 });
 const Primitive& pow_p = binary(
-    "pow", DTypes::numeric, binary_tile<Pow, DTypes::numeric>,
+    "pow", DTypes::numeric, isa_tile<&Kernels::pow>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
       return {add_tangents(scaled(t[0],
                                   [&](const Array& u) {
@@ -192,7 +100,7 @@ const Primitive& pow_p = binary(
                              return u * (log(where(x[0] == 0.0, 1.0, x[0])) * out);
                            }))};
     });
-const Primitive& max_p = binary("max", A, binary_tile<Max, A>, [](const Arrays& x, const Tangents& t, const Array&) {
+const Primitive& max_p = binary("max", A, isa_tile<&Kernels::max>, [](const Arrays& x, const Tangents& t, const Array&) {
   // Ties split the derivative evenly, as JAX does.
   auto pick = [&](int i) {
     return scaled(t[i], [&](const Array& u) {
@@ -202,7 +110,7 @@ const Primitive& max_p = binary("max", A, binary_tile<Max, A>, [](const Arrays& 
   };
   return Tangents{add_tangents(pick(0), pick(1))};
 });
-const Primitive& min_p = binary("min", A, binary_tile<Min, A>, [](const Arrays& x, const Tangents& t, const Array&) {
+const Primitive& min_p = binary("min", A, isa_tile<&Kernels::min>, [](const Arrays& x, const Tangents& t, const Array&) {
   auto pick = [&](int i) {
     return scaled(t[i], [&](const Array& u) {
       const Array &me = x[i], &other = x[1 - i];
@@ -211,7 +119,7 @@ const Primitive& min_p = binary("min", A, binary_tile<Min, A>, [](const Arrays& 
   };
   return Tangents{add_tangents(pick(0), pick(1))};
 });
-const Primitive& atan2_p = binary("atan2", DTypes::floating, binary_tile<Atan2, DTypes::floating>,
+const Primitive& atan2_p = binary("atan2", DTypes::floating, isa_tile<&Kernels::atan2>,
                                   [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
                                     Array denom = x[0] * x[0] + x[1] * x[1];
                                     return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1] / denom; }),
@@ -219,21 +127,21 @@ const Primitive& atan2_p = binary("atan2", DTypes::floating, binary_tile<Atan2, 
                                   });
 // The neighbouring representable value: a step function, so its derivative is zero.
 const Primitive& nextafter_p =
-    binary("nextafter", DTypes::floating, binary_tile<NextAfter, DTypes::floating>, nullptr);
-const Primitive& and_p = binary("and", BI, binary_tile<And, BI>, nullptr);
-const Primitive& or_p = binary("or", BI, binary_tile<Or, BI>, nullptr);
-const Primitive& xor_p = binary("xor", BI, binary_tile<Xor, BI>, nullptr);
-const Primitive& shift_left_p = binary("shift_left", DTypes::integer, binary_tile<Shift<0>, DTypes::integer>, nullptr);
+    binary("nextafter", DTypes::floating, isa_tile<&Kernels::nextafter>, nullptr);
+const Primitive& and_p = binary("and", BI, isa_tile<&Kernels::bit_and>, nullptr);
+const Primitive& or_p = binary("or", BI, isa_tile<&Kernels::bit_or>, nullptr);
+const Primitive& xor_p = binary("xor", BI, isa_tile<&Kernels::bit_xor>, nullptr);
+const Primitive& shift_left_p = binary("shift_left", DTypes::integer, isa_tile<&Kernels::shift_left>, nullptr);
 const Primitive& shift_right_arithmetic_p =
-    binary("shift_right_arithmetic", DTypes::integer, binary_tile<Shift<1>, DTypes::integer>, nullptr);
+    binary("shift_right_arithmetic", DTypes::integer, isa_tile<&Kernels::shift_right_arithmetic>, nullptr);
 const Primitive& shift_right_logical_p =
-    binary("shift_right_logical", DTypes::integer, binary_tile<Shift<2>, DTypes::integer>, nullptr);
-const Primitive& eq_p = binary("eq", A, binary_tile<Eq, A, true>, nullptr, nullptr, true);
-const Primitive& ne_p = binary("ne", A, binary_tile<Ne, A, true>, nullptr, nullptr, true);
-const Primitive& lt_p = binary("lt", A, binary_tile<Lt, A, true>, nullptr, nullptr, true);
-const Primitive& le_p = binary("le", A, binary_tile<Le, A, true>, nullptr, nullptr, true);
-const Primitive& gt_p = binary("gt", A, binary_tile<Gt, A, true>, nullptr, nullptr, true);
-const Primitive& ge_p = binary("ge", A, binary_tile<Ge, A, true>, nullptr, nullptr, true);
+    binary("shift_right_logical", DTypes::integer, isa_tile<&Kernels::shift_right_logical>, nullptr);
+const Primitive& eq_p = binary("eq", A, isa_tile<&Kernels::eq>, nullptr, nullptr, true);
+const Primitive& ne_p = binary("ne", A, isa_tile<&Kernels::ne>, nullptr, nullptr, true);
+const Primitive& lt_p = binary("lt", A, isa_tile<&Kernels::lt>, nullptr, nullptr, true);
+const Primitive& le_p = binary("le", A, isa_tile<&Kernels::le>, nullptr, nullptr, true);
+const Primitive& gt_p = binary("gt", A, isa_tile<&Kernels::gt>, nullptr, nullptr, true);
+const Primitive& ge_p = binary("ge", A, isa_tile<&Kernels::ge>, nullptr, nullptr, true);
 
 // x ** n for a static integer n (negative n needs a float x).
 const Primitive& integer_pow_p = []() -> const Primitive& {
@@ -252,8 +160,8 @@ const Primitive& integer_pow_p = []() -> const Primitive& {
         for (std::int64_t i = 0; i < a.n; ++i) {
           T acc = 1, base = x[i];
           for (std::uint64_t e = m; e; e >>= 1) {  // square and multiply, wrapping for integers
-            if (e & 1) acc = Mul{}(acc, base);
-            if (e > 1) base = Mul{}(base, base);
+            if (e & 1) acc = int_op(acc, base, std::multiplies<>{});
+            if (e > 1) base = int_op(base, base, std::multiplies<>{});
           }
           if constexpr (std::is_floating_point_v<T>)
             if (n < 0) acc = T(1) / acc;

@@ -2,7 +2,6 @@
 // the numpy-style wrappers over them (sum, prod, max, min, any, all, argmax, argmin).
 #include <algorithm>
 
-#include "kernels/reduce.hpp"
 #include "primitives/elementwise.hpp"
 
 namespace xjax {
@@ -39,16 +38,12 @@ ShapedArray reduced_aval(const std::string& op, const ShapedArray& x, const Ints
   return {s, x.dtype, x.weak_type};
 }
 
-template <class Op, DTypes Kinds>
+template <kernels::ReduceOp Op>
 Arrays reduce_kernel(const Arrays& in, const Params& params, const Avals& out) {
   NewBuffer o = new_buffer(out[0]);
   const ShapedArray& a = in[0].aval();
-  std::vector<bool> mask = reduced_mask(a.ndim(), params.get_ints("axes"));
-  const std::byte* src = buffer_of(in[0]).data();
-  dispatch_dtype(a.dtype, [&](auto tag) {
-    using T = typename decltype(tag)::type;
-    if constexpr (type_in<T>(Kinds)) kernels::reduce(Op{}, reinterpret_cast<const T*>(src), a.shape, mask, o.as<T>());
-  });
+  kernels::reduction().reduce(Op, a.dtype, buffer_of(in[0]).data(), a.shape,
+                              reduced_mask(a.ndim(), params.get_ints("axes")), o.data);
   return {o.array};
 }
 
@@ -89,7 +84,7 @@ const Primitive& reduce_sum_p = []() -> const Primitive& {
                 check_dtype("reduce_sum", N, in[0]);
                 return {reduced_aval("reduce_sum", in[0], params.get_ints("axes"), false)};
               }};
-  p.eval = reduce_kernel<kernels::SumOp, N>;
+  p.eval = reduce_kernel<kernels::ReduceOp::sum>;
   p.jvp = [](const Arrays&, const Tangents& t, const Arrays&, const Params& params) -> Tangents {
     return {bind1(reduce_sum_p, {*t[0]}, params)};
   };
@@ -144,15 +139,15 @@ Tangents prod_jvp(const Arrays& x, const Tangents& t, const Arrays&, const Param
 }  // namespace
 
 const Primitive& reduce_max_p =
-    reduce_primitive("reduce_max", A, true, reduce_kernel<kernels::MaxOp, A>, extremum_jvp);
+    reduce_primitive("reduce_max", A, true, reduce_kernel<kernels::ReduceOp::max>, extremum_jvp);
 const Primitive& reduce_min_p =
-    reduce_primitive("reduce_min", A, true, reduce_kernel<kernels::MinOp, A>, extremum_jvp);
+    reduce_primitive("reduce_min", A, true, reduce_kernel<kernels::ReduceOp::min>, extremum_jvp);
 const Primitive& reduce_prod_p =
-    reduce_primitive("reduce_prod", N, false, reduce_kernel<kernels::ProdOp, N>, prod_jvp);
+    reduce_primitive("reduce_prod", N, false, reduce_kernel<kernels::ReduceOp::prod>, prod_jvp);
 const Primitive& reduce_and_p =
-    reduce_primitive("reduce_and", BI, false, reduce_kernel<kernels::AndOp, BI>, no_tangent);
+    reduce_primitive("reduce_and", BI, false, reduce_kernel<kernels::ReduceOp::logical_and>, no_tangent);
 const Primitive& reduce_or_p =
-    reduce_primitive("reduce_or", BI, false, reduce_kernel<kernels::OrOp, BI>, no_tangent);
+    reduce_primitive("reduce_or", BI, false, reduce_kernel<kernels::ReduceOp::logical_or>, no_tangent);
 
 namespace {
 // argmax[axes=(k,), index_dtype]: first index of the extremum along one non-empty axis.
@@ -174,13 +169,8 @@ const Primitive& arg_primitive(const char* name) {
     std::int64_t outer = 1, inner = 1;
     for (std::size_t i = 0; i < axis; ++i) outer *= s[i];
     for (std::size_t i = axis + 1; i < s.size(); ++i) inner *= s[i];
-    const std::byte* src = buffer_of(in[0]).data();
-    dispatch_dtype(in[0].dtype(), [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      const T* x = reinterpret_cast<const T*>(src);
-      if (out[0].dtype == int32) kernels::arg_reduce<IsMax>(x, outer, s[axis], inner, o.as<std::int32_t>());
-      else kernels::arg_reduce<IsMax>(x, outer, s[axis], inner, o.as<std::int64_t>());
-    });
+    kernels::reduction().arg_reduce(IsMax, in[0].dtype(), out[0].dtype, buffer_of(in[0]).data(), outer, s[axis], inner,
+                                    o.data);
     return {o.array};
   };
   p.jvp = no_tangent;

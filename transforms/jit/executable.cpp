@@ -11,7 +11,7 @@
 #include "array/array_impl.hpp"
 #include "jit/passes.hpp"
 #include "kernels/dispatch.hpp"
-#include "kernels/loops.hpp"
+#include "kernels/tables.hpp"
 #include "kernels/thread_pool.hpp"
 #include "trace/trace.hpp"
 #include "xjax/transforms.hpp"
@@ -19,7 +19,7 @@
 namespace xjax {
 namespace {
 
-constexpr std::int64_t tile = 1024;  // elements per tile: operands of a whole chain stay in L1
+constexpr std::int64_t tile = kernels::tile_size;  // elements per tile: operands of a whole chain stay in L1
 static_assert(kernels::parallel_grain % tile == 0, "parallel chunks must be whole tiles");
 
 // Where a kernel operand lives: a program slot (a whole array, or a 0-d one broadcast), a literal,
@@ -75,32 +75,22 @@ std::optional<ReduceKind> full_reduction(const Equation& e) {
   return n == "reduce_sum" ? ReduceKind::sum : n == "reduce_max" ? ReduceKind::max : ReduceKind::min;
 }
 
-// Sum of a tile: lane-wise partial sums, folded into a double (the library's reduction scheme).
-template <class T>
-double tile_sum(const T* p, std::int64_t n) {
-  using B = kernels::Batch<T>;
-  constexpr std::int64_t w = B::size;
-  std::int64_t i = 0;
-  double s = 0;
-  if (n >= w) {
-    B acc(T(0));
-    for (; i + w <= n; i += w) acc += B::load_unaligned(p + i);
-    s = static_cast<double>(xsimd::hadd(acc));
-  }
-  for (; i < n; ++i) s += p[i];
-  return s;
-}
-
 double identity(ReduceKind kind) {
   return kind == ReduceKind::sum   ? 0.0
          : kind == ReduceKind::max ? -std::numeric_limits<double>::infinity()
                                    : std::numeric_limits<double>::infinity();
 }
-// Max and min propagate NaN, as the eager kernels do.
+// Partial results fold in double in chunk order, as the eager kernels fold theirs (NaN propagates).
 double combine(ReduceKind kind, double acc, double v) {
   if (kind == ReduceKind::sum) return acc + v;
-  if (v != v || acc != acc) return std::numeric_limits<double>::quiet_NaN();
+  if (acc != acc) return acc;
+  if (v != v) return v;
   return kind == ReduceKind::max ? std::max(acc, v) : std::min(acc, v);
+}
+kernels::ReduceOp reduce_op(ReduceKind kind) {
+  return kind == ReduceKind::sum   ? kernels::ReduceOp::sum
+         : kind == ReduceKind::max ? kernels::ReduceOp::max
+                                   : kernels::ReduceOp::min;
 }
 
 }  // namespace
@@ -358,17 +348,8 @@ struct Executable::Impl {
         DType d = atom_aval(red.eqn->inputs[0]).dtype;
         std::int64_t size;
         const std::byte* p = address(red.src, d, off, size);
-        dispatch_dtype(d, [&](auto tag) {
-          using T = typename decltype(tag)::type;
-          if constexpr (std::is_floating_point_v<T>) {
-            const T* x = reinterpret_cast<const T*>(p);
-            if (red.kind == ReduceKind::sum) {
-              acc[r] += tile_sum(x, len);
-            } else {
-              for (std::int64_t i = 0; i < len; ++i) acc[r] = combine(red.kind, acc[r], x[i]);
-            }
-          }
-        });
+        // The eager kernels' own tile function: jit's fused reductions agree with them to the bit.
+        acc[r] = combine(red.kind, acc[r], kernels::reduction().reduce_tile(reduce_op(red.kind), d, p, len));
       }
     }
   }

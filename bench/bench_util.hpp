@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include <xjax/config.hpp>
 
 namespace bench {
 
@@ -36,6 +39,21 @@ inline void keep(const T& v) {
 inline void print(const std::string& head, const Stats& s, const std::string& extra = "") {
   std::printf("%s median_ms=%.6g min_ms=%.6g runs=%d %s\n", head.c_str(), s.median_ms, s.min_ms, s.runs,
               extra.c_str());
+  std::fflush(stdout);
+}
+
+// One line saying where the figures come from: the CPU model, the kernels' instruction set and the
+// thread count (figures from different machines are not comparable).
+inline void print_machine() {
+  std::string model = "unknown CPU";
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);)
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  std::printf("# machine: %s; xjax kernels: %s; threads: %d\n", model.c_str(), xjax::cpu_isa().c_str(),
+              xjax::num_threads());
   std::fflush(stdout);
 }
 

@@ -10,6 +10,7 @@ namespace xj = xjax;
 using xj::Array;
 
 int main() {
+  bench::print_machine();
   const int steps = 1000;
   Array x = xj::array(1.0);
   auto body = [](const Array&, const Array& c) { return c * 0.99 + 0.01; };

@@ -49,6 +49,7 @@ void row(const char* what, const bench::Stats& xjax, const bench::Stats& lapack)
 }  // namespace
 
 int main() {
+  bench::print_machine();
   const blasint n = 256, one = 1;
   xj::Array k = spd(1, n)[0];
   const std::vector<double> kv = copy_of(k);

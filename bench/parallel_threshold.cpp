@@ -13,6 +13,7 @@
 namespace xj = xjax;
 
 int main(int argc, char** argv) {
+  bench::print_machine();
   const int runs = argc > 1 ? std::atoi(argv[1]) : 200;
   auto w1 = xj::jit([](const xj::Array& x) { return xj::sum(xj::sin(x) * x + xj::exp(-(x * x))); });
   struct Work {

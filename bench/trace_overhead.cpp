@@ -9,6 +9,7 @@
 namespace xj = xjax;
 
 int main() {
+  bench::print_machine();
   const int chain = 1000;
   auto f = [&](const xj::Array& x) {
     xj::Array y = x;

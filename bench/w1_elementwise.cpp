@@ -34,6 +34,7 @@ xj::Array input(long n, std::vector<float>& host) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::print_machine();
   // Usage: w1_elementwise [n]; default n = 1e6 and 1e7.
   std::vector<long> sizes = {1000000, 10000000};
   if (argc > 1) sizes = {std::atol(argv[1])};

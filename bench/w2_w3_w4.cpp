@@ -187,6 +187,7 @@ void w4() {
 }  // namespace
 
 int main() {
+  bench::print_machine();
   openblas_set_num_threads(1);
   w2();
   w3();

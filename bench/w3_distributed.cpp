@@ -44,6 +44,7 @@ void report(const char* impl, const bench::Stats& s, const char* extra) {
 
 int main(int argc, char** argv) {
   xd::Session session(argc, argv);
+  if (xd::rank() == 0) bench::print_machine();
   openblas_set_num_threads(1);
   xj::set_num_threads(1);
   const int B = 256, D0 = 784, D1 = 512, D2 = 512, D3 = 10;

@@ -35,6 +35,11 @@ Linearized vjp_flat(const FlatFn& f, const Arrays& primals);
 Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim>& in_axes,
                  const std::vector<BatchDim>& out_axes, std::optional<std::int64_t> chunk_size = std::nullopt,
                  const std::string& axis_name = {});
+// Jacobians of f at leaves: for each output y and input x, the block d y / d x of shape
+// y.shape + x.shape (blocks[output][input]); forward mode pushes one basis tangent per input element,
+// reverse mode pulls one basis cotangent per output element, each batched with vmap.
+std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves);
+std::vector<Arrays> jacrev_flat(const FlatFn& f, const Arrays& leaves);
 // The size of the innermost active vmap whose axis_name is that name (nullopt: none).
 std::optional<std::int64_t> vmap_axis_size(const std::string& axis_name);
 
@@ -331,24 +336,6 @@ auto vmap(F f, VmapOptions options) {
 // output's structure with each leaf holding the inputs' structure (as in JAX); for an Array -> Array
 // function it is a single Array.
 namespace transform_detail {
-// Rows [offset, offset + size) of an n x n identity, shaped [n] + shape: one basis block per leaf.
-inline Arrays basis_blocks(const Arrays& leaves) {
-  std::int64_t n = 0;
-  for (const Array& x : leaves) n += x.size();
-  DType d = float32;
-  for (const Array& x : leaves)
-    if (is_floating(x.dtype())) d = promote_types(d, x.dtype());
-  Array e = eye(n, std::nullopt, 0, d);
-  Arrays blocks;
-  std::int64_t off = 0;
-  for (const Array& x : leaves) {
-    Shape s{n};
-    s.insert(s.end(), x.shape().begin(), x.shape().end());
-    blocks.push_back(reshape(slice_in_dim(e, off, off + x.size(), 1, 1), s).astype(is_floating(x.dtype()) ? x.dtype() : d));
-    off += x.size();
-  }
-  return blocks;
-}
 // blocks[j][i]: the Jacobian block of output leaf j w.r.t. input leaf i, assembled into the result.
 template <class Out, class In>
 auto assemble_jacobian(const TreeDef& out_def, const TreeDef& in_def, const std::vector<Arrays>& blocks) {
@@ -363,84 +350,38 @@ auto assemble_jacobian(const TreeDef& out_def, const TreeDef& in_def, const std:
 }
 }  // namespace transform_detail
 
+namespace transform_detail {
+// jacfwd and jacrev: `blocks` (jacfwd_flat or jacrev_flat) over the selected arguments' leaves.
 template <std::size_t... Argnums, class F>
-auto jacfwd(F f) {
-  return [f](const auto&... raw) {
-    using namespace transform_detail;
+auto jacobian(F f, std::vector<Arrays> (*blocks_of)(const FlatFn&, const Arrays&)) {
+  return [f, blocks_of](const auto&... raw) {
     auto args = std::forward_as_tuple(raw...);
     argnums_t<Argnums...> sel;
     FlatArgs fa = flatten_selected(args, sel);
     using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<decltype(raw)>>()...))>;
     TreeDef out_def;
-    FlatFn flat = [&](const Arrays& leaves) -> Arrays {
-      auto [r, d] = tree_flatten(call_with(f, args, fa, leaves, sel));
-      out_def = d;
-      return r;
-    };
-    // One JVP per input element, batched: tangent k is the k-th basis vector of the concatenated inputs.
-    Arrays cols = vmap_flat(
-        [&](const Arrays& t) -> Arrays {
-          auto [outs, touts] = jvp_flat(flat, fa.leaves, Tangents(t.begin(), t.end()));
-          Arrays r;
-          for (std::size_t j = 0; j < outs.size(); ++j) r.push_back(touts[j] ? *touts[j] : zeros_like(outs[j]));
-          return r;
-        },
-        basis_blocks(fa.leaves), std::vector<BatchDim>(fa.leaves.size(), 0), {-1});
-    std::vector<Arrays> blocks;
-    for (const Array& c : cols) {
-      Arrays row;
-      std::int64_t off = 0;
-      for (const Array& x : fa.leaves) {
-        Shape s(c.shape().begin(), c.shape().end() - 1);
-        s.insert(s.end(), x.shape().begin(), x.shape().end());
-        row.push_back(reshape(slice_in_dim(c, off, off + x.size(), 1, c.ndim() - 1), s));
-        off += x.size();
-      }
-      blocks.push_back(row);
-    }
-    using In = decltype(unflatten_selected(args, fa, fa.leaves, sel));
-    TreeDef in_def = fa.defs.size() == 1 ? fa.defs[0] : TreeDef{TreeDef::Kind::tuple, {}, fa.defs};
-    if constexpr (std::tuple_size_v<In> == 1) return assemble_jacobian<Out, std::tuple_element_t<0, In>>(out_def, in_def, blocks);
-    else return assemble_jacobian<Out, In>(out_def, in_def, blocks);
-  };
-}
-
-template <std::size_t... Argnums, class F>
-auto jacrev(F f) {
-  return [f](const auto&... raw) {
-    using namespace transform_detail;
-    auto args = std::forward_as_tuple(raw...);
-    argnums_t<Argnums...> sel;
-    FlatArgs fa = flatten_selected(args, sel);
-    using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<decltype(raw)>>()...))>;
-    TreeDef out_def;
-    Linearized lin = vjp_flat(
+    std::vector<Arrays> blocks = blocks_of(
         [&](const Arrays& leaves) -> Arrays {
           auto [r, d] = tree_flatten(call_with(f, args, fa, leaves, sel));
           out_def = d;
           return r;
         },
         fa.leaves);
-    // One pullback per output element, batched: cotangent k is the k-th basis vector of the outputs.
-    Arrays rows = vmap_flat([&](const Arrays& ct) -> Arrays { return lin.pullback(Tangents(ct.begin(), ct.end())); },
-                            basis_blocks(lin.outs), std::vector<BatchDim>(lin.outs.size(), 0), {0});
-    std::vector<Arrays> blocks;
-    std::int64_t off = 0;
-    for (const Array& y : lin.outs) {
-      Arrays row;
-      for (std::size_t i = 0; i < fa.leaves.size(); ++i) {
-        Shape s = y.shape();
-        s.insert(s.end(), fa.leaves[i].shape().begin(), fa.leaves[i].shape().end());
-        row.push_back(reshape(slice_in_dim(rows[i], off, off + y.size(), 1, 0), s));
-      }
-      off += y.size();
-      blocks.push_back(row);
-    }
     using In = decltype(unflatten_selected(args, fa, fa.leaves, sel));
     TreeDef in_def = fa.defs.size() == 1 ? fa.defs[0] : TreeDef{TreeDef::Kind::tuple, {}, fa.defs};
     if constexpr (std::tuple_size_v<In> == 1) return assemble_jacobian<Out, std::tuple_element_t<0, In>>(out_def, in_def, blocks);
     else return assemble_jacobian<Out, In>(out_def, in_def, blocks);
   };
+}
+}  // namespace transform_detail
+
+template <std::size_t... Argnums, class F>
+auto jacfwd(F f) {
+  return transform_detail::jacobian<Argnums...>(std::move(f), &jacfwd_flat);
+}
+template <std::size_t... Argnums, class F>
+auto jacrev(F f) {
+  return transform_detail::jacobian<Argnums...>(std::move(f), &jacrev_flat);
 }
 template <std::size_t... Argnums, class F>
 auto hessian(F f) {

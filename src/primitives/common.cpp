@@ -1,4 +1,4 @@
-// Shared shape rules, tangent algebra and batching helpers for primitive definitions.
+// Shared shape rules and the elementwise batching rule of primitive definitions.
 #include "kernels/thread_pool.hpp"
 #include "primitives/elementwise.hpp"
 
@@ -42,36 +42,6 @@ ShapedArray elementwise_aval(const char* op, const Avals& in, DTypes kinds) {
 int normalize_axis(const char* op, std::int64_t axis, int ndim) {
   if (axis < -ndim || axis >= ndim) throw IndexError(op, "axis ", axis, " out of range for rank ", ndim);
   return static_cast<int>(axis < 0 ? axis + ndim : axis);
-}
-
-Tangent add_tangents(const Tangent& a, const Tangent& b) {
-  if (!a) return b;
-  if (!b) return a;
-  return add(*a, *b);
-}
-
-Array zeros_for(const ShapedArray& aval) { return zeros(aval.shape, aval.dtype); }
-
-Array instantiate(const Tangent& t, const ShapedArray& aval) { return t ? *t : zeros_for(aval); }
-
-Array unbroadcast(const Array& ct, const ShapedArray& operand) {
-  Array r = (operand.ndim() == 0 && ct.ndim() > 0) ? sum(ct) : ct;
-  return r.dtype() == operand.dtype ? r : r.astype(operand.dtype);
-}
-
-std::int64_t batch_size(const Arrays& vals, const BatchDims& dims) {
-  for (std::size_t i = 0; i < vals.size(); ++i)
-    if (dims[i]) return vals[i].shape()[static_cast<std::size_t>(*dims[i])];
-  throw TransformError("vmap", "batching rule called without a mapped operand");
-}
-
-Array move_batch_axis(const Array& x, BatchDim from, int to, std::int64_t size) {
-  if (from) return *from == to ? x : moveaxis(x, *from, to);
-  Shape s = x.shape();
-  s.insert(s.begin() + to, size);
-  Ints dims;
-  for (int i = 0; i < x.ndim(); ++i) dims.push_back(i < to ? i : i + 1);
-  return broadcast_in_dim(x, s, dims);
 }
 
 std::pair<Arrays, BatchDims> elementwise_batch(const Primitive& p, const Arrays& vals, const BatchDims& dims,

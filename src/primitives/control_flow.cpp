@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "ad/ad.hpp"
-#include "batching/batching.hpp"
+#include "trace/rules.hpp"
+#include "trace/walk.hpp"
 #include "trace/trace.hpp"
 #include "xjax/config.hpp"
 
@@ -66,6 +66,22 @@ Traced trace_lifted(const FlatFn& f, const Avals& in_avals) {
   return {std::make_shared<const ClosedJaxpr>(ClosedJaxpr{std::move(j), {}}), std::move(c.consts)};
 }
 
+Traced trace_loop_body(const FlatFn& body, Arrays& carry, const Avals& extra) {
+  for (int attempt = 0;; ++attempt) {
+    Avals in = avals_of(carry);
+    in.insert(in.end(), extra.begin(), extra.end());
+    Traced t = trace_lifted(body, in);
+    Avals out = t.jaxpr->out_avals();
+    bool retrace = false;
+    for (std::size_t k = 0; attempt == 0 && k < std::min(out.size(), carry.size()); ++k)
+      if (carry[k].weak_type() && carry[k].shape() == out[k].shape && carry[k].dtype() != out[k].dtype) {
+        carry[k] = carry[k].astype(out[k].dtype);
+        retrace = true;
+      }
+    if (!retrace) return t;
+  }
+}
+
 JaxprPtr trace_closed(const FlatFn& f, const Avals& in_avals) {
   ClosedJaxpr c = trace_to_jaxpr(f, in_avals);
   for (const Array& x : c.consts)
@@ -76,29 +92,6 @@ JaxprPtr trace_closed(const FlatFn& f, const Avals& in_avals) {
 Arrays eval_concrete(const ClosedJaxpr& j, const Arrays& args) {
   EagerScope eager;
   return eval_jaxpr(j, args);
-}
-
-std::shared_ptr<const Executable> compiled(const JaxprPtr& j) {
-  struct Entry {
-    std::weak_ptr<const ClosedJaxpr> key;
-    std::shared_ptr<const Executable> exe;
-  };
-  static std::mutex mu;
-  static std::unordered_map<const ClosedJaxpr*, Entry> cache;
-  {
-    std::lock_guard lock(mu);
-    auto it = cache.find(j.get());
-    if (it != cache.end() && it->second.key.lock() == j) return it->second.exe;
-  }
-  std::shared_ptr<const Executable> exe;
-  {
-    EagerScope eager;
-    exe = std::make_shared<const Executable>(*j);
-  }
-  std::lock_guard lock(mu);
-  std::erase_if(cache, [](const auto& kv) { return kv.second.key.expired(); });
-  cache[j.get()] = Entry{j, exe};
-  return exe;
 }
 
 Arrays take(const Arrays& xs, std::size_t from, std::size_t count) {
@@ -186,18 +179,9 @@ JaxprPtr keep_outputs(const JaxprPtr& j, const Mask& keep) {
   for (std::size_t i = 0; i < keep.size(); ++i)
     if (keep[i]) {
       r.outvars.push_back(j->jaxpr->outvars[i]);
-      if (const VarPtr* v = std::get_if<VarPtr>(&r.outvars.back())) live.insert(v->get());
+      if (const Var* v = var_of(r.outvars.back())) live.insert(v);
     }
-  std::vector<Equation> eqns;
-  for (auto it = r.eqns.rbegin(); it != r.eqns.rend(); ++it) {
-    bool needed = false;
-    for (const VarPtr& o : it->outputs) needed = needed || live.count(o.get());
-    if (!needed) continue;
-    for (const Atom& a : it->inputs)
-      if (const VarPtr* v = std::get_if<VarPtr>(&a)) live.insert(v->get());
-    eqns.push_back(*it);
-  }
-  r.eqns.assign(eqns.rbegin(), eqns.rend());
+  r.eqns = needed_equations(r.eqns, live);
   return rebuild(j, std::move(r));
 }
 
@@ -210,29 +194,12 @@ JaxprPtr drop_inputs(const JaxprPtr& j, const Mask& drop) {
     else r.invars.push_back(j->jaxpr->invars[i]);
   }
   auto check = [&](const Atom& a) {
-    const VarPtr* v = std::get_if<VarPtr>(&a);
-    if (v && dropped.count(v->get())) throw TransformError("control flow", "internal: a dropped input is still used");
+    if (dropped.count(var_of(a))) throw TransformError("control flow", "internal: a dropped input is still used");
   };
   for (const Equation& e : r.eqns)
     for (const Atom& a : e.inputs) check(a);
   for (const Atom& a : r.outvars) check(a);
   return rebuild(j, std::move(r));
-}
-
-Mask depends_on(const Jaxpr& j, const Mask& inputs) {
-  std::unordered_set<const Var*> reached;
-  for (std::size_t i = 0; i < inputs.size(); ++i)
-    if (inputs[i]) reached.insert(j.invars[i].get());
-  auto hit = [&](const Atom& a) {
-    const VarPtr* v = std::get_if<VarPtr>(&a);
-    return v && reached.count(v->get());
-  };
-  for (const Equation& e : j.eqns)
-    if (std::any_of(e.inputs.begin(), e.inputs.end(), hit))
-      for (const VarPtr& o : e.outputs) reached.insert(o.get());
-  Mask out;
-  for (const Atom& a : j.outvars) out.push_back(hit(a));
-  return out;
 }
 
 Tangents transpose_jaxpr(const ClosedJaxpr& j, const Mask& linear, const Arrays& nonlinear, const Tangents& cts) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "primitives/common.hpp"
+#include "trace/walk.hpp"
 #include "xjax/control_flow.hpp"
 
 namespace xjax::control_flow {
@@ -25,6 +26,11 @@ Traced trace_lifted(const FlatFn& f, const Avals& in_avals);
 // from lifted jaxprs whose inputs are all explicit).
 JaxprPtr trace_closed(const FlatFn& f, const Avals& in_avals);
 
+// Traces a loop body whose leading inputs are the carry, followed by inputs of types `extra`. A weakly
+// typed initial carry (a C++ scalar) takes the dtype the body gives it, as in JAX: such elements of
+// `carry` are converted and the body is traced once more.
+Traced trace_loop_body(const FlatFn& body, Arrays& carry, const Avals& extra);
+
 // config.disable_jit outside every transformation, on concrete values: the front ends then call the
 // user's functions in a plain C++ loop instead of tracing them.
 bool run_directly(const Arrays& values);
@@ -41,8 +47,6 @@ const JaxprPtr& jaxpr_param(const Params& p, const char* key);
 
 // Runs a lifted jaxpr on concrete arrays: eagerly, even while an outer make_jaxpr/jit is tracing.
 Arrays eval_concrete(const ClosedJaxpr& j, const Arrays& args);
-// The compiled program of a jaxpr, cached per jaxpr: loop bodies run it at every iteration.
-std::shared_ptr<const Executable> compiled(const JaxprPtr& j);
 
 // Slices and concatenations of flat lists.
 Arrays take(const Arrays& xs, std::size_t from, std::size_t count);
@@ -62,8 +66,6 @@ JaxprPtr keep_outputs(const JaxprPtr& j, const Mask& keep);
 // Drops inputs where drop is true; they must be unused.
 JaxprPtr drop_inputs(const JaxprPtr& j, const Mask& drop);
 
-// Which outputs depend on the inputs where `inputs` is set.
-Mask depends_on(const Jaxpr& j, const Mask& inputs);
 
 // Cotangents of a jaxpr's linear inputs (linear[i]) given the values of the others and
 // cotangents of its outputs: the body of every control-flow transpose rule. Traceable.

@@ -342,27 +342,16 @@ Arrays scan_flat(const FlatFn& body, const Arrays& init, const Arrays& xs, const
     }
     return concat({carry, stacked});
   }
-  for (int attempt = 0;; ++attempt) {
-    Avals in = avals_of(carry);
-    in.insert(in.end(), slices.begin(), slices.end());
-    Traced t = trace_lifted(body, in);
-    Avals outs = t.jaxpr->out_avals();
-    if (outs.size() < carry.size())
-      throw TransformError("scan", "the body returns ", outs.size(), " values for a carry of ", carry.size());
-    // A weakly typed initial carry (a C++ scalar) takes the dtype the body gives it, as in JAX.
-    bool retrace = false;
-    for (std::size_t k = 0; k < carry.size(); ++k)
-      if (carry[k].weak_type() && carry[k].shape() == outs[k].shape && carry[k].dtype() != outs[k].dtype && attempt == 0) {
-        carry[k] = carry[k].astype(outs[k].dtype);
-        retrace = true;
-      }
-    if (retrace) continue;
-    Avals carry_out(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(carry.size()));
-    if (!same_types(avals_of(carry), carry_out))
-      throw TransformError("scan", "the carry has type ", avals_str(avals_of(carry)),
-                           " but the body returns a carry of type ", avals_str(carry_out));
-    return xjax::bind(scan_p, concat({t.consts, carry, xs}), params_of(t.jaxpr, t.consts.size(), carry.size(), *length, options.reverse));
-  }
+  Traced t = trace_loop_body(body, carry, slices);
+  Avals outs = t.jaxpr->out_avals();
+  if (outs.size() < carry.size())
+    throw TransformError("scan", "the body returns ", outs.size(), " values for a carry of ", carry.size());
+  Avals carry_out(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(carry.size()));
+  if (!same_types(avals_of(carry), carry_out))
+    throw TransformError("scan", "the carry has type ", avals_str(avals_of(carry)), " but the body returns a carry of type ",
+                         avals_str(carry_out));
+  return xjax::bind(scan_p, concat({t.consts, carry, xs}),
+                    params_of(t.jaxpr, t.consts.size(), carry.size(), *length, options.reverse));
 }
 
 }  // namespace xjax

@@ -206,27 +206,16 @@ Arrays while_flat(const FlatFn& cond_fn, const FlatFn& body_fn, const Arrays& in
     }
     return carry;
   }
-  for (int attempt = 0;; ++attempt) {
-    Avals in = avals_of(carry);
-    Traced body = trace_lifted(body_fn, in);
-    Avals out = body.jaxpr->out_avals();
-    // A weakly typed initial carry (a C++ scalar) takes the dtype the body gives it, as in JAX.
-    bool retrace = false;
-    for (std::size_t k = 0; k < std::min(out.size(), carry.size()); ++k)
-      if (attempt == 0 && carry[k].weak_type() && carry[k].shape() == out[k].shape && carry[k].dtype() != out[k].dtype) {
-        carry[k] = carry[k].astype(out[k].dtype);
-        retrace = true;
-      }
-    if (retrace) continue;
-    if (!same_types(in, out))
-      throw TransformError("while_loop", "the carry has type ", avals_str(in), " but body_fun returns ", avals_str(out));
-    Traced cond = trace_lifted(cond_fn, in);
-    Avals pred = cond.jaxpr->out_avals();
-    if (pred.size() != 1 || pred[0].ndim() != 0 || pred[0].dtype != bool_)
-      throw TransformError("while_loop", "cond_fun must return a bool scalar, got ", avals_str(pred));
-    return xjax::bind(while_p, concat({cond.consts, body.consts, carry}),
-                      params_of(cond.jaxpr, body.jaxpr, cond.consts.size(), body.consts.size(), max_iterations));
-  }
+  Traced body = trace_loop_body(body_fn, carry, {});
+  Avals in = avals_of(carry), out = body.jaxpr->out_avals();
+  if (!same_types(in, out))
+    throw TransformError("while_loop", "the carry has type ", avals_str(in), " but body_fun returns ", avals_str(out));
+  Traced cond = trace_lifted(cond_fn, in);
+  Avals pred = cond.jaxpr->out_avals();
+  if (pred.size() != 1 || pred[0].ndim() != 0 || pred[0].dtype != bool_)
+    throw TransformError("while_loop", "cond_fun must return a bool scalar, got ", avals_str(pred));
+  return xjax::bind(while_p, concat({cond.consts, body.consts, carry}),
+                    params_of(cond.jaxpr, body.jaxpr, cond.consts.size(), body.consts.size(), max_iterations));
 }
 
 }  // namespace xjax

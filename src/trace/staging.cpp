@@ -54,18 +54,11 @@ ClosedJaxpr StagingTrace::build(const Arrays& outs) {
 }
 
 ClosedJaxpr trace_to_jaxpr(const std::function<Arrays(const Arrays&)>& f, const Avals& in_avals) {
-  ClosedJaxpr result;
-  std::weak_ptr<MainTrace> finished;
-  {
-    TraceScope scope(/*dynamic=*/true);
-    finished = scope.main();
-    StagingTrace& st = scope.install<StagingTrace>();
+  return in_new_trace<StagingTrace>(/*dynamic=*/true, [&](StagingTrace& st) {
     Arrays args;
     for (const ShapedArray& a : in_avals) args.push_back(st.new_arg(a));
-    result = st.build(f(args));
-  }
-  check_tracer_leaks(finished);
-  return result;
+    return st.build(f(args));
+  });
 }
 
 }  // namespace xjax

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -112,5 +113,21 @@ void check_tracer_leaks(const std::weak_ptr<MainTrace>& finished);
 const Trace* axis_trace(const std::string& axis_name);
 // True while any transformation is active on this thread (used by debug aids and fast paths).
 bool tracing_active();
+
+// Runs body(trace) under a new level of this thread's stack running a T made from args, and returns
+// what body returns. The level is popped even on an exception; then, with config.check_tracer_leaks,
+// a tracer of it still alive is reported. `dynamic` as for TraceScope.
+template <class T, class Body, class... Args>
+auto in_new_trace(bool dynamic, Body&& body, Args&&... args) {
+  std::weak_ptr<MainTrace> finished;
+  std::optional<decltype(body(std::declval<T&>()))> result;
+  {
+    TraceScope scope(dynamic);
+    finished = scope.main();
+    result.emplace(body(scope.install<T>(std::forward<Args>(args)...)));
+  }
+  check_tracer_leaks(finished);
+  return std::move(*result);
+}
 
 }  // namespace xjax

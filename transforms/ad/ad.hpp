@@ -2,6 +2,7 @@
 #pragma once
 #include <functional>
 
+#include "trace/rules.hpp"
 #include "trace/trace.hpp"
 #include "xjax/transforms.hpp"
 
@@ -31,7 +32,5 @@ class JvpTrace final : public Trace {
   std::pair<Array, Tangent> unwrap(const Array& x) const;
 };
 
-// Cotangents of a linear jaxpr's inputs from cotangents of its outputs.
-Tangents backward_pass(const Jaxpr& j, const Arrays& consts, const Tangents& cts_out);
 
 }  // namespace xjax

@@ -1,7 +1,6 @@
 // User-defined derivative rules (custom_jvp, custom_vjp) and checkpoint (rematerialisation), each a
 // primitive holding the function's jaxpr and the user's rule.
 #include "ad/ad.hpp"
-#include "primitives/common.hpp"
 
 namespace xjax {
 namespace {

@@ -46,13 +46,7 @@ Arrays JvpTrace::process(const Primitive& p, const Arrays& inputs, const Params&
 std::pair<Arrays, Tangents> jvp_flat(const FlatFn& f, const Arrays& primals, const Tangents& tangents) {
   if (primals.size() != tangents.size())
     throw TransformError("jvp", "got ", primals.size(), " primals but ", tangents.size(), " tangents");
-  Arrays outs;
-  Tangents touts;
-  std::weak_ptr<MainTrace> finished;
-  {
-    TraceScope scope;
-    finished = scope.main();
-    JvpTrace& trace = scope.install<JvpTrace>();
+  return in_new_trace<JvpTrace>(false, [&](JvpTrace& trace) {
     Arrays ins;
     for (std::size_t i = 0; i < primals.size(); ++i) {
       const Tangent& t = tangents[i];
@@ -61,14 +55,14 @@ std::pair<Arrays, Tangents> jvp_flat(const FlatFn& f, const Arrays& primals, con
       bool differentiable = is_floating(primals[i].dtype());
       ins.push_back(trace.wrap(primals[i], differentiable && t ? Tangent(t->astype(primals[i].dtype())) : std::nullopt));
     }
+    std::pair<Arrays, Tangents> out;
     for (const Array& y : f(ins)) {
       auto [pr, t] = trace.unwrap(y);
-      outs.push_back(std::move(pr));
-      touts.push_back(std::move(t));
+      out.first.push_back(std::move(pr));
+      out.second.push_back(std::move(t));
     }
-  }
-  check_tracer_leaks(finished);
-  return {outs, touts};
+    return out;
+  });
 }
 
 }  // namespace xjax

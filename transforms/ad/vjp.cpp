@@ -3,50 +3,39 @@
 #include <unordered_set>
 
 #include "ad/ad.hpp"
-#include "primitives/common.hpp"
 #include "trace/staging.hpp"
 
 namespace xjax {
 
 Linearized vjp_flat(const FlatFn& f, const Arrays& primals) {
-  Arrays outs;
-  Tangents touts;
-  ClosedJaxpr linear;
   std::vector<int> tangent_slot(primals.size(), -1);  // which linear-jaxpr input each primal feeds
-  std::weak_ptr<MainTrace> tangent_trace;
-  {
-    TraceScope tangent_scope;  // below the JVP level: ops on primals alone run (or stage) as usual
-    tangent_trace = tangent_scope.main();
-    StagingTrace& tangents = tangent_scope.install<StagingTrace>();
+  Arrays outs;
+  // The tangent level sits below the JVP level: ops on primals alone run (or stage) as usual.
+  ClosedJaxpr linear = in_new_trace<StagingTrace>(false, [&](StagingTrace& tangents) {
     Arrays tangent_args;
     for (std::size_t i = 0; i < primals.size(); ++i)
       if (is_floating(primals[i].dtype())) {
         tangent_slot[i] = static_cast<int>(tangent_args.size());
         tangent_args.push_back(tangents.new_arg({primals[i].shape(), primals[i].dtype(), false}));
       }
-    std::weak_ptr<MainTrace> jvp_trace;
-    {
-      TraceScope jvp_scope;
-      jvp_trace = jvp_scope.main();
-      JvpTrace& jvp = jvp_scope.install<JvpTrace>();
+    Tangents touts = in_new_trace<JvpTrace>(false, [&](JvpTrace& jvp) {
       Arrays ins;
       for (std::size_t i = 0; i < primals.size(); ++i)
         ins.push_back(tangent_slot[i] < 0 ? primals[i]
                                           : jvp.wrap(primals[i], tangent_args[static_cast<std::size_t>(tangent_slot[i])]));
+      Tangents ts;
       for (const Array& y : f(ins)) {
         auto [pr, t] = jvp.unwrap(y);
         outs.push_back(std::move(pr));
-        touts.push_back(std::move(t));
+        ts.push_back(std::move(t));
       }
-    }
-    check_tracer_leaks(jvp_trace);
+      return ts;
+    });
     Arrays linear_outs;
     for (std::size_t i = 0; i < outs.size(); ++i)
       linear_outs.push_back(touts[i] ? *touts[i] : zeros_for({outs[i].shape(), outs[i].dtype(), false}));
-    linear = tangents.build(linear_outs);
-    touts.clear();  // staged values of the tangent trace, now in `linear`
-  }
-  check_tracer_leaks(tangent_trace);
+    return tangents.build(linear_outs);  // the staged tangents die with this level
+  });
   Avals in_avals, out_avals;
   for (const Array& p : primals) in_avals.push_back({p.shape(), p.dtype(), false});
   for (const Array& o : outs) out_avals.push_back({o.shape(), o.dtype(), false});

@@ -3,7 +3,6 @@
 
 #include <utility>
 
-#include "primitives/common.hpp"
 
 namespace xjax {
 namespace {
@@ -67,22 +66,20 @@ std::optional<std::int64_t> vmap_axis_size(const std::string& axis_name) {
 namespace {
 std::pair<Arrays, BatchDims> batch_named(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size,
                                          const std::string& axis_name) {
-  std::pair<Arrays, BatchDims> out;
-  std::weak_ptr<MainTrace> finished;
-  {
-    TraceScope scope;
-    finished = scope.main();
-    BatchTrace& trace = scope.install<BatchTrace>(size, axis_name);
-    Arrays ins;
-    for (std::size_t i = 0; i < vals.size(); ++i) ins.push_back(trace.wrap(vals[i], dims[i]));
-    for (const Array& y : f(ins)) {
-      auto [v, d] = trace.unwrap(y);
-      out.first.push_back(std::move(v));
-      out.second.push_back(d);
-    }
-  }
-  check_tracer_leaks(finished);
-  return out;
+  return in_new_trace<BatchTrace>(
+      false,
+      [&](BatchTrace& trace) {
+        Arrays ins;
+        for (std::size_t i = 0; i < vals.size(); ++i) ins.push_back(trace.wrap(vals[i], dims[i]));
+        std::pair<Arrays, BatchDims> out;
+        for (const Array& y : f(ins)) {
+          auto [v, d] = trace.unwrap(y);
+          out.first.push_back(std::move(v));
+          out.second.push_back(d);
+        }
+        return out;
+      },
+      size, axis_name);
 }
 }  // namespace
 

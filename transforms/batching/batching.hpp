@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "trace/rules.hpp"
 #include "trace/trace.hpp"
 #include "xjax/transforms.hpp"
 
@@ -37,9 +38,5 @@ class BatchTrace final : public Trace {
   std::string axis_name_;
 };
 
-// f batched over `size` examples whose batch axes are `dims`: the raw outputs and their batch axes
-// (nullopt: the output does not depend on the batch). Rules that batch a sub-function use it: the
-// sub-function's axis keeps the name of the vmap axis whose rule is running.
-std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size);
 
 }  // namespace xjax

@@ -12,6 +12,7 @@
 
 #include "array/array_impl.hpp"
 #include "jit/signature.hpp"
+#include "trace/rules.hpp"
 #include "trace/trace.hpp"
 #include "xjax/config.hpp"
 
@@ -44,10 +45,10 @@ struct Entry {
 
 // What a cached program holds: its constants (each buffer once) and its equations, counted twice
 // for the compiled form.
-std::size_t entry_bytes(const Entry& e) {
+std::size_t program_bytes(const ClosedJaxpr& j) {
   std::unordered_set<const void*> seen;
-  std::size_t bytes = 2 * e.jaxpr.jaxpr->eqns.size() * bytes_per_equation;
-  for (const Array& c : e.jaxpr.consts)
+  std::size_t bytes = 2 * j.jaxpr->eqns.size() * bytes_per_equation;
+  for (const Array& c : j.consts)
     if (!c.is_tracer() && seen.insert(c.raw_data()).second) bytes += static_cast<std::size_t>(c.size()) * itemsize(c.dtype());
   return bytes;
 }
@@ -101,7 +102,7 @@ struct JitCache::Impl {
           return outs;
         },
         key.avals);
-    entry->bytes = entry_bytes(*entry);
+    entry->bytes = program_bytes(entry->jaxpr);
     entry->last_use = ++clock;
     if (log) {
       std::ostringstream line;
@@ -179,6 +180,61 @@ struct JitCache::Impl {
     return "cache miss: " + explain_difference(key, cached, layout);
   }
 };
+
+// The compiled programs of control-flow bodies (loops run them at every iteration): keyed by the
+// body's jaxpr while it lives, under the same bounds as a jitted function's cache, least recently
+// used dropped first, each compile logged with config.log_compiles.
+std::shared_ptr<const Executable> compiled(const std::shared_ptr<const ClosedJaxpr>& j) {
+  struct Program {
+    std::weak_ptr<const ClosedJaxpr> jaxpr;
+    std::shared_ptr<const Executable> exe;
+    std::size_t bytes = 0;
+    std::uint64_t last_use = 0;
+  };
+  static std::mutex mu;
+  static std::unordered_map<const ClosedJaxpr*, Program> programs;
+  static std::size_t total_bytes = 0;
+  static std::uint64_t clock = 0;
+  static const JitOptions bounds;
+  {
+    std::lock_guard lock(mu);
+    auto it = programs.find(j.get());
+    if (it != programs.end() && it->second.jaxpr.lock() == j) {
+      it->second.last_use = ++clock;
+      return it->second.exe;
+    }
+  }
+  auto start = std::chrono::steady_clock::now();
+  std::shared_ptr<const Executable> exe;
+  {
+    EagerScope eager;  // compiling folds constants: concretely, even under an enclosing trace
+    exe = std::make_shared<const Executable>(*j);
+  }
+  if (config.log_compiles.load(std::memory_order_relaxed)) {
+    std::ostringstream line;
+    line << "[jit] compiled a control-flow body of " << j->jaxpr->eqns.size() << " equations in "
+         << std::setprecision(3) << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
+         << " ms: cache miss: first run of this body";
+    config.log(line.str());
+  }
+  std::lock_guard lock(mu);
+  std::erase_if(programs, [](const auto& kv) {
+    if (!kv.second.jaxpr.expired()) return false;
+    total_bytes -= kv.second.bytes;
+    return true;
+  });
+  Program& p = programs[j.get()];
+  total_bytes -= p.bytes;
+  p = Program{j, exe, program_bytes(*j), ++clock};
+  total_bytes += p.bytes;
+  while (!programs.empty() && (programs.size() > bounds.max_entries || total_bytes > bounds.max_bytes)) {
+    auto oldest = std::min_element(programs.begin(), programs.end(),
+                                   [](const auto& a, const auto& b) { return a.second.last_use < b.second.last_use; });
+    total_bytes -= oldest->second.bytes;
+    programs.erase(oldest);
+  }
+  return exe;
+}
 
 JitCache::JitCache(JitOptions options, std::vector<std::size_t> static_argnums, const char* type_name)
     : impl_(std::make_unique<Impl>()) {

@@ -8,6 +8,7 @@
 
 #include "array/array_impl.hpp"
 #include "trace/trace.hpp"
+#include "trace/walk.hpp"
 
 namespace xjax {
 namespace {
@@ -119,9 +120,9 @@ struct Rewriter {
   void run() {
     for (const Equation& e : in.jaxpr->eqns)
       for (const Atom& a : e.inputs)
-        if (const VarPtr* v = std::get_if<VarPtr>(&a)) ++uses[v->get()];
+        if (const Var* v = var_of(a)) ++uses[v];
     for (const Atom& a : in.jaxpr->outvars)
-      if (const VarPtr* v = std::get_if<VarPtr>(&a)) ++uses[v->get()];
+      if (const Var* v = var_of(a)) ++uses[v];
     for (std::size_t i = 0; i < in.consts.size(); ++i) {
       out.constvars.push_back(in.jaxpr->constvars[i]);
       consts.push_back(in.consts[i]);
@@ -201,17 +202,8 @@ struct Rewriter {
   void eliminate_dead_code() {
     std::unordered_set<const Var*> live;
     for (const Atom& a : out.outvars)
-      if (const VarPtr* v = std::get_if<VarPtr>(&a)) live.insert(v->get());
-    std::vector<Equation> kept;
-    for (auto it = out.eqns.rbegin(); it != out.eqns.rend(); ++it) {
-      bool used = has_effects(*it);
-      for (const VarPtr& o : it->outputs) used = used || live.count(o.get());
-      if (!used) continue;  // pure primitives: an unused result need not be computed
-      for (const Atom& a : it->inputs)
-        if (const VarPtr* v = std::get_if<VarPtr>(&a)) live.insert(v->get());
-      kept.push_back(std::move(*it));
-    }
-    out.eqns.assign(std::make_move_iterator(kept.rbegin()), std::make_move_iterator(kept.rend()));
+      if (const Var* v = var_of(a)) live.insert(v);
+    out.eqns = needed_equations(out.eqns, live, has_effects);  // pure primitives: unused results go
     std::vector<VarPtr> cv;
     Arrays cs;
     for (std::size_t i = 0; i < out.constvars.size(); ++i)

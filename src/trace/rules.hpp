@@ -1,0 +1,43 @@
+// The interface between primitives and interpreters: what a primitive's rules may call on the
+// transformations (src/ declares it, transforms/ defines it), and the tangent and batching helpers
+// that rules and interpreters share. Primitives include this, never an interpreter's header; the
+// interpreters include this, never a primitive's header.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <utility>
+
+#include "xjax/ir.hpp"
+#include "xjax/transforms.hpp"
+
+namespace xjax {
+
+class Executable;
+
+// --- interpreters, for rules that transform a sub-function (control flow, custom rules) ---
+
+// f batched over `size` examples whose batch axes are `dims`: the raw outputs and their batch axes
+// (nullopt: the output does not depend on the batch). Called from inside a batching rule, the
+// sub-function's axis keeps the name of the vmap axis whose rule is running. (transforms/batching)
+std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size);
+
+// Cotangents of a linear jaxpr's inputs from cotangents of its outputs. (transforms/ad)
+Tangents backward_pass(const Jaxpr& j, const Arrays& consts, const Tangents& cts_out);
+
+// The compiled program of a jaxpr, from jit's bounded cache, kept while the jaxpr lives: loop bodies
+// run it at every iteration. (transforms/jit)
+std::shared_ptr<const Executable> compiled(const std::shared_ptr<const ClosedJaxpr>& j);
+
+// --- tangent algebra with symbolic zeros (nullopt) ---
+Tangent add_tangents(const Tangent& a, const Tangent& b);
+Array zeros_for(const ShapedArray& aval);
+Array instantiate(const Tangent& t, const ShapedArray& aval);  // zeros where symbolic
+// A cotangent for an operand that was 0-d where the result was not: summed back to 0-d.
+Array unbroadcast(const Array& ct, const ShapedArray& operand);
+
+// --- batching ---
+std::int64_t batch_size(const Arrays& vals, const BatchDims& dims);
+// x with its batch axis at `to` (an unmapped x is broadcast to `size` along a new axis `to`).
+Array move_batch_axis(const Array& x, BatchDim from, int to, std::int64_t size);
+
+}  // namespace xjax

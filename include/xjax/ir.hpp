@@ -78,6 +78,12 @@ struct TileArgs {
 };
 using TileKernel = void (*)(const TileArgs&);
 
+// A named axis that a vmap maps (vmap(f, ..., axis_name)): what a collective's rule needs of it.
+struct AxisFrame {
+  std::string name;
+  std::int64_t size;
+};
+
 // A primitive: every rule in one place. Rules are written with public ops, so they trace again.
 struct Primitive {
   std::string name;
@@ -92,6 +98,13 @@ struct Primitive {
   // Batched outputs and their batch dims, given inputs of which at least one is mapped. Generic
   // rules (elementwise, reductions) receive the primitive they serve.
   std::function<std::pair<Arrays, BatchDims>(const Primitive&, const Arrays&, const BatchDims&, const Params&)> batch;
+  // Collectives only: the named axis they communicate over (read from their params). A vmap of that
+  // name processes them even when no input is mapped, with `collective_batch`, which receives the
+  // axis; vmaps of other axes use `batch`.
+  std::function<std::string(const Params&)> collective_axis;
+  std::function<std::pair<Arrays, BatchDims>(const Primitive&, const Arrays&, const BatchDims&, const Params&,
+                                             const AxisFrame& axis)>
+      collective_batch;
   FusionKind fusion = FusionKind::opaque;
   // Elementwise primitives: the kernel on contiguous pointers. The eager kernel runs it over whole
   // arrays; jit runs it tile by tile inside fused loops.

@@ -45,7 +45,6 @@ std::int64_t op_code(const Primitive& p, const Params& params) {
 
 std::int64_t axis_extent(const Params& params, const char* op) {
   const std::string& name = axis_name_of(params);
-  if (auto n = named_batch_size(params)) return *n;
   if (auto n = vmap_axis_size(name)) return *n;
   if (auto c = comm_param(params)) return c->size;
   unbound(op, name);
@@ -60,18 +59,6 @@ Communicator::Impl& comm_for(const Primitive& p, const Params& params, const Sha
   if (comm.broken) throw DistributedError(op, "this communicator is unusable: an earlier collective on it timed out");
   check_agreement(comm, op, Header{op_code(p, params), aval});
   return comm;
-}
-
-std::optional<std::int64_t> named_batch_size(const Params& params) {
-  if (!params.contains("vmap_axis_size")) return std::nullopt;
-  return params.get_int("vmap_axis_size");
-}
-
-Params without_batch_size(const Params& params) {
-  Params out;
-  for (const auto& [key, value] : params.items())
-    if (key != "vmap_axis_size") out = out.with(key, value);
-  return out;
 }
 
 void swap_blocks(const std::byte* src, std::byte* dst, std::int64_t a, std::int64_t b, std::int64_t block) {
@@ -102,13 +89,14 @@ std::pair<Arrays, BatchDims> batch_front(const Primitive& p, const Arrays& vals,
 
 namespace {
 
-// Reductions over the axis: on ranks through MPI, over a named vmap's axis with a reduction op.
+// Reductions over the axis: on ranks through MPI, over a named vmap's axis with a reduction op
+// (collective_batch); under a vmap of another axis each example reduces across ranks (batch).
+std::pair<Arrays, BatchDims> per_example(const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params) {
+  return {xjax::bind(p, v, params), {d[0]}};
+}
 template <class Reduce>
-std::pair<Arrays, BatchDims> reduction_batch(const Primitive& p, const Arrays& v, const BatchDims& d,
-                                             const Params& params, Reduce reduce) {
-  if (auto n = named_batch_size(params)) return {{astype(reduce(move_batch_axis(v[0], d[0], 0, *n)), v[0].dtype())},
-                                                 {std::nullopt}};
-  return {xjax::bind(p, v, params), {d[0]}};  // another axis: each example reduces across ranks
+std::pair<Arrays, BatchDims> reduce_over_axis(const Arrays& v, const BatchDims& d, const AxisFrame& frame, Reduce reduce) {
+  return {{astype(reduce(move_batch_axis(v[0], d[0], 0, frame.size)), v[0].dtype())}, {std::nullopt}};
 }
 
 Arrays reduce_eval(const Primitive& p, MPI_Op op, const Arrays& in, const Params& params, const Avals& out) {
@@ -138,8 +126,10 @@ const Primitive& psum_p = def_primitive(Primitive{
       if (!ct[0]) return {std::nullopt};
       return {xjax::bind1(psum_p, {*ct[0]}, params)};  // as pmap: the cotangent of a sum is summed
     },
-    .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params) {
-      return reduction_batch(p, v, d, params, [](const Array& x) { return sum(x, {0}); });
+    .batch = per_example,
+    .collective_axis = axis_name_of,
+    .collective_batch = [](const Primitive&, const Arrays& v, const BatchDims& d, const Params&, const AxisFrame& frame) {
+      return reduce_over_axis(v, d, frame, [](const Array& x) { return sum(x, {0}); });
     },
 });
 
@@ -161,8 +151,10 @@ const Primitive& pmax_p = def_primitive(Primitive{
       Array ties = xjax::bind1(psum_p, {at_max}, params);
       return {xjax::bind1(psum_p, {*t[0] * at_max}, params) / ties};
     },
-    .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params) {
-      return reduction_batch(p, v, d, params, [](const Array& x) { return max(x, {0}); });
+    .batch = per_example,
+    .collective_axis = axis_name_of,
+    .collective_batch = [](const Primitive&, const Arrays& v, const BatchDims& d, const Params&, const AxisFrame& frame) {
+      return reduce_over_axis(v, d, frame, [](const Array& x) { return max(x, {0}); });
     },
 });
 

@@ -19,9 +19,6 @@ const std::string& axis_name_of(const Params& params);
 std::int64_t axis_extent(const Params& params, const char* op);
 // The communicator an eager collective runs on (checks init, binding and agreement across ranks).
 Communicator::Impl& comm_for(const Primitive& p, const Params& params, const ShapedArray& aval);
-// Set when a named vmap batches the collective over its own axis: that axis's size.
-std::optional<std::int64_t> named_batch_size(const Params& params);
-Params without_batch_size(const Params& params);
 
 // src viewed as [a][b][block bytes] written to dst as [b][a][block bytes].
 void swap_blocks(const std::byte* src, std::byte* dst, std::int64_t a, std::int64_t b, std::int64_t block);

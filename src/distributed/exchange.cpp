@@ -113,16 +113,19 @@ const Primitive& all_gather_p = def_primitive(Primitive{
         if (params.contains(key)) q = q.with(key, params.at(key));
       return {xjax::bind1(psum_scatter_p, {*ct[0]}, q)};  // the cotangent of a gather is a reduce-scatter
     },
-    .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params)
-        -> std::pair<Arrays, BatchDims> {
-      auto n = named_batch_size(params);
-      if (!n) return batch_front(p, v, d, params, {"axis"});
+    .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params) {
+      return batch_front(p, v, d, params, {"axis"});
+    },
+    .collective_axis = axis_name_of,
+    .collective_batch = [](const Primitive&, const Arrays& v, const BatchDims& d, const Params& params,
+                           const AxisFrame& frame) -> std::pair<Arrays, BatchDims> {
       // Over the vmap axis: every example sees the whole stack.
+      const std::int64_t n = frame.size;
       const int axis = static_cast<int>(params.get_int("axis"));
       ShapedArray one = v[0].aval();
       if (d[0]) one.shape.erase(one.shape.begin() + *d[0]);
-      ShapedArray out = gathered(one, params, *n);
-      Array stacked = moveaxis(move_batch_axis(v[0], d[0], 0, *n), 0, axis);
+      ShapedArray out = gathered(one, params, n);
+      Array stacked = moveaxis(move_batch_axis(v[0], d[0], 0, n), 0, axis);
       return {{reshape(stacked, out.shape)}, {std::nullopt}};
     },
 });
@@ -155,20 +158,23 @@ const Primitive& psum_scatter_p = def_primitive(Primitive{
         if (params.contains(key)) q = q.with(key, params.at(key));
       return {xjax::bind1(all_gather_p, {*ct[0]}, q)};
     },
-    .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params)
-        -> std::pair<Arrays, BatchDims> {
-      auto n = named_batch_size(params);
-      if (!n) return batch_front(p, v, d, params, {"scatter_dimension"});
+    .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params) {
+      return batch_front(p, v, d, params, {"scatter_dimension"});
+    },
+    .collective_axis = axis_name_of,
+    .collective_batch = [](const Primitive&, const Arrays& v, const BatchDims& d, const Params& params,
+                           const AxisFrame& frame) -> std::pair<Arrays, BatchDims> {
+      const std::int64_t n = frame.size;
       // Over the vmap axis: the sum over examples, example i keeping part i of scatter_dimension.
       const int dim = static_cast<int>(params.get_int("scatter_dimension"));
       ShapedArray one = v[0].aval();
       if (d[0]) one.shape.erase(one.shape.begin() + *d[0]);
-      (void)scattered(one, params, *n);
-      Array total = astype(sum(move_batch_axis(v[0], d[0], 0, *n), 0), v[0].dtype());
+      (void)scattered(one, params, n);
+      Array total = astype(sum(move_batch_axis(v[0], d[0], 0, n), 0), v[0].dtype());
       Shape parts = total.shape();
-      parts[static_cast<std::size_t>(dim)] = *n;
+      parts[static_cast<std::size_t>(dim)] = n;
       if (params.get<bool>("tiled"))
-        parts.insert(parts.begin() + dim + 1, total.shape()[static_cast<std::size_t>(dim)] / *n);
+        parts.insert(parts.begin() + dim + 1, total.shape()[static_cast<std::size_t>(dim)] / n);
       return {{reshape(total, parts)}, {dim}};
     },
 });
@@ -206,24 +212,27 @@ const Primitive& all_to_all_p = def_primitive(Primitive{
                           params.with("split_axis", params.get_int("concat_axis"))
                               .with("concat_axis", params.get_int("split_axis")))};
     },
-    .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params)
-        -> std::pair<Arrays, BatchDims> {
-      auto n = named_batch_size(params);
-      if (!n) return batch_front(p, v, d, params, {"split_axis", "concat_axis"});
+    .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params) {
+      return batch_front(p, v, d, params, {"split_axis", "concat_axis"});
+    },
+    .collective_axis = axis_name_of,
+    .collective_batch = [](const Primitive&, const Arrays& v, const BatchDims& d, const Params& params,
+                           const AxisFrame& frame) -> std::pair<Arrays, BatchDims> {
+      const std::int64_t n = frame.size;
       // Over the vmap axis: y[r, ...] is member r's x; example b receives block b of every member.
       const auto split = static_cast<int>(params.get_int("split_axis"));
       const auto concat = static_cast<int>(params.get_int("concat_axis"));
-      Array y = move_batch_axis(v[0], d[0], 0, *n);
+      Array y = move_batch_axis(v[0], d[0], 0, n);
       ShapedArray one = v[0].aval();
       if (d[0]) one.shape.erase(one.shape.begin() + *d[0]);
-      ShapedArray out = all_to_all_aval(one, params, *n);
+      ShapedArray out = all_to_all_aval(one, params, n);
       Shape blocks = y.shape();  // [r, ..., b, part, ...]
-      blocks[static_cast<std::size_t>(split) + 1] /= *n;
-      blocks.insert(blocks.begin() + split + 1, *n);
+      blocks[static_cast<std::size_t>(split) + 1] /= n;
+      blocks.insert(blocks.begin() + split + 1, n);
       Array by_dest = moveaxis(reshape(y, blocks), split + 1, 0);           // [b, r, ...part...]
       Array ordered = moveaxis(by_dest, 1, concat + 1);                      // r just before concat
       Shape final_shape = out.shape;
-      final_shape.insert(final_shape.begin(), *n);
+      final_shape.insert(final_shape.begin(), n);
       return {{reshape(ordered, final_shape)}, {0}};
     },
 });
@@ -258,13 +267,15 @@ const Primitive& ppermute_p = def_primitive(Primitive{
       return {xjax::bind1(ppermute_p, {*ct[0]}, params.with("perm", inverted(params.get_ints("perm"))))};
     },
     .batch = [](const Primitive& p, const Arrays& v, const BatchDims& d, const Params& params)
-        -> std::pair<Arrays, BatchDims> {
-      auto n = named_batch_size(params);
-      if (!n) return {xjax::bind(p, v, params), {d[0]}};
+        -> std::pair<Arrays, BatchDims> { return {xjax::bind(p, v, params), {d[0]}}; },
+    .collective_axis = axis_name_of,
+    .collective_batch = [](const Primitive&, const Arrays& v, const BatchDims& d, const Params& params,
+                           const AxisFrame& frame) -> std::pair<Arrays, BatchDims> {
+      const std::int64_t n = frame.size;
       const Ints& perm = params.get_ints("perm");
-      check_perm(perm, *n);
-      Array y = move_batch_axis(v[0], d[0], 0, *n);
-      Arrays rows(static_cast<std::size_t>(*n), zeros_like(y[0]));
+      check_perm(perm, n);
+      Array y = move_batch_axis(v[0], d[0], 0, n);
+      Arrays rows(static_cast<std::size_t>(n), zeros_like(y[0]));
       for (std::size_t i = 0; i < perm.size(); i += 2) rows[static_cast<std::size_t>(perm[i + 1])] = y[perm[i]];
       return {{stack(rows, 0)}, {0}};
     },
@@ -281,9 +292,10 @@ const Primitive& axis_index_p = def_primitive(Primitive{
       Communicator::Impl& c = comm_for(axis_index_p, params, ShapedArray{{}, int32, false});
       return {Array(c.rank)};
     },
-    .batch = [](const Primitive&, const Arrays&, const BatchDims&, const Params& params)
-        -> std::pair<Arrays, BatchDims> {
-      return {{arange(static_cast<double>(*named_batch_size(params)), int32)}, {0}};
+    .collective_axis = axis_name_of,
+    .collective_batch = [](const Primitive&, const Arrays&, const BatchDims&, const Params&,
+                           const AxisFrame& frame) -> std::pair<Arrays, BatchDims> {
+      return {{arange(static_cast<double>(frame.size), int32)}, {0}};
     },
 });
 

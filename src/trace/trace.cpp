@@ -113,12 +113,17 @@ Arrays eval_eager(const Primitive& p, const Arrays& inputs, const Params& params
   return outs;
 }
 
-const Trace* axis_trace(const std::string& axis_name) {
-  for (auto it = state.stack.rbegin(); it != state.stack.rend(); ++it) {
-    const std::string* name = (*it)->trace().axis_name();
-    if (name && *name == axis_name) return &(*it)->trace();
-  }
+const Trace* innermost_trace(const std::function<bool(const Trace&)>& pred) {
+  for (auto it = state.stack.rbegin(); it != state.stack.rend(); ++it)
+    if ((*it)->has_trace() && pred((*it)->trace())) return &(*it)->trace();
   return nullptr;
+}
+
+const Trace* axis_trace(const std::string& axis_name) {
+  return innermost_trace([&](const Trace& t) {
+    const std::string* name = t.axis_name();
+    return name && *name == axis_name;
+  });
 }
 
 Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
@@ -136,8 +141,8 @@ Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
   }
   // A collective over a named vmap axis is that trace's business even when no input is mapped
   // (psum of an unmapped value, axis_index): the innermost trace of that name takes part.
-  if (params.contains("axis_name"))
-    if (const Trace* t = axis_trace(params.get<std::string>("axis_name")))
+  if (p.collective_axis)
+    if (const Trace* t = axis_trace(p.collective_axis(params)))
       if (!top || t->main().level() > top->level()) top = &t->main();
   if (!top) return eval_eager(p, inputs, params);
   if (!config.check_tracer_leaks.load(std::memory_order_relaxed)) return top->trace().process(p, inputs, params);

@@ -1,6 +1,7 @@
 // Traces (one interpreter per transformation level), this thread's trace stack, and bind.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,6 +44,7 @@ class MainTrace : public std::enable_shared_from_this<MainTrace> {
   int level() const { return level_; }
   bool alive() const { return alive_; }
   Trace& trace() const { return *trace_; }
+  bool has_trace() const { return trace_ != nullptr; }
 
  private:
   friend class TraceScope;
@@ -109,6 +111,9 @@ std::int64_t first_bad_float(const Array& x, bool nans, bool infs);
 // Call after a transformation's scope closed and its own values were dropped: with
 // config.check_tracer_leaks on, throws TransformError if a tracer of that trace is still alive.
 void check_tracer_leaks(const std::weak_ptr<MainTrace>& finished);
+// The innermost live trace of this thread's stack for which pred holds, or null: the axis
+// environment of the active transformations is read from their traces.
+const Trace* innermost_trace(const std::function<bool(const Trace&)>& pred);
 // The innermost live trace mapping the axis of that name (a named vmap), or null.
 const Trace* axis_trace(const std::string& axis_name);
 // True while any transformation is active on this thread (used by debug aids and fast paths).

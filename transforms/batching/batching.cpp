@@ -5,17 +5,6 @@
 
 
 namespace xjax {
-namespace {
-// The axis name of the vmap whose batching rule is running on this thread (sub-functions inherit it).
-thread_local const std::string* rule_axis_name = nullptr;
-struct RuleAxisScope {
-  const std::string* saved;
-  explicit RuleAxisScope(const std::string& name) : saved(std::exchange(rule_axis_name, &name)) {}
-  ~RuleAxisScope() { rule_axis_name = saved; }
-  RuleAxisScope(const RuleAxisScope&) = delete;
-  RuleAxisScope& operator=(const RuleAxisScope&) = delete;
-};
-}  // namespace
 
 Array BatchTrace::wrap(Array value, BatchDim dim) {
   if (!dim) return value;  // unmapped values need no tracer
@@ -44,14 +33,19 @@ Arrays BatchTrace::process(const Primitive& p, const Arrays& inputs, const Param
     vals.push_back(std::move(v));
     dims.push_back(d);
   }
-  // A collective over this axis (param axis_name) is batched even with no mapped input; its rule
-  // learns it reduces over the batch from the added param vmap_axis_size.
-  bool collective_here = !axis_name_.empty() && params.contains("axis_name") &&
-                         params.get<std::string>("axis_name") == axis_name_;
-  if (!any && !collective_here) return xjax::bind(p, vals, params);
-  if (!p.batch) throw TransformError("vmap", "no batching rule for primitive '", p.name, "'");
-  RuleAxisScope naming(axis_name_);
-  auto [outs, out_dims] = p.batch(p, vals, dims, collective_here ? params.with("vmap_axis_size", size_) : params);
+  // A collective over this trace's own axis is batched even with no mapped input, by the rule that
+  // receives the axis.
+  const bool own_axis = p.collective_axis && !axis_name_.empty() && p.collective_axis(params) == axis_name_;
+  if (!any && !own_axis) return xjax::bind(p, vals, params);
+  if (!(own_axis ? bool(p.collective_batch) : bool(p.batch)))
+    throw TransformError("vmap", "no batching rule for primitive '", p.name, "'");
+  ++rules_running_;
+  struct Done {
+    int& running;
+    ~Done() { --running; }
+  } done{rules_running_};
+  auto [outs, out_dims] = own_axis ? p.collective_batch(p, vals, dims, params, AxisFrame{axis_name_, size_})
+                                   : p.batch(p, vals, dims, params);
   Arrays result;
   for (std::size_t i = 0; i < outs.size(); ++i) result.push_back(wrap(std::move(outs[i]), out_dims.at(i)));
   return result;
@@ -84,7 +78,13 @@ std::pair<Arrays, BatchDims> batch_named(const FlatFn& f, const Arrays& vals, co
 }  // namespace
 
 std::pair<Arrays, BatchDims> batch_flat(const FlatFn& f, const Arrays& vals, const BatchDims& dims, std::int64_t size) {
-  return batch_named(f, vals, dims, size, rule_axis_name ? *rule_axis_name : std::string());
+  // The axis environment: the innermost vmap whose rule is running names the sub-function's axis.
+  const Trace* running = innermost_trace([](const Trace& t) {
+    const auto* b = dynamic_cast<const BatchTrace*>(&t);
+    return b && b->running_rule();
+  });
+  const std::string* name = running ? running->axis_name() : nullptr;
+  return batch_named(f, vals, dims, size, name ? *name : std::string());
 }
 
 namespace {

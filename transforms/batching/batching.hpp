@@ -32,10 +32,13 @@ class BatchTrace final : public Trace {
   Array wrap(Array value, BatchDim dim);
   std::pair<Array, BatchDim> unwrap(const Array& x) const;
   std::int64_t size() const { return size_; }
+  // True while one of its batching rules runs: sub-functions that rule batches map its axis name.
+  bool running_rule() const { return rules_running_ > 0; }
 
  private:
   std::int64_t size_;
   std::string axis_name_;
+  int rules_running_ = 0;
 };
 
 

@@ -166,7 +166,7 @@ std::pair<Arrays, BatchDims> cond_batch(const Primitive& self, const Arrays& val
                                         const Params& p) {
   std::vector<JaxprPtr> branches = branches_of(p);
   std::int64_t size = batch_size(vals, dims);
-  Arrays operands = batch_to_front(take(vals, 1, vals.size() - 1), BatchDims(dims.begin() + 1, dims.end()), size);
+  Arrays operands = mapped_to_front(take(vals, 1, vals.size() - 1), BatchDims(dims.begin() + 1, dims.end()), size);
   Mask batched_in = mask_of(BatchDims(dims.begin() + 1, dims.end()));
   std::size_t n_out = branches[0]->out_avals().size();
   Mask force(n_out, dims[0].has_value());

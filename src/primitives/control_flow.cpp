@@ -264,7 +264,7 @@ BatchedJaxpr batch_jaxpr(const JaxprPtr& j, const Mask& batched_in, std::int64_t
   return {traced, batched_out};
 }
 
-Arrays batch_to_front(const Arrays& vals, const BatchDims& dims, std::int64_t size) {
+Arrays mapped_to_front(const Arrays& vals, const BatchDims& dims, std::int64_t size) {
   Arrays r;
   for (std::size_t i = 0; i < vals.size(); ++i) r.push_back(dims[i] ? move_batch_axis(vals[i], dims[i], 0, size) : vals[i]);
   return r;

@@ -87,8 +87,8 @@ struct BatchedJaxpr {
   Mask batched_out;  // which outputs are batched (at axis 0)
 };
 BatchedJaxpr batch_jaxpr(const JaxprPtr& j, const Mask& batched_in, std::int64_t size, const Mask& force);
-// Batch axis of each value moved to 0 (unmapped values stay unmapped).
-Arrays batch_to_front(const Arrays& vals, const BatchDims& dims, std::int64_t size);
+// The batch axis of each mapped value moved to 0; unmapped values stay as they are.
+Arrays mapped_to_front(const Arrays& vals, const BatchDims& dims, std::int64_t size);
 Mask mask_of(const BatchDims& dims);
 
 }  // namespace xjax::control_flow

@@ -135,7 +135,7 @@ std::pair<Arrays, BatchDims> while_batch(const Primitive& self, const Arrays& va
   std::int64_t size = batch_size(vals, dims);
   std::size_t ncc = s.cond_consts, nb = s.body_consts, nc = s.carry;
   Mask batched = mask_of(dims);
-  Arrays args = batch_to_front(vals, dims, size);
+  Arrays args = mapped_to_front(vals, dims, size);
   BatchedJaxpr body, cond;
   bool pred_batched = false;
   for (;;) {

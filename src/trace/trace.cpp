@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <sstream>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -16,14 +17,13 @@ struct TraceState {
   MainTrace* dynamic = nullptr;
 };
 thread_local TraceState state;
-thread_local const Primitive* binding = nullptr;  // the primitive being processed (leak checks only)
 }  // namespace
 
 bool register_tracer(MainTrace& main, const ArrayImpl* tracer) {
   if (!config.check_tracer_leaks.load(std::memory_order_relaxed)) return false;
   std::ostringstream origin;
   origin << tracer->aval();
-  if (binding) origin << " made by '" << binding->name << "' (operation " << main.operations_ << " under it)";
+  if (main.processing_) origin << " made by '" << main.processing_->name << "' (operation " << main.operations_ << " under it)";
   else origin << " made as an input of it";
   std::lock_guard lock(main.live_mu_);
   main.live_.emplace(tracer, origin.str());
@@ -148,12 +148,11 @@ Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
   if (!config.check_tracer_leaks.load(std::memory_order_relaxed)) return top->trace().process(p, inputs, params);
   // Remember which operation makes the tracers created now, for the leak report.
   ++top->operations_;
-  const Primitive* outer = binding;
-  binding = &p;
   struct Restore {
+    MainTrace& main;
     const Primitive* saved;
-    ~Restore() { binding = saved; }
-  } restore{outer};
+    ~Restore() { main.processing_ = saved; }
+  } restore{*top, std::exchange(top->processing_, &p)};
   return top->trace().process(p, inputs, params);
 }
 

@@ -55,10 +55,12 @@ class MainTrace : public std::enable_shared_from_this<MainTrace> {
   int level_;
   bool alive_ = true;
   std::unique_ptr<Trace> trace_;
-  // With config.check_tracer_leaks: live tracers and the operation that made each.
+  // With config.check_tracer_leaks: live tracers and the operation that made each, and the
+  // primitive this level is processing now (its new tracers come from it).
   std::mutex live_mu_;
   std::unordered_map<const ArrayImpl*, std::string> live_;
   std::int64_t operations_ = 0;
+  const Primitive* processing_ = nullptr;
 };
 
 // RAII: pushes a level on entry, pops it (marking its tracers dead) on exit, even on exceptions.

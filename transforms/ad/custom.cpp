@@ -37,7 +37,7 @@ ClosedJaxpr trace_flat(const FlatFn& f, const Arrays& args) {
   for (const Array& a : args) avals.push_back({a.shape(), a.dtype(), false});
   return trace_to_jaxpr(f, avals);
 }
-std::shared_ptr<const ClosedJaxpr> jaxpr_param(const FlatFn& f, const Arrays& args) {
+std::shared_ptr<const ClosedJaxpr> traced_jaxpr(const FlatFn& f, const Arrays& args) {
   return std::make_shared<const ClosedJaxpr>(trace_flat(f, args));
 }
 
@@ -48,7 +48,7 @@ Arrays instantiate_all(const Tangents& t, const Arrays& primals) {
 }
 
 // Batch axes to the front (unmapped operands broadcast), for rules that re-trace a batched function.
-Arrays batch_to_front(const Arrays& vals, const BatchDims& dims) {
+Arrays broadcast_batch_to_front(const Arrays& vals, const BatchDims& dims) {
   std::int64_t n = batch_size(vals, dims);
   Arrays r;
   for (std::size_t i = 0; i < vals.size(); ++i) r.push_back(move_batch_axis(vals[i], dims[i], 0, n));
@@ -68,7 +68,7 @@ const Primitive& custom_jvp_call_p = []() -> const Primitive& {
     return Tangents(touts.begin(), touts.end());
   };
   p.batch = [](const Primitive& self, const Arrays& vals, const BatchDims& dims, const Params& params) {
-    Arrays front = batch_to_front(vals, dims);
+    Arrays front = broadcast_batch_to_front(vals, dims);
     const ClosedJaxpr& j = call_jaxpr(params);
     Rule rule = fn_of<Rule>(params, "jvp");
     FlatFn fun = vmapped([j](const Arrays& a) { return eval_jaxpr(j, a); });
@@ -86,7 +86,7 @@ const Primitive& custom_jvp_call_p = []() -> const Primitive& {
       return std::pair{Arrays(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n_out)),
                        Arrays(r.begin() + static_cast<std::ptrdiff_t>(n_out), r.end())};
     };
-    Params q{{"call_jaxpr", jaxpr_param(fun, front)}, {"jvp", fn_param(batched_rule, "vmap(" + params.get<std::shared_ptr<const OpaqueParam>>("jvp")->describe() + ")")}};
+    Params q{{"call_jaxpr", traced_jaxpr(fun, front)}, {"jvp", fn_param(batched_rule, "vmap(" + params.get<std::shared_ptr<const OpaqueParam>>("jvp")->describe() + ")")}};
     Arrays outs = xjax::bind(self, front, q);
     return std::pair{outs, BatchDims(outs.size(), 0)};
   };
@@ -128,7 +128,7 @@ const Primitive& custom_vjp_lin_p = []() -> const Primitive& {
   };
   p.batch = [](const Primitive& self, const Arrays& vals, const BatchDims& dims, const Params& params) {
     const Backward& b = fn_of<Backward>(params, "bwd");
-    Arrays front = batch_to_front(vals, dims);
+    Arrays front = broadcast_batch_to_front(vals, dims);
     std::int64_t n = batch_size(vals, dims);
     BwdFn bwd = b.bwd;
     std::size_t num_res = b.num_res;
@@ -166,7 +166,7 @@ const Primitive& custom_vjp_call_p = []() -> const Primitive& {
     return Tangents(touts.begin(), touts.end());
   };
   p.batch = [](const Primitive& self, const Arrays& vals, const BatchDims& dims, const Params& params) {
-    Arrays front = batch_to_front(vals, dims);
+    Arrays front = broadcast_batch_to_front(vals, dims);
     const ClosedJaxpr& j = call_jaxpr(params);
     Fwd fwd = fn_of<Fwd>(params, "fwd");
     BwdFn bwd = fn_of<BwdFn>(params, "bwd");
@@ -191,7 +191,7 @@ const Primitive& custom_vjp_call_p = []() -> const Primitive& {
                    Arrays(a.begin() + static_cast<std::ptrdiff_t>(nr), a.end()));
       })(both);
     };
-    Params q{{"call_jaxpr", jaxpr_param(fun, front)},
+    Params q{{"call_jaxpr", traced_jaxpr(fun, front)},
              {"fwd", fn_param(batched_fwd, "vmap(fwd)")},
              {"bwd", fn_param(batched_bwd, "vmap(bwd)")}};
     Arrays outs = xjax::bind(self, front, q);
@@ -260,16 +260,16 @@ const Primitive& remat_p = []() -> const Primitive& {
 }  // namespace
 
 Arrays custom_jvp_call(const FlatFn& f, const CustomJvpRule& rule, const Arrays& args) {
-  return xjax::bind(custom_jvp_call_p, args, {{"call_jaxpr", jaxpr_param(f, args)}, {"jvp", fn_param(rule, "jvp")}});
+  return xjax::bind(custom_jvp_call_p, args, {{"call_jaxpr", traced_jaxpr(f, args)}, {"jvp", fn_param(rule, "jvp")}});
 }
 
 Arrays custom_vjp_call(const FlatFn& f, const CustomFwd& fwd, const CustomBwd& bwd, const Arrays& args) {
   return xjax::bind(custom_vjp_call_p, args,
-                    {{"call_jaxpr", jaxpr_param(f, args)}, {"fwd", fn_param(fwd, "fwd")}, {"bwd", fn_param(BwdFn(bwd), "bwd")}});
+                    {{"call_jaxpr", traced_jaxpr(f, args)}, {"fwd", fn_param(fwd, "fwd")}, {"bwd", fn_param(BwdFn(bwd), "bwd")}});
 }
 
 Arrays checkpoint_call(const FlatFn& f, const Arrays& args) {
-  return xjax::bind(remat_p, args, {{"call_jaxpr", jaxpr_param(f, args)}});
+  return xjax::bind(remat_p, args, {{"call_jaxpr", traced_jaxpr(f, args)}});
 }
 
 }  // namespace xjax

@@ -25,15 +25,31 @@ Config::Config() {
   check_tracer_leaks = env_on("XJAX_CHECK_TRACER_LEAKS");
 }
 
+// The sink runs with no library lock held: it may call back into xjax (a jitted function, or
+// set_log_sink itself). Only the default sink serialises its lines.
 void Config::log(const std::string& line) {
-  std::lock_guard lock(log_mu_);
-  if (sink_) sink_(line);
-  else std::cerr << line << '\n' << std::flush;
+  std::shared_ptr<const std::function<void(const std::string&)>> sink;
+  {
+    std::lock_guard lock(log_mu_);
+    sink = sink_;
+  }
+  if (sink) {
+    (*sink)(line);
+    return;
+  }
+  static std::mutex stderr_mu;
+  std::lock_guard lock(stderr_mu);
+  std::cerr << line << '\n' << std::flush;
 }
 
 std::function<void(const std::string&)> Config::set_log_sink(std::function<void(const std::string&)> sink) {
-  std::lock_guard lock(log_mu_);
-  return std::exchange(sink_, std::move(sink));
+  auto next = sink ? std::make_shared<const std::function<void(const std::string&)>>(std::move(sink)) : nullptr;
+  std::shared_ptr<const std::function<void(const std::string&)>> previous;
+  {
+    std::lock_guard lock(log_mu_);
+    previous = std::exchange(sink_, std::move(next));
+  }
+  return previous ? *previous : std::function<void(const std::string&)>();
 }
 
 }  // namespace xjax

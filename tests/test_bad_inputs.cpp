@@ -74,6 +74,20 @@ TEST_CASE("bad inputs: exact error types, earlier arrays intact, next calls work
   const Array key = xj::random::key(0);
 
   std::vector<Row> rows{
+      // ---- creation from raw memory: lengths, null pointers, ranks ----
+      expect<ShapeError>("array of too few values", [] { (void)xj::array(std::vector<float>{1, 2, 3}, {2, 2}); }),
+      expect<ShapeError>("array of too many values", [] { (void)xj::array(std::vector<int>{1, 2, 3, 4, 5}, {2, 2}); }),
+      expect<ShapeError>("array of bools, wrong count", [] { (void)xj::array(std::vector<bool>{true}, {2}); }),
+      expect<ShapeError>("array of values for a huge shape", [] { (void)xj::array(std::vector<float>{1}, {kHuge}); }),
+      expect<ValueError>("array with a negative extent", [] { (void)xj::array(std::vector<float>{1}, {-1}); }),
+      expect<ValueError>("from_data null", [] { (void)xj::from_data(nullptr, xj::float32, {3}); }),
+      expect<ValueError>("from_external null", [] { (void)xj::from_external(nullptr, xj::float32, {3}, nullptr); }),
+      expect<ShapeError>("rank 65", [] { (void)xj::zeros(xj::Shape(65, 1)); }),
+      expect<ShapeError>("rank 100000 from raw memory", [] {
+        float v = 1;
+        (void)xj::from_data(&v, xj::float32, xj::Shape(100000, 1));
+      }),
+      expect<ShapeError>("reshape to rank 65", [&] { (void)xj::reshape(v3, xj::Shape(65, 1)); }),
       // ---- creation: negative, overflowing and huge sizes ----
       expect<ValueError>("zeros negative", [] { (void)xj::zeros({-1}); }),
       expect<ValueError>("zeros negative second", [] { (void)xj::zeros({2, -3}); }),
@@ -211,6 +225,23 @@ TEST_CASE("bad inputs: exact error types, earlier arrays intact, next calls work
       // ---- transformations ----
       expect<TransformError>("grad of a vector output", [&] { (void)xj::grad([](const Array& x) { return x * 2.0f; })(v3); }),
       expect<TransformError>("grad of integer input", [&] { (void)xj::grad([](const Array& x) { return xj::sum(x); })(i3); }),
+      // Every differentiating transform rejects integer inputs and mismatched tangents as grad does.
+      expect<TransformError>("jacfwd of integer input", [&] { (void)xj::jacfwd([](const Array& x) { return x * 2; })(i3); }),
+      expect<TransformError>("jacrev of integer input", [&] { (void)xj::jacrev([](const Array& x) { return x * 2; })(i3); }),
+      expect<TransformError>("hessian of integer input", [&] { (void)xj::hessian([](const Array& x) { return xj::sum(x); })(i3); }),
+      expect<TransformError>("jacfwd<0, 1> with an integer second input", [&] {
+        (void)xj::jacfwd<0, 1>([](const Array& x, const Array& k) { return x * k; })(v3, i3);
+      }),
+      expect<TransformError>("jvp tangent of another dtype", [&] {
+        (void)xj::jvp([](const Array& x) { return x * 2.0f; }, std::tuple{v3}, std::tuple{v3.astype(xj::float64)});
+      }),
+      expect<TransformError>("jvp tangent of another shape", [&] {
+        (void)xj::jvp([](const Array& x) { return x * 2.0f; }, std::tuple{v3}, std::tuple{v2});
+      }),
+      expect<TransformError>("vjp cotangent of another dtype", [&] {
+        auto [y, pullback] = xj::vjp([](const Array& x) { return x * 2.0f; }, v3);
+        (void)pullback(y.astype(xj::float64));
+      }),
       expect<TransformError>("vmap of a scalar", [&] { (void)xj::vmap([](const Array& x) { return x; })(scalar); }),
       expect<TransformError>("vmap mismatched sizes",
                          [&] { (void)xj::vmap([](const Array& x, const Array& y) { return x + y; })(v2, v3); }),

@@ -264,3 +264,36 @@ TEST_CASE("log_compiles: a miss caused by a dtype change is explained") {
   CHECK(contains(lines[1], "[jit] compiled double_it for (f64[2])"));
   CHECK(contains(lines[1], "argument 0 is f64[2] where the cached program has f32[2]: dtype float64 vs float32"));
 }
+
+TEST_CASE("log sink: a sink may call jitted functions, log, and replace itself without deadlock") {
+  std::vector<std::string> lines;
+  auto inner = xj::jit([](const Array& x) { return x + 1.0; }, xj::JitOptions{.name = "inner"});
+  std::function<void(const std::string&)> previous;
+  int calls = 0;
+  previous = xj::config.set_log_sink([&](const std::string& l) {
+    lines.push_back(l);
+    if (++calls == 1) {
+      inner(xj::array({1.f}));  // compiles (and logs) from inside the sink
+      xj::config.set_log_sink([&](const std::string& again) { lines.push_back("second: " + again); });  // one-shot
+    }
+  });
+  {
+    Switch on(xj::config.log_compiles);
+    auto outer = xj::jit([](const Array& x) { return x * 2.0; }, xj::JitOptions{.name = "outer"});
+    outer(xj::array({1.f, 2.f}));
+    xj::config.log("after");
+  }
+  xj::config.set_log_sink(previous);
+  REQUIRE(lines.size() == 3);
+  CHECK(contains(lines[0], "compiled outer"));
+  CHECK(contains(lines[1], "compiled inner"));
+  CHECK(lines[2] == "second: after");
+}
+
+TEST_CASE("softmax and log_softmax over an empty axis return the empty input, as in JAX") {
+  const Array x = xj::zeros({3, 0});
+  CHECK(xj::nn::softmax(x).shape() == xj::Shape{3, 0});
+  CHECK(xj::nn::log_softmax(x, 1).shape() == xj::Shape{3, 0});
+  CHECK(xj::nn::softmax(xj::zeros({0, 4}, xj::int32), 0).dtype() == xj::float32);
+  CHECK_THROWS_AS(xj::nn::softmax(xj::array(1.0f)), xj::IndexError);
+}

@@ -117,10 +117,34 @@ TEST_CASE("linalg interop: to_xarray copies and converts") {
   CHECK(empty.shape()[0] == 3);
   CHECK(empty.size() == 0);
 
+  // Narrow targets: floats saturate, integers that do not fit are an OverflowError.
+  xt::xarray<std::uint8_t> u8 = xj::to_xarray<std::uint8_t>(xj::array({300.0, -1.0, 7.9, std::nan("")}));
+  CHECK(u8(0) == 255);
+  CHECK(u8(1) == 0);
+  CHECK(u8(2) == 7);
+  CHECK(u8(3) == 0);
+  xt::xarray<std::int16_t> i16 = xj::to_xarray<std::int16_t>(xj::array({1e6f, -1e6f}));
+  CHECK(i16(0) == 32767);
+  CHECK(i16(1) == -32768);
+  CHECK_THROWS_AS(xj::to_xarray<std::uint8_t>(xj::array(std::vector<std::int32_t>{1, 300})), xj::OverflowError);
+  CHECK_THROWS_AS(xj::to_xarray<std::uint64_t>(xj::array(std::vector<std::int64_t>{-1})), xj::OverflowError);
+  CHECK_THROWS_AS(xj::to_xarray<std::int16_t>(xj::array(std::vector<std::uint32_t>{70000})), xj::OverflowError);
+  CHECK(xj::to_xarray<std::uint64_t>(xj::array(std::vector<std::uint32_t>{4000000000u}))(0) == 4000000000u);
+
   // Round trip through xtensor keeps the values.
   const Array r = xj::asarray(xj::to_xarray<double>(x));
   CHECK(r.dtype() == xj::float64);
   CHECK(elements<double>(r) == std::vector<double>{1.5, -2.5, 3.0, 4.25});
+}
+
+TEST_CASE("linalg interop: asarray of integers beyond xjax's dtypes is an OverflowError, never a wrapped value") {
+  const xt::xarray<std::uint64_t> big = {std::uint64_t{1} << 63};
+  CHECK_THROWS_AS(xj::asarray(big), xj::OverflowError);
+  const xt::xarray<std::uint64_t> fits = {std::uint64_t{1} << 62, 5};
+  CHECK(xj::asarray(fits).dtype() == xj::int64);
+  CHECK(xj::asarray(fits)[0].item<std::int64_t>() == std::int64_t{1} << 62);
+  const xt::xarray<std::int16_t> small = {-3, 7};
+  CHECK(xj::asarray(small).dtype() == xj::int32);
 }
 
 TEST_CASE("linalg interop: to_xarray of an abstract value throws ConcretizationError") {

@@ -182,6 +182,15 @@ TEST_CASE("linalg npy: bad files throw IOError naming the path") {
   bad("big_but_truncated.npy",
       npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }", data));
   bad("unterminated.npy", npy_bytes("{'descr': '<f8", data));
+  bad("parenthesised_number.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2), }", data));
+  {
+    std::string ones;
+    for (int i = 0; i < 100000; ++i) ones += "1, ";
+    bad("rank_100000.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (" + ones + "), }", data));
+    ones.clear();
+    for (int i = 0; i < 65; ++i) ones += "1, ";
+    bad("rank_65.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (" + ones + "), }", data));
+  }
   bad("header_len_past_end.npy", std::string("\x93NUMPY\x01\x00\xff\xff", 10) + "{'descr'");
   bad("unsupported_fixture.npy", [] {
     std::ifstream f(fixture("c16_unsupported.npy"), std::ios::binary);

@@ -81,9 +81,12 @@ using Arrays = std::vector<Array>;
 std::ostream& operator<<(std::ostream& os, const Array& x);
 
 // Creation from C++ data (always copies). The dtype follows the C++ type: array({1.f, 2.f}) is float32.
+// `src` must hold the shape's element count (null only for an empty shape: ValueError otherwise).
 Array from_data(const void* src, DType dtype, const Shape& shape);
 // Zero-copy wrap of external memory: `owner` keeps `data` alive; the memory must not change afterwards.
 Array from_external(const void* data, DType dtype, const Shape& shape, std::shared_ptr<const void> owner);
+// ShapeError unless `count` values fill `shape` exactly (array(values, shape)).
+void check_value_count(const char* op, std::size_t count, const Shape& shape);
 
 template <Scalar T>
 Array array(T v) {
@@ -91,6 +94,7 @@ Array array(T v) {
 }
 template <Scalar T>
 Array array(const std::vector<T>& v, const Shape& shape) {
+  check_value_count("array", v.size(), shape);
   if constexpr (std::is_same_v<T, bool>) {
     std::vector<unsigned char> bytes(v.begin(), v.end());
     return from_data(bytes.data(), bool_, shape);

@@ -3,6 +3,7 @@
 #pragma once
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -44,14 +45,16 @@ struct Config {
   // Default: XJAX_CHECK_TRACER_LEAKS=1.
   std::atomic<bool> check_tracer_leaks{false};
 
-  // Sends a line to the log sink (standard error unless replaced). Lines are never interleaved.
+  // Sends a line to the log sink (standard error unless replaced; its lines are never interleaved).
+  // The sink is called without any library lock held, so it may call xjax, set_log_sink included; a
+  // sink called from several threads at once serialises its own output.
   void log(const std::string& line);
   // Replaces the sink (an empty function restores standard error); returns the previous one.
   std::function<void(const std::string&)> set_log_sink(std::function<void(const std::string&)> sink);
 
  private:
   std::mutex log_mu_;
-  std::function<void(const std::string&)> sink_;
+  std::shared_ptr<const std::function<void(const std::string&)>> sink_;
 };
 extern Config config;
 

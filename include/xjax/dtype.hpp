@@ -37,7 +37,10 @@ constexpr DType dtype_of() {
 }
 
 using Shape = std::vector<std::int64_t>;
-std::int64_t shape_size(const Shape& s);  // product of extents; ValueError if one is negative, ShapeError on overflow
+// Arrays have at most this many axes, as numpy.
+inline constexpr std::size_t max_rank = 64;
+// Product of extents; ValueError if one is negative, ShapeError on overflow or a rank above max_rank.
+std::int64_t shape_size(const Shape& s);
 std::string shape_str(const Shape& s);     // "(3, 4)"
 
 // The abstract value of an array: what tracing knows about it.

@@ -38,6 +38,7 @@ XJAX_ERROR_TYPE(TransformError)       // misuse of grad/vmap/jit, escaped tracer
 XJAX_ERROR_TYPE(IOError)              // .npy load/save
 XJAX_ERROR_TYPE(FloatingPointError)   // a NaN or Inf produced while config.debug_nans/debug_infs is on
 XJAX_ERROR_TYPE(AllocationError)      // a buffer larger than memory allows (or XJAX_MAX_BUFFER_BYTES)
+XJAX_ERROR_TYPE(OverflowError)        // an integer that does not fit the target type of a conversion
 #undef XJAX_ERROR_TYPE
 
 }  // namespace xjax

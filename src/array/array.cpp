@@ -82,9 +82,16 @@ Array reshape_view(const Array& x, const Shape& shape) {
   return Array(std::make_shared<Buffer>(std::move(aval), b.owner(), b.data()));
 }
 
+void check_value_count(const char* op, std::size_t count, const Shape& shape) {
+  const std::int64_t n = shape_size(shape);
+  if (count != static_cast<std::size_t>(n))
+    throw ShapeError(op, count, " values cannot fill shape ", shape_str(shape), " of ", n, " elements");
+}
+
 Array from_data(const void* src, DType dtype, const Shape& shape) {
   NewBuffer out = new_buffer({shape, dtype, false});
   std::size_t bytes = static_cast<std::size_t>(out.array.size()) * itemsize(dtype);
+  if (bytes && !src) throw ValueError("from_data", "null data pointer for shape ", shape_str(shape));
   if (bytes) std::memcpy(out.data, src, bytes);
   if (dtype == bool_)  // normalise foreign bytes to 0/1 so reading them as bool is defined
     for (std::size_t i = 0; i < bytes; ++i) out.data[i] = std::byte(out.data[i] != std::byte{0});
@@ -92,6 +99,7 @@ Array from_data(const void* src, DType dtype, const Shape& shape) {
 }
 
 Array from_external(const void* data, DType dtype, const Shape& shape, std::shared_ptr<const void> owner) {
+  if (!data && shape_size(shape) != 0) throw ValueError("from_external", "null data pointer for shape ", shape_str(shape));
   return Array(std::make_shared<Buffer>(ShapedArray{shape, dtype, false}, std::move(owner),
                                         static_cast<const std::byte*>(data)));
 }

@@ -32,6 +32,7 @@ const char* short_name(DType d) {
 std::ostream& operator<<(std::ostream& os, DType d) { return os << dtype_name(d); }
 
 std::int64_t shape_size(const Shape& s) {
+  if (s.size() > max_rank) throw ShapeError("shape", "rank ", s.size(), " exceeds the maximum of ", max_rank);
   std::int64_t n = 1;
   for (std::int64_t e : s) {
     if (e < 0) throw ValueError("shape", "negative extent in ", shape_str(s));

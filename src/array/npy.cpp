@@ -144,9 +144,11 @@ class HeaderParser {
       if (pos_ < s_.size() && s_[pos_] == 'L') ++pos_;  // Python 2 longs
       if (n > 0 && size > std::numeric_limits<std::int64_t>::max() / n) bad("shape too large");
       size *= n;
+      if (r.size() == max_rank) bad("more than " + std::to_string(max_rank) + " dimensions");
       r.push_back(n);
       if (!consume(',')) {
         expect(')');
+        if (r.size() == 1) bad("a one-dimensional shape is written (n,): (n) is a number, not a tuple");
         break;
       }
     }

@@ -1,6 +1,7 @@
 // xjax::nn: activation functions and (log-)softmax, composed from public ops as jax.nn defines them.
 #include <cmath>
 
+#include "primitives/common.hpp"
 #include "xjax/ops.hpp"
 
 namespace xjax::nn {
@@ -9,6 +10,10 @@ namespace {
 Array inexact(const Array& x) {
   if (is_floating(x.dtype())) return x;
   return x.astype(x.dtype() == int64 ? float64 : float32);
+}
+// Over an empty axis there is nothing to normalise: the (empty) input comes back, as in JAX.
+bool empty_axis(const char* op, const Array& x, int axis) {
+  return x.shape()[static_cast<std::size_t>(normalize_axis(op, axis, x.ndim()))] == 0;
 }
 }  // namespace
 
@@ -31,12 +36,14 @@ Array sigmoid(const Array& x) { return logistic(x); }
 // Shifted by the row max (not differentiated: the result does not depend on it) so exp cannot overflow.
 Array softmax(const Array& x, int axis) {
   Array xf = inexact(x);
+  if (empty_axis("softmax", xf, axis)) return xf;
   Array unnormalized = exp(xf - stop_gradient(max(xf, axis, true)));
   return unnormalized / sum(unnormalized, axis, true);
 }
 
 Array log_softmax(const Array& x, int axis) {
   Array xf = inexact(x);
+  if (empty_axis("log_softmax", xf, axis)) return xf;
   Array shifted = xf - stop_gradient(max(xf, axis, true));
   return shifted - log(sum(exp(shifted), axis, true));
 }

@@ -173,10 +173,17 @@ Array randint(const Array& key, const Shape& shape, const Array& minval, const A
   return r.shape() == shape ? r : broadcast_to(r, shape);
 }
 
+namespace {
+// 0, 1, ..., n - 1 as int32, or int64 where int32 cannot hold n - 1 (never wrapped values).
+Array index_range(std::int64_t n) {
+  return arange(static_cast<double>(n), n - 1 <= std::numeric_limits<std::int32_t>::max() ? int32 : int64);
+}
+}  // namespace
+
 Array permutation(const Array& key, std::int64_t n) {
   check_key("random.permutation", key);
   if (n < 0) throw ValueError("random.permutation", "n must be non-negative, got ", n);
-  return shuffle(key, arange(static_cast<double>(n), int32), 0);
+  return shuffle(key, index_range(n), 0);
 }
 
 Array permutation(const Array& key, const Array& x, int axis, bool independent) {
@@ -187,7 +194,7 @@ Array permutation(const Array& key, const Array& x, int axis, bool independent) 
   }
   int ax = normalize_axis("random.permutation", axis, x.ndim());
   if (independent || x.ndim() == 1) return shuffle(key, x, ax);
-  Array order = shuffle(key, arange(static_cast<double>(x.shape()[static_cast<std::size_t>(ax)]), int32), 0);
+  Array order = shuffle(key, index_range(x.shape()[static_cast<std::size_t>(ax)]), 0);
   return take(x, order, ax);
 }
 

@@ -27,6 +27,7 @@ Arrays basis_blocks(const Arrays& leaves) {
 }  // namespace
 
 std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves) {
+  check_grad_inputs("jacfwd", leaves);
   // Column k of the concatenated inputs is the JVP along the k-th basis vector; vmap puts it last.
   Arrays cols = vmap_flat(
       [&](const Arrays& t) -> Arrays {
@@ -52,6 +53,7 @@ std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves) {
 }
 
 std::vector<Arrays> jacrev_flat(const FlatFn& f, const Arrays& leaves) {
+  check_grad_inputs("jacrev", leaves);
   Linearized lin = vjp_flat(f, leaves);
   // Row k of the concatenated outputs is the pullback of the k-th basis cotangent; vmap puts it first.
   Arrays rows = vmap_flat([&](const Arrays& ct) -> Arrays { return lin.pullback(Tangents(ct.begin(), ct.end())); },

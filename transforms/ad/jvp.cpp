@@ -50,10 +50,13 @@ std::pair<Arrays, Tangents> jvp_flat(const FlatFn& f, const Arrays& primals, con
     Arrays ins;
     for (std::size_t i = 0; i < primals.size(); ++i) {
       const Tangent& t = tangents[i];
-      if (t && (t->shape() != primals[i].shape()))
-        throw TransformError("jvp", "tangent ", t->aval(), " does not match primal ", primals[i].aval());
       bool differentiable = is_floating(primals[i].dtype());
-      ins.push_back(trace.wrap(primals[i], differentiable && t ? Tangent(t->astype(primals[i].dtype())) : std::nullopt));
+      // As JAX: a floating primal's tangent has its shape and dtype; an integer or bool primal has
+      // no tangent space, so whatever is passed for it is ignored (JAX's float0 zeros).
+      if (t && (t->shape() != primals[i].shape() || (differentiable && t->dtype() != primals[i].dtype())))
+        throw TransformError("jvp", "tangent ", t->aval(), " does not match primal ", primals[i].aval(),
+                             ": shapes and dtypes must be equal");
+      ins.push_back(trace.wrap(primals[i], differentiable ? t : std::nullopt));
     }
     std::pair<Arrays, Tangents> out;
     for (const Array& y : f(ins)) {

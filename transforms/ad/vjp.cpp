@@ -44,10 +44,11 @@ Linearized vjp_flat(const FlatFn& f, const Arrays& primals) {
       throw TransformError("vjp", "pullback expects ", out_avals.size(), " cotangents, got ", cts.size());
     Tangents checked;
     for (std::size_t i = 0; i < cts.size(); ++i) {
-      if (cts[i] && cts[i]->shape() != out_avals[i].shape)
-        throw TransformError("vjp", "cotangent ", cts[i]->aval(), " does not match output ", out_avals[i]);
-      checked.push_back(cts[i] && is_floating(out_avals[i].dtype) ? Tangent(cts[i]->astype(out_avals[i].dtype))
-                                                                   : std::nullopt);
+      const bool floating = is_floating(out_avals[i].dtype);
+      if (cts[i] && (cts[i]->shape() != out_avals[i].shape || (floating && cts[i]->dtype() != out_avals[i].dtype)))
+        throw TransformError("vjp", "cotangent ", cts[i]->aval(), " does not match output ", out_avals[i],
+                             ": shapes and dtypes must be equal");
+      checked.push_back(floating ? cts[i] : std::nullopt);
     }
     Tangents in_cts = backward_pass(*linear.jaxpr, linear.consts, checked);
     Arrays result;
@@ -62,9 +63,10 @@ Linearized vjp_flat(const FlatFn& f, const Arrays& primals) {
       throw TransformError("linearize", "expects ", in_avals.size(), " tangents, got ", ts.size());
     Arrays args;
     for (std::size_t i = 0; i < ts.size(); ++i) {
-      if (ts[i] && ts[i]->shape() != in_avals[i].shape)
-        throw TransformError("linearize", "tangent ", ts[i]->aval(), " does not match input ", in_avals[i]);
-      if (tangent_slot[i] >= 0) args.push_back(ts[i] ? ts[i]->astype(in_avals[i].dtype) : zeros_for(in_avals[i]));
+      if (ts[i] && (ts[i]->shape() != in_avals[i].shape || (tangent_slot[i] >= 0 && ts[i]->dtype() != in_avals[i].dtype)))
+        throw TransformError("linearize", "tangent ", ts[i]->aval(), " does not match input ", in_avals[i],
+                             ": shapes and dtypes must be equal");
+      if (tangent_slot[i] >= 0) args.push_back(ts[i] ? *ts[i] : zeros_for(in_avals[i]));
     }
     return eval_jaxpr(linear, args);
   };

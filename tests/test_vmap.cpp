@@ -83,6 +83,14 @@ TEST_CASE("vmap: chunk_size gives the same result") {
   CHECK_THROWS_AS(xj::vmap(g, {0}, 0, 0)(x), xj::ValueError);
 }
 
+TEST_CASE("vmap: chunk_size over examples that hold no elements runs once, not once per chunk") {
+  const std::int64_t n = std::int64_t{1} << 62;
+  const Array empty = xj::zeros({n, 0});
+  CHECK(xj::vmap([](const Array& e) { return e * 2.0f; }, {0}, 0, 1)(empty).shape() == xj::Shape{n, 0});
+  // One float per example: more than memory, a typed error at once.
+  CHECK_THROWS_AS(xj::vmap([](const Array& e) { return xj::sum(e); }, {0}, 0, 1)(empty), xj::AllocationError);
+}
+
 TEST_CASE("vmap: pytree arguments and grad of a function that calls vmap") {
   std::pair<Array, Array> params{ramp({3}), xj::array(0.5)};
   auto predict = [](const std::pair<Array, Array>& p, const Array& x) { return xj::dot(p.first, x) + p.second; };

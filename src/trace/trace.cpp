@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <new>
 #include <sstream>
 #include <utility>
 #include <variant>
@@ -104,7 +105,11 @@ Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& pa
     for (const ShapedArray& a : out_avals) outs.push_back(new_buffer(a).array);
     return outs;
   }
-  return p.eval(inputs, params, out_avals);
+  try {
+    return p.eval(inputs, params, out_avals);
+  } catch (const std::bad_alloc&) {  // a kernel's own scratch (sort's permutation, LAPACK's workspace)
+    throw AllocationError(p.name, "out of memory in the kernel for ", inputs.empty() ? ShapedArray{} : inputs[0].aval());
+  }
 }
 
 Arrays eval_eager(const Primitive& p, const Arrays& inputs, const Params& params) {

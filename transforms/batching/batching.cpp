@@ -141,7 +141,11 @@ Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim
   if (chunk_size && !axis_name.empty())
     throw TransformError("vmap", "chunk_size cannot be combined with axis_name '", axis_name,
                          "': a collective must see the whole axis");
-  if (chunk_size && *chunk_size < *size) return vmap_chunked(f, args, axes, out_axes, *size, *chunk_size);
+  // Chunks bound the memory of the inputs' slices; when the mapped inputs hold no elements at all
+  // there is nothing to bound, and a chunk per example could mean 2^62 empty iterations.
+  bool empty_inputs = true;
+  for (std::size_t i = 0; i < args.size(); ++i) empty_inputs = empty_inputs && (!axes[i] || args[i].size() == 0);
+  if (chunk_size && *chunk_size < *size && !empty_inputs) return vmap_chunked(f, args, axes, out_axes, *size, *chunk_size);
   auto [vals, dims] = batch_named(f, args, axes, *size, axis_name);
   if (out_axes.size() != vals.size() && out_axes.size() != 1)
     throw TransformError("vmap", "out_axes has ", out_axes.size(), " entries for ", vals.size(), " outputs");

@@ -151,3 +151,14 @@ TEST_CASE("fuzz regression: reducing an empty array whose other extents overflow
   CHECK(xj::test::values(s) == std::vector<double>{0.0, 0.0});
   CHECK(xj::prod(xj::zeros({3, 0, std::int64_t{1} << 62, 4}), {1, 2, 3}).shape() == xj::Shape{3});
 }
+
+TEST_CASE("fuzz regression: concatenate under vmap of operands of different ranks is a ShapeError") {
+  // The batching rule moved every operand's batch axis to the first mapped one's position before
+  // the shape rule ran: inserting past the end of a lower-rank operand's shape overflowed its buffer.
+  const Array x = xj::ones({2, 3, 4});  // mapped on axis 2: examples of shape (2, 3)
+  const Array y = xj::ones({5});        // unmapped, rank 1: its batch axis would go to position 2
+  auto cat = [](const Array& a, const Array& b) { return xj::concatenate({a, b}); };
+  CHECK_THROWS_AS(xj::vmap(cat, {2, std::nullopt})(x, y), xj::ShapeError);
+  CHECK_THROWS_AS(xj::vmap(cat, {std::nullopt, 0})(y, x), xj::ShapeError);
+  CHECK(xj::vmap(cat, {2, std::nullopt})(x, xj::ones({5, 3})).shape() == xj::Shape{4, 7, 3});
+}

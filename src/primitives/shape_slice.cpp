@@ -306,6 +306,9 @@ const Primitive& concatenate_p = []() -> const Primitive& {
         b = *x;
         break;
       }
+    for (std::size_t i = 1; i < v.size(); ++i)  // per example, the operands' ranks must agree
+      if (v[i].ndim() - (d[i] ? 1 : 0) != v[0].ndim() - (d[0] ? 1 : 0))
+        throw ShapeError("concatenate", "operands of different ranks under vmap: ", v[0].aval(), " and ", v[i].aval());
     Arrays moved;
     for (std::size_t i = 0; i < v.size(); ++i) moved.push_back(move_batch_axis(v[i], d[i], b, n));
     std::int64_t dim = params.get_int("dimension");

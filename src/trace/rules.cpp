@@ -27,6 +27,10 @@ std::int64_t batch_size(const Arrays& vals, const BatchDims& dims) {
 }
 
 Array move_batch_axis(const Array& x, BatchDim from, int to, std::int64_t size) {
+  // A rule may ask for the axis of another operand; one of a different rank cannot take it.
+  if (to < 0 || to > x.ndim() - (from ? 1 : 0))
+    throw ShapeError("vmap", "cannot place the batch axis at ", to, " of an operand ", x.aval(),
+                     from ? " (mapped)" : " (unmapped): the operands' ranks differ");
   if (from) return *from == to ? x : moveaxis(x, *from, to);
   Shape s = x.shape();
   s.insert(s.begin() + to, size);

@@ -161,3 +161,33 @@ TEST_CASE("autodiff: a 0-d operand's tangent alone broadcasts to the result (add
   CHECK(xj::jit(xj::grad([&](const Array& mu) { return xj::sum(xj::logaddexp(mu, v)); }))(xj::array(0.5)).item<double>() ==
         doctest::Approx(1 / (1 + std::exp(0.5)) + 1 / (1 + std::exp(1.5)) + 1 / (1 + std::exp(2.5))));
 }
+
+TEST_CASE("autodiff: custom rules that return the wrong shape or dtype are a TransformError naming the rule") {
+  auto wrong_primal = xj::custom_jvp([](const Array& x) { return x * 2.0; },
+                                     [](const xj::Arrays& p, const xj::Arrays& t) {
+                                       return std::pair{xj::concatenate({p[0], p[0]}), t[0] * 2.0};
+                                     });
+  CHECK_THROWS_WITH_AS(xj::grad([&](const Array& x) { return xj::sum(wrong_primal(x)); })(xj::array({1.0, 2.0})),
+                       doctest::Contains("custom_jvp"), xj::TransformError);
+  auto wrong_tangent = xj::custom_jvp([](const Array& x) { return x * 2.0; },
+                                      [](const xj::Arrays& p, const xj::Arrays& t) {
+                                        return std::pair{p[0] * 2.0, xj::sum(t[0])};
+                                      });
+  CHECK_THROWS_AS(xj::jvp(wrong_tangent, std::tuple{xj::array({1.0, 2.0})}, std::tuple{xj::array({1.0, 1.0})}),
+                  xj::TransformError);
+  auto wrong_dtype = xj::custom_jvp([](const Array& x) { return x * 2.0; },
+                                    [](const xj::Arrays& p, const xj::Arrays& t) {
+                                      return std::pair{p[0] * 2.0, t[0].astype(xj::float64)};
+                                    });
+  CHECK_THROWS_AS(xj::jvp(wrong_dtype, std::tuple{xj::array({1.f})}, std::tuple{xj::array({1.f})}), xj::TransformError);
+  auto wrong_cotangent = xj::custom_vjp([](const Array& x) { return x * 3.0; },
+                                        [](const Array& x) { return std::pair{x * 3.0, xj::Arrays{}}; },
+                                        [](const xj::Arrays&, const Array& ct) { return xj::Arrays{xj::sum(ct)}; });
+  CHECK_THROWS_WITH_AS(xj::grad([&](const Array& x) { return xj::sum(wrong_cotangent(x)); })(xj::array({1.0, 2.0})),
+                       doctest::Contains("custom_vjp"), xj::TransformError);
+  auto wrong_cotangent_dtype = xj::custom_vjp(
+      [](const Array& x) { return x * 3.0; }, [](const Array& x) { return std::pair{x * 3.0, xj::Arrays{}}; },
+      [](const xj::Arrays&, const Array& ct) { return xj::Arrays{ct.astype(xj::float64)}; });
+  CHECK_THROWS_AS(xj::grad([&](const Array& x) { return xj::sum(wrong_cotangent_dtype(x)); })(xj::array({1.f, 2.f})),
+                  xj::TransformError);
+}

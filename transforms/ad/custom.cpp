@@ -63,8 +63,18 @@ const Primitive& custom_jvp_call_p = []() -> const Primitive& {
   Primitive p{.name = "custom_jvp_call", .shape = call_shape, .eval = call_eval};
   p.jvp = [](const Arrays& x, const Tangents& t, const Arrays& outs, const Params& params) -> Tangents {
     auto [rule_outs, touts] = fn_of<Rule>(params, "jvp")(x, instantiate_all(t, x));
-    if (touts.size() != outs.size())
-      throw TransformError("custom_jvp", "rule returned ", touts.size(), " tangents for ", outs.size(), " outputs");
+    if (rule_outs.size() != outs.size() || touts.size() != outs.size())
+      throw TransformError("custom_jvp", "the rule returned ", rule_outs.size(), " outputs and ", touts.size(),
+                           " tangents for a function of ", outs.size(), " outputs");
+    // As JAX: the rule's outputs have the function's types, and each tangent its output's type.
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+      const ShapedArray want{outs[i].shape(), outs[i].dtype(), false};
+      if (rule_outs[i].shape() != want.shape || rule_outs[i].dtype() != want.dtype)
+        throw TransformError("custom_jvp", "the rule's output ", i, " is ", rule_outs[i].aval(), " but the function returns ",
+                             want);
+      if (touts[i].shape() != want.shape || (is_floating(want.dtype) && touts[i].dtype() != want.dtype))
+        throw TransformError("custom_jvp", "the rule's tangent ", i, " is ", touts[i].aval(), " for an output ", want);
+    }
     return Tangents(touts.begin(), touts.end());
   };
   p.batch = [](const Primitive& self, const Arrays& vals, const BatchDims& dims, const Params& params) {
@@ -120,9 +130,10 @@ const Primitive& custom_vjp_lin_p = []() -> const Primitive& {
     Tangents r(b.num_res);
     for (std::size_t i = 0; i < in_cts.size(); ++i) {
       const ShapedArray& want = args[b.num_res + i].aval;
-      if (in_cts[i].shape() != want.shape)
-        throw TransformError("custom_vjp", "backward function returned ", in_cts[i].aval(), " for input ", want);
-      r.push_back(in_cts[i].astype(want.dtype));
+      if (in_cts[i].shape() != want.shape || in_cts[i].dtype() != want.dtype)
+        throw TransformError("custom_vjp", "backward function returned ", in_cts[i].aval(), " for input ", want,
+                             ": shapes and dtypes must be equal");
+      r.push_back(in_cts[i]);
     }
     return r;
   };

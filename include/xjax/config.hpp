@@ -24,6 +24,16 @@ int num_threads();
 // the same bits under every set (README, "Portability and reproducibility").
 std::string cpu_isa();
 
+// Stops running computations: every thread's next check (between operations, between the steps and
+// loop iterations of a compiled program, between the chunks of a large kernel) throws
+// InterruptedError, once per interrupt; the state stays usable and the next call runs normally. A
+// thread that was idle answers at its next operation. Async-signal-safe: callable from any thread
+// and from a signal handler.
+void interrupt() noexcept;
+// Installs a SIGINT handler that calls interrupt(), so Ctrl-C stops a long computation with
+// InterruptedError instead of ending the process.
+void install_interrupt_handler();
+
 // Switches read by the library at run time; safe to change from any thread.
 struct Config {
   Config();

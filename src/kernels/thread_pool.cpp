@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "trace/interrupt.hpp"
 #include "xjax/config.hpp"
 #include "xjax/errors.hpp"
 
@@ -37,6 +38,9 @@ std::atomic<int>& thread_setting() {
 
 // True on a thread that is running chunks of some job: nested parallel_for calls run inline.
 thread_local bool inside_job = false;
+// True on the pool's own threads: they never check for interrupts (the caller does, between its
+// chunks, so the error reaches it once).
+thread_local bool pool_worker = false;
 
 struct Job {
   std::int64_t n, grain, chunks;
@@ -85,6 +89,7 @@ class Pool {
       if (c >= job.chunks) break;
       std::int64_t begin = c * job.grain;
       try {
+        if (!pool_worker) check_interrupt();
         job.body(job.ctx, begin, std::min(job.n, begin + job.grain));
       } catch (...) {
         std::lock_guard lock(mu_);
@@ -102,6 +107,7 @@ class Pool {
   }
 
   void work() {
+    pool_worker = true;
     std::unique_lock lock(mu_);
     for (;;) {
       Job* job = nullptr;
@@ -143,7 +149,10 @@ void parallel_for_chunks(std::int64_t n, std::int64_t grain, ChunkBody body, con
   const std::int64_t chunks = num_chunks(n, grain);
   const int threads = num_threads();
   if (threads <= 1 || chunks <= 1 || inside_job) {
-    for (std::int64_t c = 0; c < chunks; ++c) body(ctx, c * grain, std::min(n, (c + 1) * grain));
+    for (std::int64_t c = 0; c < chunks; ++c) {
+      if (!pool_worker && chunks > 1) check_interrupt();
+      body(ctx, c * grain, std::min(n, (c + 1) * grain));
+    }
     return;
   }
   Job job{n, grain, chunks, body, ctx, static_cast<int>(std::min<std::int64_t>(threads - 1, chunks - 1))};

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "trace/interrupt.hpp"
 #include "xjax/config.hpp"
 
 namespace xjax {
@@ -132,6 +133,7 @@ const Trace* axis_trace(const std::string& axis_name) {
 }
 
 Arrays bind(const Primitive& p, const Arrays& inputs, const Params& params) {
+  check_interrupt();
   MainTrace* top = state.dynamic;
   for (const Array& x : inputs) {
     if (!x.defined()) throw ValueError(p.name, "use of an empty (default-constructed) Array");

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "array/array_impl.hpp"
+#include "trace/interrupt.hpp"
 #include "jit/passes.hpp"
 #include "kernels/dispatch.hpp"
 #include "kernels/tables.hpp"
@@ -360,6 +361,7 @@ struct Executable::Impl {
     for (std::size_t i = 0; i < arg_slots.size(); ++i) env[static_cast<std::size_t>(arg_slots[i])] = args[i];
     auto value = [&](const Operand& o) { return o.kind == Operand::literal ? o.value : env[static_cast<std::size_t>(o.index)]; };
     for (const Step& s : steps) {
+      check_interrupt();  // also once per iteration of a loop whose body is this program
       if (const Kernel* k = std::get_if<Kernel>(&s.body)) {
         run_kernel(*k, env);
       } else {

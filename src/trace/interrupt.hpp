@@ -1,0 +1,13 @@
+// Cooperative interruption (xjax::interrupt in config.hpp): the checks running computations make.
+#pragma once
+
+namespace xjax {
+
+// Throws InterruptedError if xjax::interrupt() was called since this thread last saw an interrupt
+// (or since its first check). One relaxed atomic load when nothing is pending. Computations call it
+// between operations, between a compiled program's steps and loop iterations, and between the
+// chunks of a large kernel that the calling thread runs (never on a pool worker, so the error
+// reaches the caller once).
+void check_interrupt();
+
+}  // namespace xjax

@@ -23,6 +23,11 @@ Config::Config() {
   debug_infs = env_on("XJAX_DEBUG_INFS");
   disable_jit = env_on("XJAX_DISABLE_JIT");
   check_tracer_leaks = env_on("XJAX_CHECK_TRACER_LEAKS");
+  if (const char* tier = std::getenv("XJAX_JIT_TIER")) {
+    if (std::strcmp(tier, "interpreter") == 0) jit_tier = JitTier::interpreter;
+    else if (std::strcmp(tier, "native") == 0) jit_tier = JitTier::native;
+    else if (std::strcmp(tier, "auto") != 0) bad_jit_tier = tier;
+  }
 }
 
 // The sink runs with no library lock held: it may call back into xjax (a jitted function, or

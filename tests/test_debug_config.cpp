@@ -251,6 +251,7 @@ TEST_CASE("config: a process started with XJAX_* variables has every switch on" 
 }
 
 TEST_CASE("log_compiles: a miss caused by a dtype change is explained") {
+  xj::test::QuietTier tier;
   std::vector<std::string> lines;
   auto previous = xj::config.set_log_sink([&](const std::string& l) { lines.push_back(l); });
   {
@@ -266,6 +267,7 @@ TEST_CASE("log_compiles: a miss caused by a dtype change is explained") {
 }
 
 TEST_CASE("log sink: a sink may call jitted functions, log, and replace itself without deadlock") {
+  xj::test::QuietTier tier;
   std::vector<std::string> lines;
   auto inner = xj::jit([](const Array& x) { return x + 1.0; }, xj::JitOptions{.name = "inner"});
   std::function<void(const std::string&)> previous;

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "testing.hpp"
 #include "xjax/config.hpp"
 #include "xjax/core.hpp"
 
@@ -36,6 +37,7 @@ struct Scale {
 
 // Collects the compile log while alive.
 struct LogCapture {
+  xj::test::QuietTier tier;
   std::mutex mu;
   std::vector<std::string> lines;
   std::function<void(const std::string&)> previous;

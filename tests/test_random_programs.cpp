@@ -143,7 +143,7 @@ int program_count() {
 
 }  // namespace
 
-TEST_CASE("random programs: eager, jit and eval_jaxpr agree") {
+TEST_CASE("random programs: eager, jit (both tiers) and eval_jaxpr agree") {
   int n = program_count();
   for (int p = 0; p < n; ++p) {
     auto seed = static_cast<std::uint64_t>(p);
@@ -157,6 +157,12 @@ TEST_CASE("random programs: eager, jit and eval_jaxpr agree") {
     CAPTURE(p);
     CAPTURE(why);
     CHECK(close(jitted, eager, sig, why));
+    Array native;
+    {
+      xj::test::TierScope tier;
+      native = xj::jit(prog)(in);
+    }
+    CHECK(close(native, eager, sig, why));
     xj::Avals avals;
     for (const Array& x : in) avals.push_back(x.aval());
     xj::ClosedJaxpr j = xj::trace_to_jaxpr([&](const Arrays& a) { return Arrays{prog(a)}; }, avals);

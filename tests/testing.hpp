@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "jit/native/native.hpp"
+#include "xjax/config.hpp"
 #include "xjax/core.hpp"
 
 namespace xjax::test {
@@ -23,5 +25,19 @@ inline std::vector<std::int64_t> coords(std::int64_t i, const Shape& s) {
   }
   return c;
 }
+
+// jit compiles with the given tier while this lives (the native tier by default).
+struct TierScope {
+  explicit TierScope(JitTier tier = JitTier::native) : saved(config.jit_tier.exchange(tier)) {}
+  ~TierScope() { config.jit_tier = saved; }
+  TierScope(const TierScope&) = delete;
+  TierScope& operator=(const TierScope&) = delete;
+  JitTier saved;
+};
+
+// The interpreter tier with no background compile still running: for tests that count log lines.
+struct QuietTier : TierScope {
+  QuietTier() : TierScope(JitTier::interpreter) { native::wait_for_background_compiles(); }
+};
 
 }  // namespace xjax::test

@@ -2,6 +2,7 @@
 // object (switches such as the compile log, and where log lines go).
 #pragma once
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,17 @@ void interrupt() noexcept;
 // InterruptedError instead of ending the process.
 void install_interrupt_handler();
 
+// Which code runs a jitted program. `interpreter`: the plan's steps run as calls of the eager
+// kernels and fused loops of tile kernels, compiled in about a millisecond. `native`: the program is
+// compiled to machine code with LLVM before its first run (fused loops, loops and small programs
+// with their values in registers). `automatic`: the interpreter runs at once while the native code
+// is compiled on a background thread, for programs called a second time or that contain a loop, and
+// takes over when ready. Every tier gives the same bits. Without LLVM the interpreter runs always.
+enum class JitTier : std::uint8_t { interpreter, native, automatic };
+
+// Whether this library was built with the native jit tier (LLVM) and it works on this CPU.
+bool has_native_jit();
+
 // Switches read by the library at run time; safe to change from any thread.
 struct Config {
   Config();
@@ -54,6 +66,11 @@ struct Config {
   // static or a captured reference) throws TransformError saying which operation made it.
   // Default: XJAX_CHECK_TRACER_LEAKS=1.
   std::atomic<bool> check_tracer_leaks{false};
+  // jit's tier for programs compiled from now on. Default: XJAX_JIT_TIER=interpreter|native|auto,
+  // else automatic; another value makes jit throw ValueError naming the three.
+  std::atomic<JitTier> jit_tier{JitTier::automatic};
+  // The XJAX_JIT_TIER value that named no tier ("" when it was valid or unset).
+  std::string bad_jit_tier;
 
   // Sends a line to the log sink (standard error unless replaced; its lines are never interleaved).
   // The sink is called without any library lock held, so it may call xjax, set_log_sink included; a

@@ -65,7 +65,14 @@ struct LinearArg {
 };
 using LinearArgs = std::vector<LinearArg>;
 
-enum class FusionKind : std::uint8_t { opaque, elementwise, reduction, shape };
+struct Equation;
+// Native code generation (src/trace/lowering.hpp): a primitive's `lower` rule emits its equation.
+namespace lowering {
+struct Value;
+class Builder;
+using Values = std::vector<Value>;
+}  // namespace lowering
+using LowerFn = lowering::Values (*)(lowering::Builder& b, const lowering::Values& in, const Equation& e);
 
 // Contiguous operands of an elementwise kernel over n elements; an operand of size 1 is broadcast.
 struct TileArgs {
@@ -105,7 +112,9 @@ struct Primitive {
   std::function<std::pair<Arrays, BatchDims>(const Primitive&, const Arrays&, const BatchDims&, const Params&,
                                              const AxisFrame& axis)>
       collective_batch;
-  FusionKind fusion = FusionKind::opaque;
+  // The equation in generated code (jit's native tier). Elementwise primitives without one are
+  // compiled as calls of their tile kernel; an equation with neither runs through `eval`.
+  LowerFn lower = nullptr;
   // Elementwise primitives: the kernel on contiguous pointers. The eager kernel runs it over whole
   // arrays; jit runs it tile by tile inside fused loops.
   TileKernel tile = nullptr;

@@ -27,12 +27,12 @@ class Executable {
   Executable(const Executable&) = delete;
   Executable& operator=(const Executable&) = delete;
   Arrays run(const Arrays& args) const;
-  std::string as_text() const;          // the optimised program, fused kernels listed
+  std::string as_text() const;          // the optimised program, its tier and fused kernels
   const ClosedJaxpr& jaxpr() const;     // the optimised jaxpr
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;  // shared with a background native compile
 };
 
 // What jit(f).lower(args...) returns: the traced program and its compiled form.

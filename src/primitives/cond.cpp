@@ -5,6 +5,7 @@
 #include <string>
 
 #include "primitives/control_flow.hpp"
+#include "trace/lowering.hpp"
 
 namespace xjax {
 namespace control_flow {
@@ -194,12 +195,23 @@ std::pair<Arrays, BatchDims> cond_batch(const Primitive& self, const Arrays& val
   return {outs, out_dims};
 }
 
+// Native code: a branch per case, the chosen one inlined.
+lowering::Values cond_lower(lowering::Builder& b, const lowering::Values& in, const Equation& e) {
+  std::vector<JaxprPtr> branches = branches_of(e.params);
+  lowering::Values operands(in.begin() + 1, in.end());
+  Avals out;
+  for (const VarPtr& o : e.outputs) out.push_back(o->aval);
+  return b.switch_(
+      in[0], branches.size(), [&](std::size_t k) { return b.inline_jaxpr(*branches[k], operands); }, out);
+}
+
 const Primitive& cond_p = def_primitive({.name = "cond",
                                          .shape = cond_shape,
                                          .eval = cond_eval,
                                          .jvp = cond_jvp,
                                          .transpose = cond_transpose,
-                                         .batch = cond_batch});
+                                         .batch = cond_batch,
+                                         .lower = cond_lower});
 const Primitive& cond_primitive() { return cond_p; }
 
 }  // namespace

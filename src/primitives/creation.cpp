@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "primitives/indexing.hpp"
+#include "trace/lowering.hpp"
 #include "trace/trace.hpp"
 
 namespace xjax {
@@ -45,7 +46,11 @@ const Primitive& iota_p = def_primitive(
      .eval = iota_eval,
      .jvp = [](const Arrays&, const Tangents&, const Arrays&, const Params&) -> Tangents { return {std::nullopt}; },
      .batch = [](const Primitive& p, const Arrays&, const BatchDims&, const Params& params)
-         -> std::pair<Arrays, BatchDims> { return {xjax::bind(p, {}, params), {std::nullopt}}; }});
+         -> std::pair<Arrays, BatchDims> { return {xjax::bind(p, {}, params), {std::nullopt}}; },
+     // A constant of the generated code (it has no inputs).
+     .lower = [](lowering::Builder& b, const lowering::Values&, const Equation& e) -> lowering::Values {
+       return {b.constant(iota_eval({}, e.params, {e.outputs[0]->aval})[0])};
+     }});
 
 // The dtype jnp.full gives a fill value: its own, but weak floats become float32 and weak ints int32.
 DType fill_dtype(const Array& v) {

@@ -225,8 +225,7 @@ const Primitive& dot_general_p = def_primitive(
                 return {add_tangents(from_x, from_y)};
               },
               .transpose = dot_general_transpose,
-              .batch = dot_general_batch,
-              .fusion = FusionKind::opaque});
+              .batch = dot_general_batch});
 
 namespace {
 Array bind_dot(const Array& x, const Array& y, const DimNumbers& d) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "primitives/elementwise.hpp"
+#include "trace/lowering.hpp"
 #include "trace/trace.hpp"
 
 namespace xjax {
@@ -14,8 +15,10 @@ namespace {
 using BinaryJvp = std::function<Tangents(const Arrays& x, const Tangents& t, const Array& out)>;
 
 const Primitive& binary(const char* name, DTypes kinds, TileKernel tile, BinaryJvp jvp,
-                        decltype(Primitive::transpose) transpose = nullptr, bool bool_out = false) {
+                        decltype(Primitive::transpose) transpose = nullptr, bool bool_out = false,
+                        LowerFn lower = nullptr) {
   Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
+  p.lower = lower;
   if (jvp)
     p.jvp = [jvp](const Arrays& x, const Tangents& t, const Arrays& y, const Params&) -> Tangents {
       Tangents r = jvp(x, t, y[0]);
@@ -27,7 +30,6 @@ const Primitive& binary(const char* name, DTypes kinds, TileKernel tile, BinaryJ
     p.jvp = [](const Arrays&, const Tangents&, const Arrays&, const Params&) -> Tangents { return {std::nullopt}; };
   p.transpose = std::move(transpose);
   p.batch = elementwise_batch;
-  p.fusion = FusionKind::elementwise;
   return def_primitive(std::move(p));
 }
 
@@ -43,6 +45,8 @@ Tangent ct_for(const LinearArg& a, const Tangent& ct, const std::function<Array(
 Array id(const Array& x) { return x; }
 
 constexpr DTypes N = DTypes::numeric, A = DTypes::any, BI = DTypes::boolean_or_integer;
+using lowering::lower_op;
+using lowering::Op;
 
 }  // namespace
 
@@ -51,7 +55,8 @@ const Primitive& add_p = binary(
     [](const Arrays&, const Tangents& t, const Array&) -> Tangents { return {add_tangents(t[0], t[1])}; },
     [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
       return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], id)};
-    });
+    },
+    false, lower_op<Op::add>);
 const Primitive& sub_p = binary(
     "sub", N, isa_tile<&Kernels::sub>,
     [](const Arrays&, const Tangents& t, const Array&) -> Tangents {
@@ -59,7 +64,8 @@ const Primitive& sub_p = binary(
     },
     [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
       return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], [](const Array& c) { return neg(c); })};
-    });
+    },
+    false, lower_op<Op::sub>);
 const Primitive& mul_p = binary(
     "mul", N, isa_tile<&Kernels::mul>,
     [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
@@ -70,7 +76,8 @@ const Primitive& mul_p = binary(
       if (a[0].is_linear() && a[1].is_linear()) throw TransformError("mul", "transpose of a product of two linear values");
       return {ct_for(a[0], ct[0], [&](const Array& c) { return c * *a[1].value; }),
               ct_for(a[1], ct[0], [&](const Array& c) { return *a[0].value * c; })};
-    });
+    },
+    false, lower_op<Op::mul>);
 const Primitive& div_p = binary(
     "div", N, isa_tile<&Kernels::div>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
@@ -80,7 +87,8 @@ const Primitive& div_p = binary(
     [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
       if (a[1].is_linear()) throw TransformError("div", "transpose with a linear divisor");
       return {ct_for(a[0], ct[0], [&](const Array& c) { return c / *a[1].value; }), std::nullopt};
-    });
+    },
+    false, lower_op<Op::div>);
 const Primitive& rem_p = binary("rem", N, isa_tile<&Kernels::rem>,
                                 [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
                                   return {add_tangents(t[0], scaled(t[1], [&](const Array& u) {
@@ -128,20 +136,20 @@ const Primitive& atan2_p = binary("atan2", DTypes::floating, isa_tile<&Kernels::
 // The neighbouring representable value: a step function, so its derivative is zero.
 const Primitive& nextafter_p =
     binary("nextafter", DTypes::floating, isa_tile<&Kernels::nextafter>, nullptr);
-const Primitive& and_p = binary("and", BI, isa_tile<&Kernels::bit_and>, nullptr);
-const Primitive& or_p = binary("or", BI, isa_tile<&Kernels::bit_or>, nullptr);
-const Primitive& xor_p = binary("xor", BI, isa_tile<&Kernels::bit_xor>, nullptr);
+const Primitive& and_p = binary("and", BI, isa_tile<&Kernels::bit_and>, nullptr, nullptr, false, lower_op<Op::bit_and>);
+const Primitive& or_p = binary("or", BI, isa_tile<&Kernels::bit_or>, nullptr, nullptr, false, lower_op<Op::bit_or>);
+const Primitive& xor_p = binary("xor", BI, isa_tile<&Kernels::bit_xor>, nullptr, nullptr, false, lower_op<Op::bit_xor>);
 const Primitive& shift_left_p = binary("shift_left", DTypes::integer, isa_tile<&Kernels::shift_left>, nullptr);
 const Primitive& shift_right_arithmetic_p =
     binary("shift_right_arithmetic", DTypes::integer, isa_tile<&Kernels::shift_right_arithmetic>, nullptr);
 const Primitive& shift_right_logical_p =
     binary("shift_right_logical", DTypes::integer, isa_tile<&Kernels::shift_right_logical>, nullptr);
-const Primitive& eq_p = binary("eq", A, isa_tile<&Kernels::eq>, nullptr, nullptr, true);
-const Primitive& ne_p = binary("ne", A, isa_tile<&Kernels::ne>, nullptr, nullptr, true);
-const Primitive& lt_p = binary("lt", A, isa_tile<&Kernels::lt>, nullptr, nullptr, true);
-const Primitive& le_p = binary("le", A, isa_tile<&Kernels::le>, nullptr, nullptr, true);
-const Primitive& gt_p = binary("gt", A, isa_tile<&Kernels::gt>, nullptr, nullptr, true);
-const Primitive& ge_p = binary("ge", A, isa_tile<&Kernels::ge>, nullptr, nullptr, true);
+const Primitive& eq_p = binary("eq", A, isa_tile<&Kernels::eq>, nullptr, nullptr, true, lower_op<Op::eq>);
+const Primitive& ne_p = binary("ne", A, isa_tile<&Kernels::ne>, nullptr, nullptr, true, lower_op<Op::ne>);
+const Primitive& lt_p = binary("lt", A, isa_tile<&Kernels::lt>, nullptr, nullptr, true, lower_op<Op::lt>);
+const Primitive& le_p = binary("le", A, isa_tile<&Kernels::le>, nullptr, nullptr, true, lower_op<Op::le>);
+const Primitive& gt_p = binary("gt", A, isa_tile<&Kernels::gt>, nullptr, nullptr, true, lower_op<Op::gt>);
+const Primitive& ge_p = binary("ge", A, isa_tile<&Kernels::ge>, nullptr, nullptr, true, lower_op<Op::ge>);
 
 // x ** n for a static integer n (negative n needs a float x).
 const Primitive& integer_pow_p = []() -> const Primitive& {
@@ -178,7 +186,6 @@ const Primitive& integer_pow_p = []() -> const Primitive& {
     return {*t[0] * d};
   };
   p.batch = elementwise_batch;
-  p.fusion = FusionKind::elementwise;
   return def_primitive(std::move(p));
 }();
 
@@ -221,7 +228,7 @@ const Primitive& select_n_p = []() -> const Primitive& {
     return {std::nullopt, f, t};
   };
   p.batch = elementwise_batch;
-  p.fusion = FusionKind::elementwise;
+  p.lower = lower_op<Op::select>;
   return def_primitive(std::move(p));
 }();
 
@@ -253,7 +260,7 @@ const Primitive& convert_element_type_p = []() -> const Primitive& {
     return {ct[0] ? Tangent(ct[0]->astype(a[0].aval.dtype)) : std::nullopt};
   };
   p.batch = elementwise_batch;
-  p.fusion = FusionKind::elementwise;
+  p.lower = lower_op<Op::convert>;
   return def_primitive(std::move(p));
 }();
 

@@ -4,14 +4,17 @@
 #include <functional>
 
 #include "primitives/elementwise.hpp"
+#include "trace/lowering.hpp"
 
 namespace xjax {
 namespace {
 
 using UnaryJvp = Array (*)(const Array& x, const Array& y, const Array& t);
 
-const Primitive& unary(const char* name, DTypes kinds, TileKernel tile, UnaryJvp jvp, bool bool_out = false) {
+const Primitive& unary(const char* name, DTypes kinds, TileKernel tile, UnaryJvp jvp, bool bool_out = false,
+                       LowerFn lower = nullptr) {
   Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
+  p.lower = lower;
   if (jvp)
     p.jvp = [jvp](const Arrays& x, const Tangents& t, const Arrays& y, const Params&) -> Tangents {
       return {jvp(x[0], y[0], *t[0])};
@@ -19,12 +22,13 @@ const Primitive& unary(const char* name, DTypes kinds, TileKernel tile, UnaryJvp
   else  // piecewise constant: the derivative is zero almost everywhere
     p.jvp = [](const Arrays&, const Tangents&, const Arrays&, const Params&) -> Tangents { return {std::nullopt}; };
   p.batch = elementwise_batch;
-  p.fusion = FusionKind::elementwise;
   return def_primitive(std::move(p));
 }
 
 constexpr DTypes F = DTypes::floating;
 const double pi = 3.141592653589793;
+using lowering::lower_op;
+using lowering::Op;
 
 }  // namespace
 
@@ -34,11 +38,12 @@ const Primitive& neg_p = []() -> const Primitive& {
   p.jvp = [](const Arrays&, const Tangents& t, const Arrays&, const Params&) -> Tangents { return {neg(*t[0])}; };
   p.transpose = [](const Tangents& ct, const LinearArgs&, const Params&) -> Tangents { return {neg(*ct[0])}; };
   p.batch = elementwise_batch;
-  p.fusion = FusionKind::elementwise;
+  p.lower = lower_op<Op::neg>;
   return def_primitive(std::move(p));
 }();
 const Primitive& abs_p = unary("abs", DTypes::numeric, isa_tile<&Kernels::abs>,
-                               [](const Array& x, const Array&, const Array& t) { return t * sign(x); });
+                               [](const Array& x, const Array&, const Array& t) { return t * sign(x); }, false,
+                               lower_op<Op::abs>);
 const Primitive& sign_p = unary("sign", DTypes::numeric, isa_tile<&Kernels::sign>, nullptr);
 const Primitive& floor_p = unary("floor", F, isa_tile<&Kernels::floor>, nullptr);
 const Primitive& ceil_p = unary("ceil", F, isa_tile<&Kernels::ceil>, nullptr);
@@ -56,9 +61,9 @@ const Primitive& log1p_p = unary("log1p", F, isa_tile<&Kernels::log1p>,
                                  [](const Array& x, const Array&, const Array& t) { return t / (x + 1.0); });
 const Primitive& expm1_p = unary("expm1", F, isa_tile<&Kernels::expm1>,
                                  [](const Array&, const Array& y, const Array& t) { return t * (y + 1.0); });
-const Primitive& sqrt_p = unary("sqrt", F, isa_tile<&Kernels::sqrt>, [](const Array&, const Array& y, const Array& t) {
-  return t / (y * 2.0);
-});
+const Primitive& sqrt_p = unary(
+    "sqrt", F, isa_tile<&Kernels::sqrt>, [](const Array&, const Array& y, const Array& t) { return t / (y * 2.0); }, false,
+    lower_op<Op::sqrt>);
 const Primitive& rsqrt_p = unary("rsqrt", F, isa_tile<&Kernels::rsqrt>,
                                  [](const Array& x, const Array& y, const Array& t) { return t * (y / x * -0.5); });
 const Primitive& cbrt_p = unary("cbrt", F, isa_tile<&Kernels::cbrt>, [](const Array&, const Array& y, const Array& t) {
@@ -116,8 +121,9 @@ const Primitive& digamma_p = unary("digamma", F, isa_tile<&Kernels::digamma>,
                                    [](const Array& x, const Array&, const Array& t) { return t * polygamma(1, x); });
 const Primitive& is_finite_p = unary("is_finite", F, isa_tile<&Kernels::is_finite>, nullptr, true);
 const Primitive& not_p = unary("not", DTypes::boolean_or_integer, isa_tile<&Kernels::logical_not>,
-                               nullptr);
-const Primitive& stop_gradient_p = unary("stop_gradient", DTypes::any, isa_tile<&Kernels::identity>, nullptr);
+                               nullptr, false, lower_op<Op::bit_not>);
+const Primitive& stop_gradient_p =
+    unary("stop_gradient", DTypes::any, isa_tile<&Kernels::identity>, nullptr, false, lower_op<Op::identity>);
 
 // polygamma(n, x) for integer n >= 1 (n = 0 is digamma); the derivative raises n by one.
 const Primitive& polygamma_p = []() -> const Primitive& {
@@ -131,7 +137,6 @@ const Primitive& polygamma_p = []() -> const Primitive& {
     return {*t[0] * polygamma(static_cast<int>(params.get_int("n")) + 1, x[0])};
   };
   p.batch = elementwise_batch;
-  p.fusion = FusionKind::elementwise;
   return def_primitive(std::move(p));
 }();
 

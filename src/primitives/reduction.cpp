@@ -69,7 +69,6 @@ const Primitive& reduce_primitive(const char* name, DTypes kinds, bool nonempty,
   p.eval = std::move(eval);
   p.jvp = std::move(jvp);
   p.batch = reduce_batch;
-  p.fusion = FusionKind::reduction;
   return def_primitive(std::move(p));
 }
 
@@ -95,7 +94,6 @@ const Primitive& reduce_sum_p = []() -> const Primitive& {
     return {broadcast_in_dim(*ct[0], x.shape, kept_dims(x.ndim(), params.get_ints("axes")))};
   };
   p.batch = reduce_batch;
-  p.fusion = FusionKind::reduction;
   return def_primitive(std::move(p));
 }();
 

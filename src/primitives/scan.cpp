@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "primitives/control_flow.hpp"
+#include "trace/lowering.hpp"
 #include "trace/trace.hpp"
 
 namespace xjax {
@@ -297,12 +298,27 @@ std::pair<Arrays, BatchDims> scan_batch(const Primitive& self, const Arrays& val
   return {outs, out_dims};
 }
 
+// Native code: a counted loop with the carry in registers (fori_loop); scans over xs or stacking
+// ys run on the interpreter.
+lowering::Values scan_lower(lowering::Builder& b, const lowering::Values& in, const Equation& e) {
+  ScanSig s = sig_of(e.params);
+  if (s.xs || s.ys) throw lowering::Unsupported{"scan over xs or with ys"};
+  lowering::Values consts(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(s.consts));
+  lowering::Values carry(in.begin() + static_cast<std::ptrdiff_t>(s.consts), in.end());
+  return b.loop(carry, s.length, nullptr, [&](const lowering::Values& c) {
+    lowering::Values args = consts;
+    args.insert(args.end(), c.begin(), c.end());
+    return b.inline_jaxpr(*s.body, args);
+  });
+}
+
 const Primitive& scan_p = def_primitive({.name = "scan",
                                          .shape = scan_shape,
                                          .eval = scan_eval,
                                          .jvp = scan_jvp,
                                          .transpose = scan_transpose,
-                                         .batch = scan_batch});
+                                         .batch = scan_batch,
+                                         .lower = scan_lower});
 const Primitive& scan_primitive() { return scan_p; }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "kernels/copy.hpp"
 #include "primitives/shape.hpp"
+#include "trace/lowering.hpp"
 
 namespace xjax {
 
@@ -51,7 +52,7 @@ const Primitive& reshape_p = []() -> const Primitive& {
     s.insert(s.begin(), n);
     return std::pair{Arrays{lax::reshape(move_batch_axis(v[0], d[0], 0, n), s)}, BatchDims{0}};
   };
-  p.fusion = FusionKind::shape;
+  p.lower = lowering::lower_same_elements;
   return def_primitive(std::move(p));
 }();
 
@@ -87,7 +88,7 @@ const Primitive& squeeze_p = []() -> const Primitive& {
     }
     return std::pair{Arrays{lax::squeeze(v[0], dims)}, BatchDims{b - before}};
   };
-  p.fusion = FusionKind::shape;
+  p.lower = lowering::lower_same_elements;
   return def_primitive(std::move(p));
 }();
 
@@ -168,7 +169,14 @@ const Primitive& broadcast_in_dim_p = []() -> const Primitive& {
     if (static_cast<int>(bd.size()) == b) dims.push_back(pos);
     return std::pair{Arrays{broadcast_in_dim(v[0], s, dims)}, BatchDims{static_cast<int>(pos)}};
   };
-  p.fusion = FusionKind::shape;
+  p.lower = [](lowering::Builder& b, const lowering::Values& in, const Equation& e) -> lowering::Values {
+    const ShapedArray &x = in[0].aval, &out = e.outputs[0]->aval;
+    const Ints& bd = e.params.get_ints("broadcast_dimensions");
+    Ints xs = lowering::strides_of(x.shape), strides(out.shape.size(), 0);
+    for (std::size_t i = 0; i < bd.size(); ++i)
+      if (x.shape[i] != 1) strides[static_cast<std::size_t>(bd[i])] = xs[i];
+    return {b.gather(in, lowering::strided_index(out.shape, strides), out)};
+  };
   return def_primitive(std::move(p));
 }();
 
@@ -215,7 +223,12 @@ const Primitive& transpose_p = []() -> const Primitive& {
     perm.insert(perm.begin() + b, b);
     return std::pair{Arrays{lax::transpose(v[0], perm)}, BatchDims{b}};
   };
-  p.fusion = FusionKind::shape;
+  p.lower = [](lowering::Builder& b, const lowering::Values& in, const Equation& e) -> lowering::Values {
+    const Ints& perm = e.params.get_ints("permutation");
+    Ints xs = lowering::strides_of(in[0].aval.shape), strides;
+    for (std::int64_t a : perm) strides.push_back(xs[static_cast<std::size_t>(a)]);
+    return {b.gather(in, lowering::strided_index(e.outputs[0]->aval.shape, strides), e.outputs[0]->aval)};
+  };
   return def_primitive(std::move(p));
 }();
 

@@ -5,6 +5,7 @@
 
 #include "kernels/copy.hpp"
 #include "primitives/shape.hpp"
+#include "trace/lowering.hpp"
 
 namespace xjax {
 namespace {
@@ -89,7 +90,16 @@ const Primitive& slice_p = []() -> const Primitive& {
     strides.insert(strides.begin() + b, 1);
     return std::pair{Arrays{lax::slice(v[0], start, limit, strides)}, BatchDims{b}};
   };
-  p.fusion = FusionKind::shape;
+  p.lower = [](lowering::Builder& b, const lowering::Values& in, const Equation& e) -> lowering::Values {
+    const Ints &start = e.params.get_ints("start_indices"), &step = e.params.get_ints("strides");
+    Ints xs = lowering::strides_of(in[0].aval.shape), strides;
+    std::int64_t offset = 0;
+    for (std::size_t d = 0; d < xs.size(); ++d) {
+      offset += start[d] * xs[d];
+      strides.push_back(xs[d] * (step.empty() ? 1 : step[d]));
+    }
+    return {b.gather(in, lowering::strided_index(e.outputs[0]->aval.shape, strides, offset), e.outputs[0]->aval)};
+  };
   return def_primitive(std::move(p));
 }();
 
@@ -232,7 +242,17 @@ const Primitive& rev_p = []() -> const Primitive& {
     for (std::int64_t a : params.get_ints("dimensions")) dims.push_back(a >= b ? a + 1 : a);
     return std::pair{Arrays{lax::rev(v[0], dims)}, BatchDims{b}};
   };
-  p.fusion = FusionKind::shape;
+  p.lower = [](lowering::Builder& b, const lowering::Values& in, const Equation& e) -> lowering::Values {
+    const Shape& shape = in[0].aval.shape;
+    Ints strides = lowering::strides_of(shape);
+    std::int64_t offset = 0;
+    for (std::int64_t a : e.params.get_ints("dimensions")) {
+      std::size_t d = static_cast<std::size_t>(a);
+      offset += (shape[d] - 1) * strides[d];
+      strides[d] = -strides[d];
+    }
+    return {b.gather(in, lowering::strided_index(shape, strides, offset), e.outputs[0]->aval)};
+  };
   return def_primitive(std::move(p));
 }();
 
@@ -313,6 +333,30 @@ const Primitive& concatenate_p = []() -> const Primitive& {
     for (std::size_t i = 0; i < v.size(); ++i) moved.push_back(move_batch_axis(v[i], d[i], b, n));
     std::int64_t dim = params.get_int("dimension");
     return std::pair{Arrays{lax::concatenate(moved, static_cast<int>(dim >= b ? dim + 1 : dim))}, BatchDims{b}};
+  };
+  // Element by element: which operand along `dimension`, and where in it (operands laid end to end).
+  p.lower = [](lowering::Builder& b, const lowering::Values& in, const Equation& e) -> lowering::Values {
+    const ShapedArray& out = e.outputs[0]->aval;
+    std::size_t dim = static_cast<std::size_t>(e.params.get_int("dimension"));
+    Ints index = lowering::strided_index(out.shape, lowering::strides_of(out.shape));  // 0, 1, 2, ...
+    Ints out_strides = lowering::strides_of(out.shape);
+    for (std::int64_t& at : index) {
+      std::int64_t rest = at, along = (at / out_strides[dim]) % out.shape[dim], base = 0;
+      std::size_t k = 0;
+      for (; along >= in[k].aval.shape[dim]; ++k) {
+        along -= in[k].aval.shape[dim];
+        base += in[k].aval.size();
+      }
+      const Shape& s = in[k].aval.shape;
+      Ints ks = lowering::strides_of(s);
+      std::int64_t local = 0;
+      for (std::size_t d = 0; d < s.size(); ++d) {
+        std::int64_t c = (rest / out_strides[d]) % out.shape[d];
+        local += (d == dim ? along : c) * ks[d];
+      }
+      at = base + local;
+    }
+    return {b.gather(in, index, out)};
   };
   return def_primitive(std::move(p));
 }();

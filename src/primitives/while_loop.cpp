@@ -3,6 +3,7 @@
 // (cond consts, carry) -> bool[], body_jaxpr (body consts, carry) -> carry, cond_nconsts,
 // body_nconsts, max_iterations (-1: unbounded).
 #include "primitives/control_flow.hpp"
+#include "trace/lowering.hpp"
 #include "xjax/control_flow.hpp"
 
 namespace xjax {
@@ -179,12 +180,30 @@ std::pair<Arrays, BatchDims> while_batch(const Primitive& self, const Arrays& va
           out_dims};
 }
 
+// Native code: a loop with the carry in registers, the predicate and body inlined.
+lowering::Values while_lower(lowering::Builder& b, const lowering::Values& in, const Equation& e) {
+  WhileSig s = sig_of(e.params);
+  auto from = [&](std::size_t at, std::size_t n) {
+    return lowering::Values(in.begin() + static_cast<std::ptrdiff_t>(at), in.begin() + static_cast<std::ptrdiff_t>(at + n));
+  };
+  lowering::Values cc = from(0, s.cond_consts), bc = from(s.cond_consts, s.body_consts);
+  auto with = [](lowering::Values front, const lowering::Values& carry) {
+    front.insert(front.end(), carry.begin(), carry.end());
+    return front;
+  };
+  return b.loop(
+      from(s.cond_consts + s.body_consts, s.carry), s.max_iterations,
+      [&](const lowering::Values& c) { return b.inline_jaxpr(*s.cond, with(cc, c))[0]; },
+      [&](const lowering::Values& c) { return b.inline_jaxpr(*s.body, with(bc, c)); });
+}
+
 const Primitive& while_p = def_primitive({.name = "while",
                                           .shape = while_shape,
                                           .eval = while_eval,
                                           .jvp = while_jvp,
                                           .transpose = while_transpose,
-                                          .batch = while_batch});
+                                          .batch = while_batch,
+                                          .lower = while_lower});
 const Primitive& while_primitive() { return while_p; }
 
 }  // namespace

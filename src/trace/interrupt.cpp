@@ -36,6 +36,9 @@ void install_interrupt_handler() {
     throw ValueError("install_interrupt_handler", "sigaction(SIGINT) failed");
 }
 
+const std::atomic<std::uint64_t>& interrupt_counter() { return interrupts; }
+std::uint64_t interrupts_answered() { return answered(); }
+
 void check_interrupt() {
   const std::uint64_t now = interrupts.load(std::memory_order_relaxed);
   std::uint64_t& seen = answered();

@@ -1,5 +1,7 @@
 // Cooperative interruption (xjax::interrupt in config.hpp): the checks running computations make.
 #pragma once
+#include <atomic>
+#include <cstdint>
 
 namespace xjax {
 
@@ -9,5 +11,10 @@ namespace xjax {
 // chunks of a large kernel that the calling thread runs (never on a pool worker, so the error
 // reaches the caller once).
 void check_interrupt();
+
+// For generated code, which checks without a call: the counter interrupt() bumps, and its value
+// this thread has answered (a change means check_interrupt() would throw).
+const std::atomic<std::uint64_t>& interrupt_counter();
+std::uint64_t interrupts_answered();
 
 }  // namespace xjax

@@ -1,9 +1,14 @@
 // jit's executor: the optimised jaxpr becomes a list of steps — fused kernels (chains of elementwise
 // primitives plus trailing full reductions, run tile by tile in L1-sized scratch, no intermediate
-// arrays) and calls of other primitives' eager kernels.
+// arrays) and calls of other primitives' eager kernels. The native tier (jit/native) compiles the
+// same steps — kernels as loops, loops and small programs as register code — and takes over when
+// its code is ready.
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <limits>
+#include <iomanip>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -11,9 +16,12 @@
 #include "array/array_impl.hpp"
 #include "trace/interrupt.hpp"
 #include "jit/passes.hpp"
+#include "jit/native/native.hpp"
+#include "jit/plan.hpp"
 #include "kernels/dispatch.hpp"
 #include "kernels/tables.hpp"
 #include "kernels/thread_pool.hpp"
+#include "trace/lowering.hpp"
 #include "trace/trace.hpp"
 #include "xjax/transforms.hpp"
 
@@ -23,47 +31,13 @@ namespace {
 constexpr std::int64_t tile = kernels::tile_size;  // elements per tile: operands of a whole chain stay in L1
 static_assert(kernels::parallel_grain % tile == 0, "parallel chunks must be whole tiles");
 
-// Where a kernel operand lives: a program slot (a whole array, or a 0-d one broadcast), a literal,
-// or a scratch tile of the kernel.
-struct Operand {
-  enum Kind : std::uint8_t { slot, literal, scratch } kind;
-  int index = -1;
-  Array value;  // literals
-};
-
-struct FusedOp {
-  const Equation* eqn;
-  std::vector<Operand> ins;
-  int scratch_out = -1;  // -1: written straight into the materialised output slot
-  int slot_out = -1;
-};
-
-enum class ReduceKind : std::uint8_t { sum, max, min };
-struct FusedReduce {
-  const Equation* eqn;
-  ReduceKind kind;
-  Operand src;
-  int slot_out;
-};
-
-struct Kernel {
-  Shape shape;
-  std::int64_t n = 0;
-  std::vector<FusedOp> ops;
-  std::vector<FusedReduce> reduces;
-  int num_scratch = 0;
-};
-
-struct Call {
-  const Equation* eqn;
-  std::vector<Operand> ins;
-  std::vector<int> outs;
-};
-
-struct Step {
-  std::variant<Kernel, Call> body;
-  std::vector<int> release;  // slots whose last use is this step
-};
+using plan::Call;
+using plan::FusedOp;
+using plan::FusedReduce;
+using plan::Kernel;
+using plan::Operand;
+using plan::ReduceKind;
+using plan::Step;
 
 bool fusible(const Equation& e) { return e.prim->tile != nullptr && e.outputs.size() == 1; }
 
@@ -94,15 +68,74 @@ kernels::ReduceOp reduce_op(ReduceKind kind) {
                                    : kernels::ReduceOp::min;
 }
 
+bool has_subprogram(const Equation& e) {
+  for (const auto& item : e.params.items())
+    if (std::holds_alternative<std::shared_ptr<const ClosedJaxpr>>(item.second)) return true;
+  return false;
+}
+
+// Every value of the program fits in registers: the whole program can be one native region.
+bool all_small(const Jaxpr& j) {
+  auto small = [](const ShapedArray& a) { return a.size() >= 1 && a.size() <= native::max_region_elements; };
+  for (const VarPtr& v : j.invars)
+    if (!small(v->aval)) return false;
+  for (const VarPtr& v : j.constvars)
+    if (!small(v->aval)) return false;
+  for (const Equation& e : j.eqns)
+    for (const VarPtr& o : e.outputs)
+      if (!small(o->aval)) return false;
+  return true;
+}
+
+// What the native tier compiled of a plan: the whole program, or some of its steps.
+struct NativeCode {
+  std::unique_ptr<native::Code> code;
+  native::RegionFn whole = nullptr;
+  std::vector<void*> steps;  // per step: a LoopFn (kernel), a RegionFn (call) or null (interpreter)
+  std::size_t loops = 0, regions = 0;
+  double milliseconds = 0;
+};
+
+Arrays run_region(native::RegionFn fn, const Arrays& ins, const std::vector<ShapedArray>& out_avals) {
+  std::vector<const void*> in_ptrs;
+  for (const Array& a : ins) in_ptrs.push_back(buffer_of(a).data());
+  Arrays outs;
+  std::vector<void*> out_ptrs;
+  for (const ShapedArray& a : out_avals) {
+    NewBuffer b = new_buffer(a);
+    out_ptrs.push_back(b.data);
+    outs.push_back(b.array);
+  }
+  native::Status status;
+  fn(in_ptrs.data(), out_ptrs.data(), &status);
+  status.rethrow_if_failed();
+  return outs;
+}
+
 }  // namespace
 
-struct Executable::Impl {
+struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
   ClosedJaxpr jaxpr;  // optimised
   int num_slots = 0;
   std::vector<int> arg_slots, const_slots;
   std::vector<Step> steps;
   std::vector<Operand> outs;
   std::unordered_map<const Var*, int> slot_of;
+
+  // The native tier: its code once compiled (set once, read without a lock), and why not yet.
+  JitTier tier = JitTier::interpreter;
+  bool has_loop = false;
+  std::atomic<const NativeCode*> native{nullptr};
+  std::unique_ptr<NativeCode> native_owned;
+  std::atomic<int> calls{0};
+  std::atomic<bool> native_requested{false};
+  mutable std::mutex note_mu;
+  std::string note;  // the native tier's state, for as_text
+
+  void set_note(std::string text) {
+    std::lock_guard lock(note_mu);
+    note = std::move(text);
+  }
 
   int slot(const VarPtr& v) {
     auto [it, fresh] = slot_of.try_emplace(v.get(), num_slots);
@@ -167,6 +200,7 @@ struct Executable::Impl {
         continue;
       }
       flush();
+      has_loop = has_loop || has_subprogram(e);
       Call c{&e, {}, {}};
       for (const Atom& a : e.inputs) c.ins.push_back(operand(a));
       for (const VarPtr& o : e.outputs) c.outs.push_back(slot(o));
@@ -272,15 +306,32 @@ struct Executable::Impl {
   // Runs a kernel tile by tile. Chunks of whole tiles (fixed by the size alone) go to several threads,
   // each with its own scratch; every chunk keeps its own partial reductions, folded in chunk order,
   // so results are the same for any number of threads.
-  void run_kernel(const Kernel& k, std::vector<Array>& env) const {
+  void run_kernel(const Kernel& k, std::vector<Array>& env, native::LoopFn loop = nullptr) const {
     for (const FusedOp& op : k.ops)
       if (op.slot_out >= 0) env[static_cast<std::size_t>(op.slot_out)] = new_buffer(op.eqn->outputs[0]->aval).array;
     const std::size_t nr = k.reduces.size();
     const std::int64_t chunks = kernels::num_chunks(k.n, kernels::parallel_grain);
     std::vector<double> partial(static_cast<std::size_t>(chunks) * nr);
-    kernels::parallel_for(k.n, kernels::parallel_grain, [&](std::int64_t begin, std::int64_t end) {
-      run_chunk(k, env, begin, end, partial.data() + static_cast<std::size_t>(begin / kernels::parallel_grain) * nr);
-    });
+    if (loop) {
+      std::vector<void*> slots(static_cast<std::size_t>(num_slots), nullptr);
+      auto bind = [&](const Operand& o) {
+        if (o.kind == Operand::slot) slots[static_cast<std::size_t>(o.index)] = const_cast<std::byte*>(buffer_of(env[static_cast<std::size_t>(o.index)]).data());
+      };
+      for (const FusedOp& op : k.ops) {
+        for (const Operand& o : op.ins) bind(o);
+        if (op.slot_out >= 0) bind({Operand::slot, op.slot_out, {}});
+      }
+      for (const FusedReduce& r : k.reduces) bind(r.src);
+      native::Status status;
+      kernels::parallel_for(k.n, kernels::parallel_grain, [&](std::int64_t begin, std::int64_t end) {
+        loop(slots.data(), begin, end, partial.data() + static_cast<std::size_t>(begin / kernels::parallel_grain) * nr, &status);
+      });
+      status.rethrow_if_failed();
+    } else {
+      kernels::parallel_for(k.n, kernels::parallel_grain, [&](std::int64_t begin, std::int64_t end) {
+        run_chunk(k, env, begin, end, partial.data() + static_cast<std::size_t>(begin / kernels::parallel_grain) * nr);
+      });
+    }
     for (std::size_t r = 0; r < nr; ++r) {
       double total = identity(k.reduces[r].kind);
       for (std::int64_t c = 0; c < chunks; ++c) total = combine(k.reduces[r].kind, total, partial[static_cast<std::size_t>(c) * nr + r]);
@@ -355,21 +406,121 @@ struct Executable::Impl {
     }
   }
 
-  Arrays run(const Arrays& args) const {
+  // Compiles what the native tier can of this plan: the whole program as one region when every
+  // value is small, else each kernel as a loop and each loop or cond as a region. What it cannot
+  // compile keeps running on the interpreter; an LLVM failure leaves the interpreter in charge.
+  void compile_native() {
+    auto start = std::chrono::steady_clock::now();
+    native::UnitBuilder unit;
+    auto code = std::make_unique<NativeCode>();
+    const Jaxpr& j = *jaxpr.jaxpr;
+    std::optional<std::size_t> whole;
+    std::vector<std::optional<std::size_t>> index(steps.size());
+    if (all_small(j)) {
+      std::vector<const Var*> ins;
+      for (const VarPtr& v : j.invars) ins.push_back(v.get());
+      std::vector<std::pair<const Var*, Array>> consts;
+      for (std::size_t i = 0; i < jaxpr.consts.size(); ++i) consts.push_back({j.constvars[i].get(), jaxpr.consts[i]});
+      try {
+        whole = unit.add_region(ins, j.outvars, j.eqns, consts);
+      } catch (const lowering::Unsupported&) {
+      }
+    }
+    for (std::size_t i = 0; i < steps.size() && !whole; ++i) {
+      try {
+        if (const Kernel* k = std::get_if<Kernel>(&steps[i].body)) {
+          index[i] = unit.add_loop(*k);
+        } else if (const Call& c = std::get<Call>(steps[i].body); c.eqn->prim->lower && has_subprogram(*c.eqn)) {
+          std::vector<const Var*> ins;
+          for (const Atom& a : c.eqn->inputs)
+            if (const VarPtr* v = std::get_if<VarPtr>(&a)) ins.push_back(v->get());
+          std::vector<Atom> outs(c.eqn->outputs.begin(), c.eqn->outputs.end());
+          index[i] = unit.add_region(ins, outs, {*c.eqn}, {});
+        }
+      } catch (const lowering::Unsupported&) {
+      }
+    }
+    if (unit.empty()) {
+      set_note("interpreter: nothing here for native code");
+      return;
+    }
+    std::vector<void*> addresses;
+    try {
+      code->code = unit.compile(addresses);
+    } catch (const std::exception& e) {
+      set_note(std::string("interpreter: native compilation failed: ") + e.what());
+      config.log(std::string("[jit] native compilation failed, running on the interpreter: ") + e.what());
+      return;
+    }
+    if (whole) {
+      code->whole = reinterpret_cast<native::RegionFn>(addresses[*whole]);
+      code->regions = 1;
+    } else {
+      code->steps.assign(steps.size(), nullptr);
+      for (std::size_t i = 0; i < steps.size(); ++i)
+        if (index[i]) {
+          code->steps[i] = addresses[*index[i]];
+          ++(std::holds_alternative<Kernel>(steps[i].body) ? code->loops : code->regions);
+        }
+    }
+    code->milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    std::ostringstream line;
+    line << "native: " << (whole ? std::string("the whole program in one register region")
+                                 : std::to_string(code->loops) + " fused loops and " + std::to_string(code->regions) +
+                                       " loop regions compiled, " +
+                                       std::to_string(steps.size() - code->loops - code->regions) + " steps interpreted")
+         << " (" << std::setprecision(3) << code->milliseconds << " ms to compile)";
+    set_note(line.str());
+    if (config.log_compiles) config.log("[jit] " + line.str() + " for a program of " + std::to_string(j.eqns.size()) + " equations");
+    native_owned = std::move(code);
+    native.store(native_owned.get(), std::memory_order_release);
+  }
+
+  // automatic: compile in the background once a program is called again or holds a loop.
+  void maybe_tier_up() {
+    if (tier != JitTier::automatic || native_requested.load(std::memory_order_relaxed)) return;
+    if (calls.fetch_add(1, std::memory_order_relaxed) < 1 && !has_loop) return;
+    if (native_requested.exchange(true)) return;
+    set_note("interpreter: native code is being compiled in the background");
+    std::weak_ptr<Impl> self = weak_from_this();
+    native::compile_in_background([self] {
+      if (std::shared_ptr<Impl> impl = self.lock()) impl->compile_native();
+    });
+  }
+
+  Arrays run(const Arrays& args) {
+    maybe_tier_up();
+    const NativeCode* nc = native.load(std::memory_order_acquire);
+    if (nc && nc->whole) {
+      check_interrupt();
+      std::vector<ShapedArray> avals;
+      for (const Atom& a : jaxpr.jaxpr->outvars) avals.push_back(atom_aval(a));
+      return run_region(nc->whole, args, avals);
+    }
     std::vector<Array> env(static_cast<std::size_t>(num_slots));
     for (std::size_t i = 0; i < const_slots.size(); ++i) env[static_cast<std::size_t>(const_slots[i])] = jaxpr.consts[i];
     for (std::size_t i = 0; i < arg_slots.size(); ++i) env[static_cast<std::size_t>(arg_slots[i])] = args[i];
     auto value = [&](const Operand& o) { return o.kind == Operand::literal ? o.value : env[static_cast<std::size_t>(o.index)]; };
-    for (const Step& s : steps) {
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const Step& s = steps[i];
+      void* fn = nc ? nc->steps[i] : nullptr;
       check_interrupt();  // also once per iteration of a loop whose body is this program
       if (const Kernel* k = std::get_if<Kernel>(&s.body)) {
-        run_kernel(*k, env);
+        run_kernel(*k, env, reinterpret_cast<native::LoopFn>(fn));
       } else {
         const Call& c = std::get<Call>(s.body);
         Arrays ins;
-        for (const Operand& o : c.ins) ins.push_back(value(o));
-        Arrays outs = eval_primitive(*c.eqn->prim, ins, c.eqn->params);
-        for (std::size_t i = 0; i < outs.size(); ++i) env[static_cast<std::size_t>(c.outs[i])] = std::move(outs[i]);
+        for (const Operand& o : c.ins)
+          if (!fn || o.kind == Operand::slot) ins.push_back(value(o));  // regions embed literals
+        Arrays outs;
+        if (fn) {
+          std::vector<ShapedArray> avals;
+          for (const VarPtr& o : c.eqn->outputs) avals.push_back(o->aval);
+          outs = run_region(reinterpret_cast<native::RegionFn>(fn), ins, avals);
+        } else {
+          outs = eval_primitive(*c.eqn->prim, ins, c.eqn->params);
+        }
+        for (std::size_t k = 0; k < outs.size(); ++k) env[static_cast<std::size_t>(c.outs[k])] = std::move(outs[k]);
       }
       for (int r : s.release) env[static_cast<std::size_t>(r)] = Array();
     }
@@ -379,9 +530,24 @@ struct Executable::Impl {
   }
 };
 
-Executable::Executable(const ClosedJaxpr& j) : impl_(std::make_unique<Impl>()) {
+bool has_native_jit() { return native::available(); }
+
+Executable::Executable(const ClosedJaxpr& j) : impl_(std::make_shared<Impl>()) {
+  if (!config.bad_jit_tier.empty())
+    throw ValueError("jit", "XJAX_JIT_TIER=", config.bad_jit_tier, " names no tier: use interpreter, native or auto");
   impl_->jaxpr = optimize(j);
   impl_->build();
+  impl_->tier = config.jit_tier.load();
+  if (impl_->tier != JitTier::interpreter && !native::available()) {
+    impl_->tier = JitTier::interpreter;
+    impl_->set_note("interpreter: this build has no native tier (LLVM)");
+  } else if (impl_->tier == JitTier::interpreter) {
+    impl_->set_note("interpreter (XJAX_JIT_TIER / config.jit_tier)");
+  } else if (impl_->tier == JitTier::native) {
+    impl_->compile_native();
+  } else {
+    impl_->set_note("interpreter: native code is compiled when the program is called again");
+  }
 }
 Executable::~Executable() = default;
 
@@ -419,7 +585,9 @@ std::string Executable::as_text() const {
       }
       s << "\n";
     }
-  s << "(" << k << " fused kernels; * marks values written to memory)";
+  s << "(" << k << " fused kernels; * marks values written to memory)\n";
+  std::lock_guard lock(impl_->note_mu);
+  s << "tier: " << impl_->note;
   return s.str();
 }
 

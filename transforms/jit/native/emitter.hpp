@@ -1,0 +1,70 @@
+// The lowering::Builder over LLVM IR. A value is an LLVM vector: all elements of a small array in a
+// register region, or one block of `lanes` consecutive elements in a fused loop. Bools are i1 in
+// registers and one byte in memory.
+#pragma once
+#include <llvm/IR/IRBuilder.h>
+
+#include <unordered_map>
+
+#include "jit/native/native.hpp"
+#include "trace/lowering.hpp"
+
+namespace xjax::native {
+
+using lowering::Value;
+using lowering::Values;
+
+class Emitter final : public lowering::Builder {
+ public:
+  // lanes == 0: a register region; else a fused loop whose blocks hold `lanes` elements.
+  Emitter(llvm::IRBuilder<>& b, llvm::Function* fn, llvm::Value* status, std::int64_t lanes);
+
+  Value op(lowering::Op op, const Values& in, const ShapedArray& out) override;
+  Value tile(const Equation& e, const Values& in) override;
+  Value constant(const Array& value) override;
+  Value gather(const Values& parts, const Ints& index, const ShapedArray& out) override;
+  Values inline_jaxpr(const ClosedJaxpr& j, const Values& args) override;
+  Values loop(const Values& init, std::int64_t max_trips, const CondFn& cond, const BodyFn& body) override;
+  Values switch_(const Value& index, std::size_t n, const std::function<Values(std::size_t)>& branch,
+                 const Avals& out) override;
+
+  // The equation by its primitive's lower rule, else its tile kernel; Unsupported otherwise.
+  Values lower_equation(const Equation& e, const Values& in);
+  // Runs equations over an environment of values (atoms not in it must be literals).
+  void run(const std::vector<Equation>& eqns, std::unordered_map<const Var*, Value>& env);
+  Value atom(const Atom& a, const std::unordered_map<const Var*, Value>& env);
+
+  // Memory: an array's elements (a block at `offset` in a loop; `mask` limits a partial block).
+  Value load(llvm::Value* base, const ShapedArray& aval, llvm::Value* offset = nullptr, llvm::Value* mask = nullptr);
+  Value load_splat(llvm::Value* base, const ShapedArray& aval);  // element 0 in every lane
+  void store(const Value& v, llvm::Value* base, llvm::Value* offset = nullptr, llvm::Value* mask = nullptr);
+
+  llvm::Type* element_type(DType d, bool in_memory = false) const;
+  llvm::FixedVectorType* vector_type(const ShapedArray& a, bool in_memory = false) const;
+  std::int64_t width(const ShapedArray& a) const;
+  llvm::AllocaInst* stack(llvm::Type* t);  // in the entry block, so loops do not grow the stack
+  llvm::Value* call(void* fn, llvm::Type* result, const std::vector<llvm::Value*>& args);
+  llvm::Value* ptr_constant(const void* p);
+
+  // Loops: the active lanes of the current block (a loop), the interrupts answered at entry.
+  llvm::Value* active_lanes = nullptr;
+  llvm::Value* seen_interrupts = nullptr;
+
+ private:
+  llvm::Value* widen(const Value& v, std::int64_t w);  // a 1-element value splat to w lanes
+  llvm::IRBuilder<>& b_;
+  llvm::Function* fn_;
+  llvm::Value* status_;
+  std::int64_t lanes_;
+};
+
+// Called from generated code.
+extern "C" {
+void xjax_native_tile(const Equation* e, const void* const* ins, const std::int64_t* sizes, void* out, std::int64_t n,
+                      Status* status);
+void xjax_native_poll(Status* status);
+std::uint64_t xjax_native_answered();
+void xjax_native_fold(std::int32_t kind, std::int32_t dtype, const void* tile, std::int64_t n, double* acc);
+}
+
+}  // namespace xjax::native

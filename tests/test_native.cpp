@@ -199,3 +199,16 @@ TEST_CASE("native: the interpreter tier stays the interpreter; a bad XJAX_JIT_TI
   xj::config.bad_jit_tier.clear();
   CHECK(g(xj::array(1.0)).item<double>() == 3.0);
 }
+
+TEST_CASE("native: integer division and remainder by zero and -1 give the kernels' results") {
+  if (!xj::has_native_jit()) return;
+  auto f = [](const Array& a, const Array& b) { return xj::stack({xj::floor_divide(a, b), a % b, a * b - a}); };
+  std::int32_t lo = std::numeric_limits<std::int32_t>::min();
+  Array a = xj::array({7, -7, 7, -7, lo, lo, 0, 5, 3});
+  Array b = xj::array({2, 2, -2, -2, -1, 0, 0, -1, 7});
+  check_tiers(f, "the whole program", a, b);
+  check_tiers(f, "the whole program", a.astype(xj::int64), b.astype(xj::int64));
+  check_tiers(f, "the whole program", xj::abs(a).astype(xj::uint32), xj::abs(b).astype(xj::uint32));
+  Array big_a = xj::concatenate({a, a, a, a, a, a, a, a}), big_b = xj::concatenate({b, b, b, b, b, b, b, b});
+  check_tiers(f, "", big_a, big_b);  // 72 elements: fused loops
+}

@@ -95,7 +95,8 @@ const Primitive& rem_p = binary("rem", N, isa_tile<&Kernels::rem>,
                                     Array q = x[0] / x[1];
                                     return -(u * (sign(q) * floor(abs(q))));
                                   }))};
-                                });
+                                },
+                                nullptr, false, lower_op<Op::rem>);
 const Primitive& pow_p = binary(
     "pow", DTypes::numeric, isa_tile<&Kernels::pow>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {

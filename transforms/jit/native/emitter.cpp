@@ -78,7 +78,30 @@ Value Emitter::op(Op op, const Values& in, const ShapedArray& out) {
     case Op::add: r = fp ? b_.CreateFAdd(x[0], x[1]) : d == bool_ ? nullptr : b_.CreateAdd(x[0], x[1]); break;
     case Op::sub: r = fp ? b_.CreateFSub(x[0], x[1]) : d == bool_ ? nullptr : b_.CreateSub(x[0], x[1]); break;
     case Op::mul: r = fp ? b_.CreateFMul(x[0], x[1]) : d == bool_ ? nullptr : b_.CreateMul(x[0], x[1]); break;
-    case Op::div: r = fp ? b_.CreateFDiv(x[0], x[1]) : nullptr; break;  // integers: the kernel's x / 0 = 0
+    case Op::div:
+    case Op::rem: {
+      if (fp) {
+        r = op == Op::div ? b_.CreateFDiv(x[0], x[1]) : nullptr;  // fmod: the kernel's call
+        break;
+      }
+      if (d == bool_) break;
+      // As the kernels: x / 0 = x % 0 = 0, INT_MIN / -1 wraps and x % -1 = 0 (never a trap).
+      llvm::Type* t = x[0]->getType();
+      llvm::Value *zero = llvm::Constant::getNullValue(t), *one = llvm::ConstantInt::get(t, 1);
+      llvm::Value* by_zero = b_.CreateICmpEQ(x[1], zero);
+      llvm::Value* by_minus_one = sign ? b_.CreateICmpEQ(x[1], llvm::Constant::getAllOnesValue(t))
+                                       : llvm::Constant::getNullValue(by_zero->getType());
+      llvm::Value* special = b_.CreateOr(by_zero, by_minus_one);
+      llvm::Value* safe = b_.CreateSelect(special, one, x[1]);
+      if (op == Op::div) {
+        llvm::Value* q = sign ? b_.CreateSDiv(x[0], safe) : b_.CreateUDiv(x[0], safe);
+        r = b_.CreateSelect(by_zero, zero, b_.CreateSelect(by_minus_one, b_.CreateSub(zero, x[0]), q));
+      } else {
+        llvm::Value* m = sign ? b_.CreateSRem(x[0], safe) : b_.CreateURem(x[0], safe);
+        r = b_.CreateSelect(special, zero, m);
+      }
+      break;
+    }
     case Op::neg:
       r = fp ? b_.CreateFNeg(x[0]) : d == bool_ ? nullptr : b_.CreateSub(llvm::Constant::getNullValue(x[0]->getType()), x[0]);
       break;

@@ -212,3 +212,41 @@ TEST_CASE("native: integer division and remainder by zero and -1 give the kernel
   Array big_a = xj::concatenate({a, a, a, a, a, a, a, a}), big_b = xj::concatenate({b, b, b, b, b, b, b, b});
   check_tiers(f, "", big_a, big_b);  // 72 elements: fused loops
 }
+
+TEST_CASE("native: threads calling one jitted function while its native code takes over get the same bits") {
+  TierScope tier(xj::JitTier::automatic);
+  auto f = xj::jit([](const Array& x) {
+    Array y = xj::fori_loop(0, 50, [](const Array&, const Array& c) { return xj::sin(c) * 0.9 + 0.1; }, x);
+    return xj::sum(y * y);
+  });
+  Array big = xj::linspace(-1.0f, 1.0f, 5000), small = xj::array({0.25f, 0.5f});
+  Array want_big, want_small;
+  {
+    TierScope interpreted(xj::JitTier::interpreter);
+    auto g = xj::jit([](const Array& x) {
+      Array y = xj::fori_loop(0, 50, [](const Array&, const Array& c) { return xj::sin(c) * 0.9 + 0.1; }, x);
+      return xj::sum(y * y);
+    });
+    want_big = g(big);
+    want_small = g(small);
+  }
+  std::atomic<int> wrong{0}, errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      try {
+        for (int r = 0; r < 40; ++r) {
+          bool use_big = (t + r) % 2 == 0;
+          if (!same(f(use_big ? big : small), use_big ? want_big : want_small)) ++wrong;
+        }
+      } catch (...) {
+        ++errors;
+      }
+    });
+  for (std::thread& th : threads) th.join();
+  xj::native::wait_for_background_compiles();
+  CHECK(wrong.load() == 0);
+  CHECK(errors.load() == 0);
+  if (xj::has_native_jit()) CHECK(contains(f.lower(small).as_text(), "tier: native"));
+  CHECK(same(f(small), want_small));
+}

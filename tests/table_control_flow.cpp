@@ -1,6 +1,6 @@
 // Rule-table rows for the control-flow primitives: cond (cond, switch_), scan (scan, map,
-// fori_loop with static bounds) and while (while_loop, fori_loop with Array bounds), and for the
-// effectful debug_callback.
+// fori_loop with static bounds) and while (while_loop, fori_loop with Array bounds), pjit (jit
+// inside a transformation), and for the effectful debug_callback.
 #include <cmath>
 
 #include "table.hpp"
@@ -147,6 +147,25 @@ const bool registered = add_cases({
      1e-6,
      1e-5,
      {"fwd"}},
+    // pjit: a jitted function called inside a transformation stays one call equation.
+    {"pjit",
+     [](const Arrays& a) {
+       static auto inner = jit([](const Array& x, const Array& w) { return sin(x) * w + x * x; });
+       return inner(a[0], a[1]) * 2.0;
+     },
+     {vals({2, 3}, 7), vals({3}, 8)},
+     true,
+     "two arguments"},
+    {"pjit",
+     [](const Arrays& a) {  // closes over a constant and calls another jitted function
+       static const Array scale = vals({3}, 9);
+       static auto square = jit([](const Array& x) { return x * x; });
+       static auto outer = jit([](const Array& x) { return square(tanh(x) * scale) + x; });
+       return outer(a[0]);
+     },
+     {vals({3}, 10)},
+     true,
+     "constant and nested"},
     // debug_callback has no outputs; the row's function also returns a value built from its input.
     {"debug_callback",
      [](const Arrays& a) {

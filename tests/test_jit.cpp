@@ -5,6 +5,8 @@
 #include <cmath>
 #include <thread>
 
+#include "testing.hpp"
+#include "xjax/config.hpp"
 #include "xjax/core.hpp"
 
 namespace xj = xjax;
@@ -225,4 +227,40 @@ TEST_CASE("jit: a fused reduction reads its input after later ops in the same ke
   auto [s, v] = xj::jit(f)(a, c, d);
   CHECK(s.item<double>() == doctest::Approx(0.1 + 0.4 + 0.9 + 0.5));
   CHECK(v[2].item<double>() == doctest::Approx(4.5 - 3.0 * std::sin(0.3)));
+}
+
+TEST_CASE("jit: inside grad, vmap and make_jaxpr a jitted function is one pjit call, compiled once") {
+  xj::test::QuietTier tier;
+  auto f = xj::jit([](const Array& x) { return xj::sum(xj::sin(x) * x); }, xj::JitOptions{.name = "f"});
+  Array x = ramp(8, xj::float64);
+  std::string jaxpr = xj::to_string(xj::make_jaxpr(f)(x));
+  CHECK(count(jaxpr, "pjit[name=f jaxpr={") == 1);
+  std::string grad_jaxpr = xj::to_string(xj::make_jaxpr(xj::grad(f))(x));
+  CHECK(count(grad_jaxpr, "pjit[name=f") >= 1);
+  CHECK(count(grad_jaxpr, "\n    b:f64[8] = sin") == 0);  // not inlined into the outer program
+  std::vector<std::string> lines;
+  auto previous = xj::config.set_log_sink([&](const std::string& l) { lines.push_back(l); });
+  xj::config.log_compiles = true;
+  Array g1 = xj::grad(f)(x);
+  std::size_t after_first = lines.size();
+  Array g2 = xj::grad(f)(x);
+  std::size_t after_grad = lines.size();
+  Array xs = xj::reshape(ramp(24, xj::float64), {3, 8});
+  Array v1 = xj::vmap(f)(xs);
+  std::size_t after_vmap = lines.size();
+  Array v2 = xj::vmap(f)(xs);
+  xj::config.log_compiles = false;
+  xj::config.set_log_sink(previous);
+  CHECK(after_first >= 1);
+  CHECK(after_grad == after_first);  // the second grad runs the programs compiled by the first
+  CHECK(after_vmap > after_grad);
+  CHECK(lines.size() == after_vmap);
+  CHECK(close(g1, xj::cos(x) * x + xj::sin(x), 1e-12));
+  CHECK(close(g2, g1, 0));
+  CHECK(close(v2, v1, 0));
+  CHECK(close(v1, xj::sum(xj::sin(xs) * xs, 1), 1e-12));
+  // jit(grad(jit(f))) compiles one program with the inner call inlined and fused
+  auto outer = xj::jit(xj::grad(f));
+  CHECK(close(outer(x), g1, 1e-12));
+  CHECK(count(outer.lower(x).as_text(), "pjit") == 0);
 }

@@ -98,11 +98,14 @@ std::ostream& operator<<(std::ostream& os, const Params& p) {
   if (p.empty()) return os;
   os << '[';
   bool first = true;
-  for (const auto& [k, v] : p.items()) {
+  auto item = [&](const std::string& k, const ParamValue& v) {
     os << (first ? "" : " ") << k << '=';
     print_value(os, v);
     first = false;
-  }
+  };
+  if (p.contains("name")) item("name", p.at("name"));  // first, as JAX prints pjit[name=f jaxpr=...]
+  for (const auto& [k, v] : p.items())
+    if (k != "name") item(k, v);
   return os << ']';
 }
 

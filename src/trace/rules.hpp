@@ -28,6 +28,10 @@ Tangents backward_pass(const Jaxpr& j, const Arrays& consts, const Tangents& cts
 // run it at every iteration. (transforms/jit)
 std::shared_ptr<const Executable> compiled(const std::shared_ptr<const ClosedJaxpr>& j);
 
+// A call of a jitted program inside a transformation: binds pjit, which transformations keep a call
+// of one compiled program. The jaxpr has no consts (they lead `args`). (src/primitives/jit_call.cpp)
+Arrays jit_call(const std::string& name, const std::shared_ptr<const ClosedJaxpr>& jaxpr, const Arrays& args);
+
 // --- tangent algebra with symbolic zeros (nullopt) ---
 Tangent add_tangents(const Tangent& a, const Tangent& b);
 Array zeros_for(const ShapedArray& aval);

@@ -22,10 +22,12 @@ namespace {
 // Rough memory of an equation, its params and its executor step, beside the constants' buffers.
 constexpr std::size_t bytes_per_equation = 256;
 
-// A traced program, compiled when it first runs on concrete values: called under an enclosing
-// transformation (grad(jit(f)), or jit inside jit) it is replayed there and never compiled.
+// A traced program, compiled when it first runs on concrete values. Called under an enclosing
+// transformation (grad(jit(f)), or jit inside jit) it is a pjit call of `lifted` there (its consts
+// as leading inputs), which that transformation transforms as a whole.
 struct Entry {
   ClosedJaxpr jaxpr;
+  std::shared_ptr<const ClosedJaxpr> lifted;
   TreeDef out_def;
   std::size_t bytes = 0;
   mutable std::atomic<std::uint64_t> last_use{0};
@@ -102,6 +104,10 @@ struct JitCache::Impl {
           return outs;
         },
         key.avals);
+    Jaxpr lifted = *entry->jaxpr.jaxpr;
+    lifted.invars.insert(lifted.invars.begin(), lifted.constvars.begin(), lifted.constvars.end());
+    lifted.constvars.clear();
+    entry->lifted = std::make_shared<const ClosedJaxpr>(ClosedJaxpr{std::make_shared<Jaxpr>(std::move(lifted)), {}});
     entry->bytes = program_bytes(entry->jaxpr);
     entry->last_use = ++clock;
     if (log) {
@@ -181,8 +187,8 @@ struct JitCache::Impl {
   }
 };
 
-// The compiled programs of control-flow bodies (loops run them at every iteration): keyed by the
-// body's jaxpr while it lives, under the same bounds as a jitted function's cache, least recently
+// The compiled programs that primitives call (loop bodies at every iteration, branches, pjit): keyed
+// by the jaxpr while it lives, under the same bounds as a jitted function's cache, least recently
 // used dropped first, each compile logged with config.log_compiles.
 std::shared_ptr<const Executable> compiled(const std::shared_ptr<const ClosedJaxpr>& j) {
   struct Program {
@@ -212,9 +218,9 @@ std::shared_ptr<const Executable> compiled(const std::shared_ptr<const ClosedJax
   }
   if (config.log_compiles.load(std::memory_order_relaxed)) {
     std::ostringstream line;
-    line << "[jit] compiled a control-flow body of " << j->jaxpr->eqns.size() << " equations in "
+    line << "[jit] compiled a called program (loop body, branch or pjit) of " << j->jaxpr->eqns.size() << " equations in "
          << std::setprecision(3) << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
-         << " ms: cache miss: first run of this body";
+         << " ms: cache miss: its first run";
     config.log(line.str());
   }
   std::lock_guard lock(mu);
@@ -247,12 +253,16 @@ JitCache::~JitCache() = default;
 Arrays JitCache::call(const Signature& sig, const Arrays& leaves, const TraceFn& trace, TreeDef& out_def) {
   std::shared_ptr<const Entry> e = impl_->get(sig, leaves, trace);
   out_def = e->out_def;
-  // Under an enclosing transformation (traced arguments, or a closure over traced values), replay the
-  // program through it; the compiled form runs on concrete values only.
+  // Under an enclosing transformation (traced arguments, or a closure over traced values) the call is
+  // a pjit equation of it; the compiled form runs on concrete values only.
   auto traced = [](const Arrays& xs) {
     return std::any_of(xs.begin(), xs.end(), [](const Array& x) { return x.is_tracer(); });
   };
-  if (traced(leaves) || traced(e->jaxpr.consts)) return eval_jaxpr(e->jaxpr, leaves);
+  if (traced(leaves) || traced(e->jaxpr.consts)) {
+    Arrays args = e->jaxpr.consts;
+    args.insert(args.end(), leaves.begin(), leaves.end());
+    return jit_call(impl_->name, e->lifted, args);
+  }
   Arrays outs = e->executable(impl_->compiles)->run(leaves);
   if (checking_floats()) impl_->find_bad_floats(*e, leaves, outs);
   return outs;

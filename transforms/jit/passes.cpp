@@ -3,6 +3,7 @@
 // rewrites atoms through one substitution map.
 #include "jit/passes.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -216,9 +217,63 @@ struct Rewriter {
   }
 };
 
+// pjit equations (jitted functions called inside this one) replaced by their programs' equations,
+// with fresh variables, so the passes and fusion see across the call as XLA does.
+struct Inliner {
+  const Primitive* pjit = find_primitive("pjit");
+  std::unordered_map<const Var*, Atom> subst;
+  Jaxpr out;
+  Arrays consts;
+  std::int64_t next_id = 1 << 30;
+
+  Atom map(const Atom& a) const {
+    if (const VarPtr* v = std::get_if<VarPtr>(&a))
+      if (auto it = subst.find(v->get()); it != subst.end()) return it->second;
+    return a;
+  }
+  void add(const Equation& e, bool fresh) {
+    std::vector<Atom> ins;
+    for (const Atom& a : e.inputs) ins.push_back(map(a));
+    if (e.prim == pjit) {
+      const ClosedJaxpr& body = *e.params.get<std::shared_ptr<const ClosedJaxpr>>("jaxpr");
+      for (std::size_t i = 0; i < body.consts.size(); ++i) {
+        VarPtr v = std::make_shared<const Var>(Var{next_id++, body.jaxpr->constvars[i]->aval});
+        out.constvars.push_back(v);
+        consts.push_back(body.consts[i]);
+        subst[body.jaxpr->constvars[i].get()] = v;
+      }
+      for (std::size_t i = 0; i < ins.size(); ++i) subst[body.jaxpr->invars[i].get()] = ins[i];
+      for (const Equation& inner : body.jaxpr->eqns) add(inner, true);
+      for (std::size_t k = 0; k < e.outputs.size(); ++k) subst[e.outputs[k].get()] = map(body.jaxpr->outvars[k]);
+      return;
+    }
+    std::vector<VarPtr> outs = e.outputs;
+    if (fresh)  // the same program may be inlined twice
+      for (VarPtr& o : outs) {
+        VarPtr v = std::make_shared<const Var>(Var{next_id++, o->aval});
+        subst[o.get()] = v;
+        o = v;
+      }
+    out.eqns.push_back({e.prim, e.params, std::move(ins), std::move(outs)});
+  }
+};
+
+ClosedJaxpr inline_calls(const ClosedJaxpr& j) {
+  Inliner in;
+  if (std::none_of(j.jaxpr->eqns.begin(), j.jaxpr->eqns.end(), [&](const Equation& e) { return e.prim == in.pjit; }))
+    return j;
+  in.out.constvars = j.jaxpr->constvars;
+  in.consts = j.consts;
+  in.out.invars = j.jaxpr->invars;
+  for (const Equation& e : j.jaxpr->eqns) in.add(e, false);
+  for (const Atom& a : j.jaxpr->outvars) in.out.outvars.push_back(in.map(a));
+  return ClosedJaxpr{std::make_shared<Jaxpr>(std::move(in.out)), std::move(in.consts)};
+}
+
 }  // namespace
 
-ClosedJaxpr optimize(const ClosedJaxpr& j) {
+ClosedJaxpr optimize(const ClosedJaxpr& program) {
+  ClosedJaxpr j = inline_calls(program);
   Rewriter r{j, {}, {}, {}, {}};
   r.run();
   return ClosedJaxpr{std::make_shared<Jaxpr>(std::move(r.out)), std::move(r.consts)};

@@ -14,7 +14,9 @@ using UnaryJvp = Array (*)(const Array& x, const Array& y, const Array& t);
 const Primitive& unary(const char* name, DTypes kinds, TileKernel tile, UnaryJvp jvp, bool bool_out = false,
                        LowerFn lower = nullptr) {
   Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
-  p.lower = lower;
+  // Floating functions run the eager kernel's vector code inlined in native code when it exists
+  // under the primitive's name (transforms/jit/native/bitcode/math.cpp), else their tile kernel.
+  p.lower = lower ? lower : kinds == DTypes::floating && !bool_out ? lowering::lower_math : nullptr;
   if (jvp)
     p.jvp = [jvp](const Arrays& x, const Tangents& t, const Arrays& y, const Params&) -> Tangents {
       return {jvp(x[0], y[0], *t[0])};

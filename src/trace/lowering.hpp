@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "xjax/ir.hpp"
@@ -41,6 +42,9 @@ class Builder {
   virtual Value tile(const Equation& e, const Values& in) = 0;
   // A concrete array as a constant.
   virtual Value constant(const Array& value) = 0;
+  // The eager kernels' vectorised unary function `name` (sin, exp, tanh, ...: the primitive's name)
+  // on a floating value, inlined; a Value without `ir` when the generator does not have it.
+  virtual Value math(const std::string& name, const Value& x, const ShapedArray& out) = 0;
 
   // Register regions only. out element i = element index[i] of the concatenation of `parts`
   // (layout ops: reshape, transpose, broadcast, slice, concatenate, ...).
@@ -69,6 +73,12 @@ struct Unsupported {
 template <Op op>
 Values lower_op(Builder& b, const Values& in, const Equation& e) {
   Value v = b.op(op, in, e.outputs[0]->aval);
+  if (!v.ir) return {};
+  return {v};
+}
+// Unary floating-point functions: the eager kernel's own vector code, inlined (else the tile kernel).
+inline Values lower_math(Builder& b, const Values& in, const Equation& e) {
+  Value v = b.math(e.prim->name, in[0], e.outputs[0]->aval);
   if (!v.ir) return {};
   return {v};
 }

@@ -32,16 +32,22 @@ struct Entry {
   std::size_t bytes = 0;
   mutable std::atomic<std::uint64_t> last_use{0};
 
+  // Compiled once; a compilation that throws is tried again by the next call (no std::call_once:
+  // libstdc++'s hangs the next caller after an exception on some builds).
   std::shared_ptr<const Executable> executable(std::atomic<std::size_t>& compiles) const {
-    std::call_once(compile_once_, [&] {
+    if (ready_.load(std::memory_order_acquire)) return exe_;
+    std::lock_guard lock(compile_mu_);
+    if (!exe_) {
       exe_ = std::make_shared<const Executable>(jaxpr);
       ++compiles;
-    });
+      ready_.store(true, std::memory_order_release);
+    }
     return exe_;
   }
 
  private:
-  mutable std::once_flag compile_once_;
+  mutable std::mutex compile_mu_;
+  mutable std::atomic<bool> ready_{false};
   mutable std::shared_ptr<const Executable> exe_;
 };
 

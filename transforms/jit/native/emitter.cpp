@@ -188,6 +188,24 @@ Value Emitter::constant(const Array& value) {
   return {llvm::ConstantVector::get(elements), a};
 }
 
+Value Emitter::math(const std::string& name, const Value& x, const ShapedArray& out) {
+  if (!is_floating(out.dtype) || !math_function || math_batch_bytes == 0) return {};
+  llvm::Function* fn = math_function("xjax_math_" + name + (out.dtype == float32 ? "_f32" : "_f64"));
+  if (!fn) return {};
+  // Whole batches through the function (the last one padded with zeros, as the eager kernels pad).
+  const std::int64_t w = width(out), lanes = math_batch_bytes / itemsize(out.dtype);
+  const std::int64_t batches = (w + lanes - 1) / lanes;
+  llvm::Type* t = element_type(out.dtype);
+  llvm::ArrayType* buffer = llvm::ArrayType::get(t, static_cast<std::uint64_t>(batches * lanes));
+  llvm::AllocaInst *in = stack(buffer), *result = stack(buffer);
+  if (w % lanes) b_.CreateStore(llvm::Constant::getNullValue(buffer), in);
+  store({widen(x, w), out}, in);
+  for (std::int64_t k = 0; k < batches; ++k)
+    b_.CreateCall(fn, {b_.CreateConstGEP1_64(t, in, static_cast<std::uint64_t>(k * lanes)),
+                       b_.CreateConstGEP1_64(t, result, static_cast<std::uint64_t>(k * lanes))});
+  return load(result, out);
+}
+
 Value Emitter::gather(const Values& parts, const Ints& index, const ShapedArray& out) {
   if (lanes_) throw Unsupported{"a layout change in a fused loop"};
   llvm::Value* r = llvm::PoisonValue::get(vector_type(out));

@@ -4,6 +4,8 @@
 #pragma once
 #include <llvm/IR/IRBuilder.h>
 
+#include <functional>
+#include <string>
 #include <unordered_map>
 
 #include "jit/native/native.hpp"
@@ -22,6 +24,7 @@ class Emitter final : public lowering::Builder {
   Value op(lowering::Op op, const Values& in, const ShapedArray& out) override;
   Value tile(const Equation& e, const Values& in) override;
   Value constant(const Array& value) override;
+  Value math(const std::string& name, const Value& x, const ShapedArray& out) override;
   Value gather(const Values& parts, const Ints& index, const ShapedArray& out) override;
   Values inline_jaxpr(const ClosedJaxpr& j, const Values& args) override;
   Values loop(const Values& init, std::int64_t max_trips, const CondFn& cond, const BodyFn& body) override;
@@ -49,6 +52,10 @@ class Emitter final : public lowering::Builder {
   // Loops: the active lanes of the current block (a loop), the interrupts answered at entry.
   llvm::Value* active_lanes = nullptr;
   llvm::Value* seen_interrupts = nullptr;
+  // The unit's inlinable math functions: a declaration by name (nullptr: no such function), and
+  // the bytes of the batch each call processes.
+  std::function<llvm::Function*(const std::string&)> math_function;
+  std::int64_t math_batch_bytes = 0;
 
  private:
   llvm::Value* widen(const Value& v, std::int64_t w);  // a 1-element value splat to w lanes

@@ -1,6 +1,8 @@
 // The native tier's compiler: functions for regions and fused loops (emitter.hpp), optimised with
 // LLVM's O3 pipeline and compiled in-process by one ORC LLJIT for the instruction set the kernels
 // use; and the helpers generated code calls.
+#include <llvm/Bitcode/BitcodeReader.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
@@ -13,6 +15,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "jit/native/emitter.hpp"
@@ -58,15 +61,51 @@ void xjax_native_fold(std::int32_t kind, std::int32_t dtype, const void* tile, s
 }
 }
 
+#if XJAX_HAS_MATH_BITCODE
+extern const unsigned char math_bitcode_sse4[], math_bitcode_avx2[], math_bitcode_avx512[];
+extern const std::size_t math_bitcode_sse4_size, math_bitcode_avx2_size, math_bitcode_avx512_size;
+#endif
+
 namespace {
 
-// One JIT for the process, targeting the instruction set the kernels run (XJAX_CPU_ISA caps both).
+// One JIT for the process, targeting the instruction set the kernels use (XJAX_CPU_ISA caps both).
 struct Engine {
   std::unique_ptr<llvm::orc::LLJIT> jit;
   std::unique_ptr<llvm::TargetMachine> machine;
   std::string cpu, features;
   std::mutex mu;  // compiling, adding and removing code
+  // The kernels' unary functors as bitcode for this instruction set (bitcode/math.cpp): its bytes,
+  // the functions it defines, and the bytes of one batch.
+  llvm::StringRef math;
+  std::set<std::string> math_names;
+  std::int64_t math_batch_bytes = 0;
+  bool math_added = false;
 };
+
+void load_math(Engine& e, kernels::Isa isa) {
+#if XJAX_HAS_MATH_BITCODE
+  const unsigned char* bytes = isa == kernels::Isa::avx512 ? math_bitcode_avx512
+                               : isa == kernels::Isa::avx2 ? math_bitcode_avx2
+                                                           : math_bitcode_sse4;
+  std::size_t size = isa == kernels::Isa::avx512 ? math_bitcode_avx512_size
+                     : isa == kernels::Isa::avx2 ? math_bitcode_avx2_size
+                                                 : math_bitcode_sse4_size;
+  e.math = llvm::StringRef(reinterpret_cast<const char*>(bytes), size);
+  llvm::LLVMContext context;
+  auto module = llvm::parseBitcodeFile(llvm::MemoryBufferRef(e.math, "math"), context);
+  if (!module) {
+    llvm::consumeError(module.takeError());
+    e.math = {};
+    return;
+  }
+  for (const llvm::Function& f : **module)
+    if (!f.isDeclaration() && f.getName().startswith("xjax_math_")) e.math_names.insert(f.getName().str());
+  e.math_batch_bytes = isa == kernels::Isa::avx512 ? 64 : isa == kernels::Isa::avx2 ? 32 : 16;
+#else
+  (void)e;
+  (void)isa;
+#endif
+}
 
 Engine* make_engine() {
   llvm::InitializeNativeTarget();
@@ -92,8 +131,36 @@ Engine* make_engine() {
     if (!jit) llvm::consumeError(jit.takeError());
     return nullptr;
   }
-  auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}};
+  // Symbols of the process (the C library's, for what the math functions call) resolve in JIT code.
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess((*jit)->getDataLayout().getGlobalPrefix());
+  if (!process) {
+    llvm::consumeError(process.takeError());
+    return nullptr;
+  }
+  (*jit)->getMainJITDylib().addGenerator(std::move(*process));
+  auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}, {}, {}, 0, false};
+  load_math(*e, isa);
   return e;
+}
+
+// The math functions, compiled into the JIT once (e.mu held) for every unit to call: compiling them
+// into each unit would cost tens of milliseconds a program.
+void add_math(Engine& e) {
+  if (e.math_added) return;
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto math = llvm::parseBitcodeFile(llvm::MemoryBufferRef(e.math, "math"), *context);
+  if (!math) throw ValueError("jit", "the math bitcode does not load: ", llvm::toString(math.takeError()));
+  llvm::Module& m = **math;
+  m.setDataLayout(e.jit->getDataLayout());
+  m.setTargetTriple(e.jit->getTargetTriple().str());
+  for (llvm::Function& f : m)
+    if (!f.isDeclaration()) {
+      f.addFnAttr("target-cpu", e.cpu);  // the unit's target: exact IEEE operations on any width
+      f.addFnAttr("target-features", e.features);
+    }
+  if (llvm::Error err = e.jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(*math), std::move(context))))
+    throw ValueError("jit", "LLVM could not add the math functions: ", llvm::toString(std::move(err)));
+  e.math_added = true;
 }
 
 // Kept for the life of the process (code may run until exit).
@@ -125,8 +192,24 @@ struct UnitBuilder::Impl {
   std::unique_ptr<llvm::Module> module;
   std::vector<std::string> names;
   std::string prefix = "xjax_unit" + std::to_string(next_unit++) + "_";
+  std::set<std::string> math_used;
 
   Impl() { module = std::make_unique<llvm::Module>(prefix, *context); }
+
+  // A declaration of a math function of the bitcode; compile() makes sure the JIT has its code.
+  llvm::Function* math_function(const std::string& name) {
+    Engine* e = engine();
+    if (!e || !e->math_names.count(name)) return nullptr;
+    math_used.insert(name);
+    llvm::Type* ptr = llvm::PointerType::getUnqual(*context);
+    llvm::FunctionType* ft = llvm::FunctionType::get(llvm::Type::getVoidTy(*context), {ptr, ptr}, false);
+    return llvm::cast<llvm::Function>(module->getOrInsertFunction(name, ft).getCallee());
+  }
+  void attach_math(Emitter& em) {
+    Engine* e = engine();
+    em.math_function = [this](const std::string& name) { return math_function(name); };
+    em.math_batch_bytes = e ? e->math_batch_bytes : 0;
+  }
 
   llvm::Function* function(std::vector<llvm::Type*> params) {
     Engine* e = engine();
@@ -164,6 +247,7 @@ std::size_t UnitBuilder::add_region(const std::vector<const Var*>& ins, const st
   return impl_->finish(f, [&] {
     llvm::IRBuilder<> b(&f->getEntryBlock());
     Emitter em(b, f, f->getArg(2), 0);
+    impl_->attach_math(em);
     em.seen_interrupts = em.call(reinterpret_cast<void*>(&xjax_native_answered), b.getInt64Ty(), {});
     std::unordered_map<const Var*, Value> env;
     for (std::size_t i = 0; i < ins.size(); ++i)
@@ -190,6 +274,7 @@ std::size_t UnitBuilder::add_loop(const plan::Kernel& k) {
     llvm::IRBuilder<> b(&f->getEntryBlock());
     llvm::Value *slots = f->getArg(0), *begin = f->getArg(1), *end = f->getArg(2), *acc = f->getArg(3);
     Emitter em(b, f, f->getArg(4), lanes);
+    impl_->attach_math(em);
     std::vector<llvm::AllocaInst*> tiles;
     for (std::size_t r = 0; r < k.reduces.size(); ++r) {
       DType d = atom_aval(k.reduces[r].eqn->inputs[0]).dtype;
@@ -281,6 +366,7 @@ std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
   llvm::Module& m = *impl_->module;
   m.setDataLayout(e->jit->getDataLayout());
   m.setTargetTriple(e->jit->getTargetTriple().str());
+  if (!impl_->math_used.empty()) add_math(*e);
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(m, &os)) throw ValueError("jit", "generated code failed verification: ", os.str());

@@ -250,3 +250,15 @@ TEST_CASE("native: threads calling one jitted function while its native code tak
   if (xj::has_native_jit()) CHECK(contains(f.lower(small).as_text(), "tier: native"));
   CHECK(same(f(small), want_small));
 }
+
+TEST_CASE("native: max and min propagate NaN and order zeros as the kernels do") {
+  if (!xj::has_native_jit()) return;
+  auto f = [](const Array& a, const Array& b) { return xj::stack({xj::maximum(a, b), xj::minimum(a, b)}); };
+  double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+  Array a = xj::array({0.0, -0.0, nan, 1.0, -inf, 2.0, nan, 3.0});
+  Array b = xj::array({-0.0, 0.0, 1.0, nan, inf, 2.0, nan, -3.0});
+  check_tiers(f, "the whole program", a, b);
+  check_tiers(f, "the whole program", a.astype(xj::float32), b.astype(xj::float32));
+  check_tiers(f, "the whole program", xj::array({-5, 7, 0, -1}), xj::array({3, 7, -2, 1}));
+  check_tiers(f, "the whole program", xj::array({-5, 7, 0, -1}).astype(xj::uint32), xj::array({3, 7, -2, 1}).astype(xj::uint32));
+}

@@ -118,7 +118,7 @@ const Primitive& max_p = binary("max", A, isa_tile<&Kernels::max>, [](const Arra
     });
   };
   return Tangents{add_tangents(pick(0), pick(1))};
-});
+}, nullptr, false, lower_op<Op::max>);
 const Primitive& min_p = binary("min", A, isa_tile<&Kernels::min>, [](const Arrays& x, const Tangents& t, const Array&) {
   auto pick = [&](int i) {
     return scaled(t[i], [&](const Array& u) {
@@ -127,7 +127,7 @@ const Primitive& min_p = binary("min", A, isa_tile<&Kernels::min>, [](const Arra
     });
   };
   return Tangents{add_tangents(pick(0), pick(1))};
-});
+}, nullptr, false, lower_op<Op::min>);
 const Primitive& atan2_p = binary("atan2", DTypes::floating, isa_tile<&Kernels::atan2>,
                                   [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
                                     Array denom = x[0] * x[0] + x[1] * x[1];

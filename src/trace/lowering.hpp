@@ -24,6 +24,7 @@ struct Value {
 // primitive's tile kernel instead, which is also exact.
 enum class Op : std::uint8_t {
   add, sub, mul, div, rem, neg, abs, sqrt,            // arithmetic (integer x / 0 = x % 0 = 0, as the kernels)
+  max, min,                                           // NaN propagates (as a + b); else a > b ? a : b
   eq, ne, lt, le, gt, ge,                             // comparisons (bool result)
   bit_and, bit_or, bit_xor, bit_not,                  // bitwise / logical
   select,                                             // select(pred, on_false, on_true)

@@ -113,6 +113,16 @@ Value Emitter::op(Op op, const Values& in, const ShapedArray& out) {
         r = b_.CreateSelect(b_.CreateICmpSLT(x[0], zero), b_.CreateSub(zero, x[0]), x[0]);
       }
       break;
+    case Op::max:
+    case Op::min: {  // as the kernels: NaN in either gives a + b, ties give b (so max(+0, -0) = -0)
+      bool greater = op == Op::max;
+      llvm::Value* pick = fp    ? (greater ? b_.CreateFCmpOGT(x[0], x[1]) : b_.CreateFCmpOLT(x[0], x[1]))
+                          : sign ? (greater ? b_.CreateICmpSGT(x[0], x[1]) : b_.CreateICmpSLT(x[0], x[1]))
+                                 : (greater ? b_.CreateICmpUGT(x[0], x[1]) : b_.CreateICmpULT(x[0], x[1]));
+      r = b_.CreateSelect(pick, x[0], x[1]);
+      if (fp) r = b_.CreateSelect(b_.CreateFCmpUNO(x[0], x[1]), b_.CreateFAdd(x[0], x[1]), r);
+      break;
+    }
     case Op::sqrt: r = fp ? b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x[0]) : nullptr; break;
     case Op::eq: r = fp ? b_.CreateFCmpOEQ(x[0], x[1]) : b_.CreateICmpEQ(x[0], x[1]); break;
     case Op::ne: r = fp ? b_.CreateFCmpUNE(x[0], x[1]) : b_.CreateICmpNE(x[0], x[1]); break;

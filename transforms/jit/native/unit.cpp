@@ -12,6 +12,7 @@
 #include <llvm/TargetParser/Host.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include "kernels/isa.hpp"
 #include "kernels/tables.hpp"
 #include "trace/interrupt.hpp"
+#include "xjax/config.hpp"
 #include "xjax/errors.hpp"
 
 namespace xjax::native {
@@ -382,6 +384,12 @@ std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
     pb.registerLoopAnalyses(lam);
     pb.crossRegisterProxies(lam, fam, cgam, mam);
     pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3).run(m, mam);
+  }
+  if (const char* dump = std::getenv("XJAX_NATIVE_DUMP"); dump && *dump == '1') {  // a debugging aid
+    std::string text;
+    llvm::raw_string_ostream ir(text);
+    m.print(ir, nullptr);
+    config.log("[jit] native code of " + impl_->prefix + ":\n" + ir.str());
   }
   llvm::orc::ResourceTrackerSP tracker = e->jit->getMainJITDylib().createResourceTracker();
   auto code = std::make_unique<CompiledCode>(tracker);

@@ -81,7 +81,7 @@ struct Engine {
   llvm::StringRef math;
   std::set<std::string> math_names;
   std::int64_t math_batch_bytes = 0;
-  bool math_added = false;
+  std::set<std::string> math_added;  // in the JIT already
 };
 
 void load_math(Engine& e, kernels::Isa isa) {
@@ -140,29 +140,44 @@ Engine* make_engine() {
     return nullptr;
   }
   (*jit)->getMainJITDylib().addGenerator(std::move(*process));
-  auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}, {}, {}, 0, false};
+  auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}, {}, {}, 0, {}};
   load_math(*e, isa);
   return e;
 }
 
-// The math functions, compiled into the JIT once (e.mu held) for every unit to call: compiling them
-// into each unit would cost tens of milliseconds a program.
-void add_math(Engine& e) {
-  if (e.math_added) return;
+// Math functions a unit calls, added to the JIT the first time any unit needs them (e.mu held), each
+// with its own copy of the helpers it uses (internal), so that a program pays only for its own.
+void add_math(Engine& e, const std::set<std::string>& needed) {
+  std::set<std::string> wanted;
+  for (const std::string& name : needed)
+    if (!e.math_added.count(name)) wanted.insert(name);
+  if (wanted.empty()) return;
   auto context = std::make_unique<llvm::LLVMContext>();
   auto math = llvm::parseBitcodeFile(llvm::MemoryBufferRef(e.math, "math"), *context);
   if (!math) throw ValueError("jit", "the math bitcode does not load: ", llvm::toString(math.takeError()));
   llvm::Module& m = **math;
   m.setDataLayout(e.jit->getDataLayout());
   m.setTargetTriple(e.jit->getTargetTriple().str());
-  for (llvm::Function& f : m)
-    if (!f.isDeclaration()) {
-      f.addFnAttr("target-cpu", e.cpu);  // the unit's target: exact IEEE operations on any width
-      f.addFnAttr("target-features", e.features);
-    }
+  std::vector<llvm::Function*> unused;
+  for (llvm::Function& f : m) {
+    if (f.isDeclaration()) continue;
+    if (f.getName().startswith("xjax_math_") && !wanted.count(f.getName().str())) unused.push_back(&f);
+    else if (!f.getName().startswith("xjax_math_")) f.setLinkage(llvm::GlobalValue::InternalLinkage);
+    f.addFnAttr("target-cpu", e.cpu);  // the units' target: exact IEEE operations on any width
+    f.addFnAttr("target-features", e.features);
+  }
+  for (llvm::Function* f : unused) f->eraseFromParent();
+  for (bool erased = true; erased;) {  // helpers no wanted function calls
+    erased = false;
+    for (llvm::Function& f : llvm::make_early_inc_range(m))
+      if (f.hasLocalLinkage() && f.use_empty()) {
+        f.eraseFromParent();
+        erased = true;
+      }
+  }
   if (llvm::Error err = e.jit->addIRModule(llvm::orc::ThreadSafeModule(std::move(*math), std::move(context))))
     throw ValueError("jit", "LLVM could not add the math functions: ", llvm::toString(std::move(err)));
-  e.math_added = true;
+  e.math_added.insert(wanted.begin(), wanted.end());
 }
 
 // Kept for the life of the process (code may run until exit).
@@ -368,7 +383,7 @@ std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
   llvm::Module& m = *impl_->module;
   m.setDataLayout(e->jit->getDataLayout());
   m.setTargetTriple(e->jit->getTargetTriple().str());
-  if (!impl_->math_used.empty()) add_math(*e);
+  add_math(*e, impl_->math_used);
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(m, &os)) throw ValueError("jit", "generated code failed verification: ", os.str());

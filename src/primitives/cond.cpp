@@ -83,42 +83,13 @@ Tangents cond_jvp(const Arrays& in, const Tangents& t, const Arrays& outs, const
 
 // Cotangents of the linear operands: a cond over the branches' transposes.
 Tangents cond_transpose(const Tangents& cts, const LinearArgs& args, const Params& p) {
-  std::vector<JaxprPtr> branches = branches_of(p);
-  Mask linear;
-  Arrays nonlinear;
-  Avals linear_avals, nonlinear_avals;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    linear.push_back(args[i].is_linear());
-    if (args[i].is_linear()) linear_avals.push_back(args[i].aval);
-    else {
-      nonlinear.push_back(*args[i].value);
-      nonlinear_avals.push_back(args[i].aval);
-    }
-  }
-  Mask ct_nz = mask_of(cts);
-  Arrays ct_values;
-  Avals in_avals = nonlinear_avals;
-  for (const Tangent& c : cts)
-    if (c) {
-      ct_values.push_back(*c);
-      in_avals.push_back(c->aval());
-    }
+  TransposeCall call(LinearArgs(args.begin() + 1, args.end()), cts);
   std::vector<JaxprPtr> transposed;
-  for (const JaxprPtr& b : branches)
-    transposed.push_back(trace_closed(
-        [&](const Arrays& a) {
-          Tangents r = transpose_jaxpr(*b, linear, take(a, 0, nonlinear.size()),
-                                       with_zeros(take(a, nonlinear.size(), ct_values.size()), ct_nz));
-          Arrays out;
-          for (std::size_t k = 0; k < r.size(); ++k) out.push_back(instantiate(r[k], linear_avals[k]));
-          return out;
-        },
-        in_avals));
-  Arrays in_cts = xjax::bind(cond_primitive(), concat({{*args[0].value}, nonlinear, ct_values}),
+  for (const JaxprPtr& b : branches_of(p)) transposed.push_back(call.trace(*b));
+  Arrays in_cts = xjax::bind(cond_primitive(), concat({{*args[0].value}, call.operands()}),
                              branch_params(transposed, p.get<bool>("per_lane")));
-  Tangents result{std::nullopt};
-  std::size_t k = 0;
-  for (bool lin : linear) result.push_back(lin ? Tangent(in_cts[k++]) : std::nullopt);
+  Tangents result = call.cotangents(in_cts);
+  result.insert(result.begin(), std::nullopt);
   return result;
 }
 

@@ -202,6 +202,42 @@ JaxprPtr drop_inputs(const JaxprPtr& j, const Mask& drop) {
   return rebuild(j, std::move(r));
 }
 
+TransposeCall::TransposeCall(const LinearArgs& args, const Tangents& cts) : ct_nz(mask_of(cts)) {
+  for (const LinearArg& a : args) {
+    linear.push_back(a.is_linear());
+    if (a.is_linear()) {
+      linear_avals.push_back(a.aval);
+    } else {
+      nonlinear.push_back(*a.value);
+      in_avals.push_back(a.aval);
+    }
+  }
+  for (const Tangent& c : cts)
+    if (c) {
+      ct_values.push_back(*c);
+      in_avals.push_back(c->aval());
+    }
+}
+
+JaxprPtr TransposeCall::trace(const ClosedJaxpr& j) const {
+  return trace_closed(
+      [&](const Arrays& a) {
+        Tangents r = transpose_jaxpr(j, linear, take(a, 0, nonlinear.size()),
+                                     with_zeros(take(a, nonlinear.size(), ct_values.size()), ct_nz));
+        Arrays out;
+        for (std::size_t k = 0; k < r.size(); ++k) out.push_back(instantiate(r[k], linear_avals[k]));
+        return out;
+      },
+      in_avals);
+}
+
+Tangents TransposeCall::cotangents(const Arrays& outs) const {
+  Tangents result;
+  std::size_t k = 0;
+  for (bool lin : linear) result.push_back(lin ? Tangent(outs[k++]) : std::nullopt);
+  return result;
+}
+
 Tangents transpose_jaxpr(const ClosedJaxpr& j, const Mask& linear, const Arrays& nonlinear, const Tangents& cts) {
   Jaxpr split = *j.jaxpr;
   split.invars.clear();

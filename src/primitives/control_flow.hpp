@@ -71,6 +71,20 @@ JaxprPtr drop_inputs(const JaxprPtr& j, const Mask& drop);
 // cotangents of its outputs: the body of every control-flow transpose rule. Traceable.
 Tangents transpose_jaxpr(const ClosedJaxpr& j, const Mask& linear, const Arrays& nonlinear, const Tangents& cts);
 
+// A transpose rule's call of a sub-program's transpose: built from the rule's arguments, the
+// transposed program maps (non-linear operands, non-zero cotangents) -> cotangents of the linear
+// operands (zeros instantiated).
+struct TransposeCall {
+  Mask linear;  // per operand
+  Arrays nonlinear, ct_values;
+  Avals linear_avals, in_avals;
+  Mask ct_nz;
+  TransposeCall(const LinearArgs& args, const Tangents& cts);
+  JaxprPtr trace(const ClosedJaxpr& j) const;
+  Arrays operands() const { return concat({nonlinear, ct_values}); }
+  Tangents cotangents(const Arrays& outs) const;  // per operand: nullopt where not linear
+};
+
 // Forward mode of a jaxpr: f(primals..., tangents of the inputs where nz_in) -> (outputs...,
 // tangents of the outputs where the result's mask is set). Outputs in `force` always get a
 // tangent (zeros if symbolic); floating outputs only.

@@ -97,41 +97,12 @@ Tangents pjit_jvp(const Arrays& in, const Tangents& t, const Arrays& outs, const
 // Cotangents of the linear inputs: pjit of the program's transpose.
 Tangents pjit_transpose(const Tangents& cts, const LinearArgs& args, const Params& p) {
   const JaxprPtr& j = jaxpr_param(p, "jaxpr");
-  Mask linear;
-  Arrays nonlinear;
-  Avals linear_avals, in_avals;
-  for (const LinearArg& a : args) {
-    linear.push_back(a.is_linear());
-    if (a.is_linear()) linear_avals.push_back(a.aval);
-    else {
-      nonlinear.push_back(*a.value);
-      in_avals.push_back(a.aval);
-    }
-  }
-  Mask ct_nz = mask_of(cts);
-  Arrays ct_values;
-  for (const Tangent& c : cts)
-    if (c) {
-      ct_values.push_back(*c);
-      in_avals.push_back(c->aval());
-    }
-  JaxprPtr backward = derived().get(j, "transpose" + mask_str(linear) + "/" + mask_str(ct_nz), [&] {
-    return Derivation{trace_closed(
-        [&](const Arrays& a) {
-          Tangents r = transpose_jaxpr(*j, linear, take(a, 0, nonlinear.size()),
-                                       with_zeros(take(a, nonlinear.size(), ct_values.size()), ct_nz));
-          Arrays out;
-          for (std::size_t k = 0; k < r.size(); ++k) out.push_back(instantiate(r[k], linear_avals[k]));
-          return out;
-        },
-        in_avals), {}};
+  TransposeCall call(args, cts);
+  JaxprPtr backward = derived().get(j, "transpose" + mask_str(call.linear) + "/" + mask_str(call.ct_nz), [&] {
+    return Derivation{call.trace(*j), {}};
   }).jaxpr;
-  Arrays in_cts = xjax::bind(pjit_primitive(), concat({nonlinear, ct_values}),
-                             pjit_params(p.get<std::string>("name") + "_transpose", backward));
-  Tangents result;
-  std::size_t k = 0;
-  for (bool lin : linear) result.push_back(lin ? Tangent(in_cts[k++]) : std::nullopt);
-  return result;
+  return call.cotangents(xjax::bind(pjit_primitive(), call.operands(),
+                                    pjit_params(p.get<std::string>("name") + "_transpose", backward)));
 }
 
 // Batching: pjit of the batched program, batch axes moved to the front.

@@ -1,6 +1,14 @@
 // Small helpers shared by the test files.
 #pragma once
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "jit/native/native.hpp"
@@ -39,5 +47,35 @@ struct TierScope {
 struct QuietTier : TierScope {
   QuietTier() : TierScope(JitTier::interpreter) { native::wait_for_background_compiles(); }
 };
+
+// Runs fn on another thread and waits up to `seconds`: a test of something that could deadlock or
+// hang ends the test run with a message instead of hanging it (the stuck thread cannot be stopped).
+inline void within_deadline(const char* what, double seconds, std::function<void()> fn) {
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    std::exception_ptr error;
+  };
+  auto state = std::make_shared<State>();
+  std::thread([state, fn = std::move(fn)] {
+    std::exception_ptr e;
+    try {
+      fn();
+    } catch (...) {
+      e = std::current_exception();
+    }
+    std::lock_guard lock(state->mu);
+    state->done = true;
+    state->error = e;
+    state->cv.notify_all();
+  }).detach();
+  std::unique_lock lock(state->mu);
+  if (!state->cv.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return state->done; })) {
+    std::fprintf(stderr, "FATAL: %s did not finish within %.0f s (deadlock or hang)\n", what, seconds);
+    std::_Exit(3);
+  }
+  if (state->error) std::rethrow_exception(state->error);
+}
 
 }  // namespace xjax::test

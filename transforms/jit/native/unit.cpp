@@ -75,7 +75,7 @@ struct Engine {
   std::unique_ptr<llvm::orc::LLJIT> jit;
   std::unique_ptr<llvm::TargetMachine> machine;
   std::string cpu, features;
-  std::mutex mu;  // compiling, adding and removing code
+  std::recursive_mutex mu;  // compiling, adding and removing code (a failed compile frees its code)
   // The kernels' unary functors as bitcode for this instruction set (bitcode/math.cpp): its bytes,
   // the functions it defines, and the bytes of one batch.
   llvm::StringRef math;
@@ -107,6 +107,67 @@ void load_math(Engine& e, kernels::Isa isa) {
   (void)e;
   (void)isa;
 #endif
+}
+
+void stop_compiling();
+
+void optimise(Engine& e, llvm::Module& m) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(e.machine.get());
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3).run(m, mam);
+}
+
+// A first small compile, on the thread that creates the engine (a jit call's, before any compile on
+// the background thread): LLVM creates its lazily made static objects here, and the exit handler
+// registered afterwards runs before they are destroyed (see stop_compiling).
+void warm_up(Engine& e) {
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto m = std::make_unique<llvm::Module>("xjax_warm_up", *context);
+  m->setDataLayout(e.jit->getDataLayout());
+  m->setTargetTriple(e.jit->getTargetTriple().str());
+  llvm::IRBuilder<> b(*context);
+  llvm::Type* ptr = b.getPtrTy();
+  auto* f = llvm::Function::Create(llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getInt64Ty()}, false),
+                                   llvm::Function::ExternalLinkage, "xjax_warm_up", *m);
+  f->addFnAttr("target-cpu", e.cpu);
+  f->addFnAttr("target-features", e.features);
+  auto* entry = llvm::BasicBlock::Create(*context, "entry", f);
+  auto* loop = llvm::BasicBlock::Create(*context, "loop", f);
+  auto* done = llvm::BasicBlock::Create(*context, "done", f);
+  b.SetInsertPoint(entry);
+  b.CreateBr(loop);
+  b.SetInsertPoint(loop);
+  llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2);
+  i->addIncoming(b.getInt64(0), entry);
+  auto* vt = llvm::FixedVectorType::get(b.getDoubleTy(), 64);
+  llvm::Value* p = b.CreateGEP(b.getDoubleTy(), f->getArg(0), i);
+  llvm::Value* mask = b.CreateICmpULT(b.CreateStepVector(llvm::FixedVectorType::get(b.getInt64Ty(), 64)),
+                                      b.CreateVectorSplat(64, b.CreateSub(f->getArg(1), i)));
+  llvm::Value* x = b.CreateMaskedLoad(vt, p, llvm::Align(8), mask, llvm::Constant::getNullValue(vt));
+  llvm::Value* y = b.CreateSelect(b.CreateFCmpOLT(x, llvm::ConstantFP::get(vt, 0.0)), b.CreateFNeg(x), b.CreateFMul(x, x));
+  llvm::Value* n = b.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {llvm::FixedVectorType::get(b.getInt32Ty(), 64), vt}, {y});
+  b.CreateMaskedStore(b.CreateSIToFP(n, vt), p, llvm::Align(8), mask);
+  llvm::Value* next = b.CreateAdd(i, b.getInt64(64));
+  i->addIncoming(next, loop);
+  b.CreateCondBr(b.CreateICmpSLT(next, f->getArg(1)), loop, done);
+  b.SetInsertPoint(done);
+  b.CreateRetVoid();
+  optimise(e, *m);
+  llvm::orc::ResourceTrackerSP tracker = e.jit->getMainJITDylib().createResourceTracker();
+  if (llvm::Error err = e.jit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(m), std::move(context))))
+    llvm::consumeError(std::move(err));
+  else if (auto address = e.jit->lookup("xjax_warm_up"); !address)
+    llvm::consumeError(address.takeError());
+  llvm::consumeError(tracker->remove());
+  std::atexit(stop_compiling);
 }
 
 Engine* make_engine() {
@@ -142,6 +203,7 @@ Engine* make_engine() {
   (*jit)->getMainJITDylib().addGenerator(std::move(*process));
   auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}, {}, {}, 0, {}};
   load_math(*e, isa);
+  warm_up(*e);
   return e;
 }
 
@@ -186,12 +248,24 @@ Engine* engine() {
   return e;
 }
 
+// At exit, a compile running on the background thread must not outlive LLVM's own static objects,
+// which LLVM creates lazily, during a first compile, and so destroys before any exit handler
+// registered earlier. warm_up (engine creation) compiles once and then registers this handler,
+// which therefore runs first: it waits for a compile under way and keeps every later compile, and
+// code removal, from starting.
+std::atomic<bool> exiting{false};
+void stop_compiling() {
+  exiting = true;
+  engine()->mu.lock();  // never unlocked: the process is ending
+}
+
 std::atomic<std::uint64_t> next_unit{0};
 
 class CompiledCode final : public Code {
  public:
   explicit CompiledCode(llvm::orc::ResourceTrackerSP t) : tracker_(std::move(t)) {}
   ~CompiledCode() override {
+    if (exiting) return;  // the process is ending (and the engine's lock is taken for good)
     std::lock_guard lock(engine()->mu);
     llvm::consumeError(tracker_->remove());
   }
@@ -378,6 +452,7 @@ std::size_t UnitBuilder::add_loop(const plan::Kernel& k) {
 std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
   Engine* e = engine();
   if (!e) throw ValueError("jit", "the native tier is not available");
+  if (exiting) throw ValueError("jit", "the process is exiting");
   // One compile at a time: the target machine and LLJIT's compiler are not thread-safe.
   std::lock_guard lock(e->mu);
   llvm::Module& m = *impl_->module;
@@ -387,19 +462,7 @@ std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(m, &os)) throw ValueError("jit", "generated code failed verification: ", os.str());
-  {
-    llvm::LoopAnalysisManager lam;
-    llvm::FunctionAnalysisManager fam;
-    llvm::CGSCCAnalysisManager cgam;
-    llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder pb(e->machine.get());
-    pb.registerModuleAnalyses(mam);
-    pb.registerCGSCCAnalyses(cgam);
-    pb.registerFunctionAnalyses(fam);
-    pb.registerLoopAnalyses(lam);
-    pb.crossRegisterProxies(lam, fam, cgam, mam);
-    pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3).run(m, mam);
-  }
+  optimise(*e, m);
   if (const char* dump = std::getenv("XJAX_NATIVE_DUMP"); dump && *dump == '1') {  // a debugging aid
     std::string text;
     llvm::raw_string_ostream ir(text);
@@ -423,6 +486,8 @@ namespace {
 // The compile thread: jobs run one at a time, in order; pending jobs are dropped at exit.
 class Worker {
  public:
+  // At exit: pending jobs are dropped; a job under way is left to the exit handler above (joining
+  // could wait forever on the engine's lock it holds).
   ~Worker() {
     {
       std::lock_guard lock(mu_);
@@ -430,7 +495,7 @@ class Worker {
       jobs_.clear();
     }
     ready_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable()) thread_.detach();
   }
   void push(std::function<void()> job) {
     std::lock_guard lock(mu_);

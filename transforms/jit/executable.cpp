@@ -481,6 +481,10 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
     if (tier != JitTier::automatic || native_requested.load(std::memory_order_relaxed)) return;
     if (calls.fetch_add(1, std::memory_order_relaxed) < 1 && !has_loop) return;
     if (native_requested.exchange(true)) return;
+    if (!native::available()) {  // makes the JIT here, once per process, before any background compile
+      set_note("interpreter: LLVM does not support this CPU");
+      return;
+    }
     set_note("interpreter: native code is being compiled in the background");
     std::weak_ptr<Impl> self = weak_from_this();
     native::compile_in_background([self] {
@@ -538,7 +542,7 @@ Executable::Executable(const ClosedJaxpr& j) : impl_(std::make_shared<Impl>()) {
   impl_->jaxpr = optimize(j);
   impl_->build();
   impl_->tier = config.jit_tier.load();
-  if (impl_->tier != JitTier::interpreter && !native::available()) {
+  if ((impl_->tier == JitTier::automatic && !native::built()) || (impl_->tier == JitTier::native && !native::available())) {
     impl_->tier = JitTier::interpreter;
     impl_->set_note("interpreter: this build has no native tier (LLVM)");
   } else if (impl_->tier == JitTier::interpreter) {

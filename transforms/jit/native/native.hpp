@@ -44,7 +44,10 @@ class Code {
 // Arrays up to this many elements live in registers inside regions.
 constexpr std::int64_t max_region_elements = 64;
 
-// Whether this build has the native tier and LLVM accepted the host (computed once).
+// Whether this build has the native tier (cheap), and whether LLVM also accepted the host: the
+// latter makes the JIT on first use (tens of milliseconds, once per process) on the calling thread,
+// so a process never exits while the background thread makes it (see unit.cpp, stop_compiling).
+bool built();
 bool available();
 
 // Collects functions for one unit of code, then compiles them together. Each add_* returns an index

@@ -5,6 +5,7 @@
 
 namespace xjax::native {
 
+bool built() { return false; }
 bool available() { return false; }
 
 struct UnitBuilder::Impl {};

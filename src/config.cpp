@@ -24,9 +24,9 @@ Config::Config() {
   disable_jit = env_on("XJAX_DISABLE_JIT");
   check_tracer_leaks = env_on("XJAX_CHECK_TRACER_LEAKS");
   if (const char* tier = std::getenv("XJAX_JIT_TIER")) {
-    if (std::strcmp(tier, "auto") == 0) jit_tier = JitTier::automatic;
+    if (std::strcmp(tier, "interpreter") == 0) jit_tier = JitTier::interpreter;
     else if (std::strcmp(tier, "native") == 0) jit_tier = JitTier::native;
-    else if (std::strcmp(tier, "interpreter") != 0) bad_jit_tier = tier;
+    else if (std::strcmp(tier, "auto") != 0) bad_jit_tier = tier;
   }
 }
 

@@ -40,8 +40,7 @@ void install_interrupt_handler();
 // compiled to machine code with LLVM before its first run (fused loops, loops and small programs
 // with their values in registers). `automatic`: the interpreter runs at once while the native code
 // is compiled on a background thread, for programs called a second time or that contain a loop, and
-// takes over when ready. Every tier gives the same bits. The default is the interpreter (native code
-// is opt-in); without LLVM the interpreter runs always.
+// takes over when ready. Every tier gives the same bits. Without LLVM the interpreter runs always.
 enum class JitTier : std::uint8_t { interpreter, native, automatic };
 
 // Whether this library was built with the native jit tier (LLVM) and it works on this CPU.
@@ -68,8 +67,8 @@ struct Config {
   // Default: XJAX_CHECK_TRACER_LEAKS=1.
   std::atomic<bool> check_tracer_leaks{false};
   // jit's tier for programs compiled from now on. Default: XJAX_JIT_TIER=interpreter|native|auto,
-  // else interpreter (native code is opt-in for now); another value makes jit throw ValueError.
-  std::atomic<JitTier> jit_tier{JitTier::interpreter};
+  // else automatic; another value makes jit throw ValueError naming the three.
+  std::atomic<JitTier> jit_tier{JitTier::automatic};
   // The XJAX_JIT_TIER value that named no tier ("" when it was valid or unset).
   std::string bad_jit_tier;
 

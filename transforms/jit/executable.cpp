@@ -546,7 +546,7 @@ Executable::Executable(const ClosedJaxpr& j) : impl_(std::make_shared<Impl>()) {
     impl_->tier = JitTier::interpreter;
     impl_->set_note("interpreter: this build has no native tier (LLVM)");
   } else if (impl_->tier == JitTier::interpreter) {
-    impl_->set_note("interpreter (the default; XJAX_JIT_TIER=native or auto compiles native code)");
+    impl_->set_note("interpreter (XJAX_JIT_TIER / config.jit_tier)");
   } else if (impl_->tier == JitTier::native) {
     impl_->compile_native();
   } else {

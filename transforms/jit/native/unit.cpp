@@ -5,6 +5,8 @@
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h>
+#include <llvm/ExecutionEngine/SectionMemoryManager.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -170,6 +172,14 @@ void warm_up(Engine& e) {
   std::atexit(stop_compiling);
 }
 
+// Generated code never unwinds (the helpers it calls catch every exception into a Status), so its
+// unwind tables are not registered with the C++ runtime. Registering them also made any later
+// unwinder that allocates inside libgcc's frame lock (a sanitizer's slow unwinder) deadlock.
+class CodeMemory final : public llvm::SectionMemoryManager {
+  void registerEHFrames(std::uint8_t*, std::uint64_t, std::size_t) override {}
+  void deregisterEHFrames() override {}
+};
+
 Engine* make_engine() {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -188,7 +198,13 @@ Engine* make_engine() {
   }
   host->setCodeGenOptLevel(llvm::CodeGenOpt::Aggressive);
   auto machine = host->createTargetMachine();
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(*host).create();
+  auto jit = llvm::orc::LLJITBuilder()
+                 .setJITTargetMachineBuilder(*host)
+                 .setObjectLinkingLayerCreator([](llvm::orc::ExecutionSession& session, const llvm::Triple&) {
+                   return std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
+                       session, [] { return std::make_unique<CodeMemory>(); });
+                 })
+                 .create();
   if (!machine || !jit) {
     if (!machine) llvm::consumeError(machine.takeError());
     if (!jit) llvm::consumeError(jit.takeError());
@@ -542,7 +558,16 @@ Worker& worker() {
 }
 }  // namespace
 
-void compile_in_background(std::function<void()> job) { worker().push(std::move(job)); }
+// The whole job runs under the engine's lock, not just its LLVM compile: the exit handler takes that
+// lock, so no job is still building IR while static objects are destroyed.
+void compile_in_background(std::function<void()> job) {
+  worker().push([job = std::move(job)] {
+    Engine* e = engine();
+    if (!e) return;
+    std::lock_guard lock(e->mu);
+    if (!exiting) job();
+  });
+}
 void wait_for_background_compiles() { worker().wait_idle(); }
 
 }  // namespace xjax::native

@@ -16,19 +16,11 @@
 namespace xj = xjax;
 using xj::Array;
 using xj::test::TierScope;
+using xj::test::identical;
 
 namespace {
 
 bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
-
-// Same dtype, shape and values (NaN equal to NaN, -0 to +0 not: the bits must match).
-bool same(const Array& a, const Array& b) {
-  if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
-  if (!xj::is_floating(a.dtype())) return xj::all(a == b).item<bool>();
-  Array both_nan = xj::isnan(a) & xj::isnan(b);
-  Array equal = (a == b) & ((a != 0.0) | (1.0 / a == 1.0 / b));  // 1 / -0 = -inf
-  return xj::all(both_nan | equal).item<bool>();
-}
 
 // f jitted on each tier; the native program must have compiled (its as_text says so).
 template <class F, class... Args>
@@ -47,7 +39,7 @@ void check_tiers(const F& f, const std::string& expect_tier, const Args&... args
   }
   INFO(text);
   CHECK(contains(text, "tier: native: " + expect_tier));
-  CHECK(same(native, interpreted));
+  CHECK(identical(native, interpreted));
 }
 
 Array logistic(const Array& r, const Array& x0) {
@@ -182,8 +174,8 @@ TEST_CASE("native: the automatic tier takes over in the background after the sec
   }
   INFO(text);
   CHECK(contains(text, "tier: native"));
-  CHECK(same(f(x), first));
-  CHECK(same(second, first));
+  CHECK(identical(f(x), first));
+  CHECK(identical(second, first));
 }
 
 TEST_CASE("native: the interpreter tier stays the interpreter; a bad XJAX_JIT_TIER is a ValueError") {
@@ -237,7 +229,7 @@ TEST_CASE("native: threads calling one jitted function while its native code tak
       try {
         for (int r = 0; r < 40; ++r) {
           bool use_big = (t + r) % 2 == 0;
-          if (!same(f(use_big ? big : small), use_big ? want_big : want_small)) ++wrong;
+          if (!identical(f(use_big ? big : small), use_big ? want_big : want_small)) ++wrong;
         }
       } catch (...) {
         ++errors;
@@ -248,7 +240,7 @@ TEST_CASE("native: threads calling one jitted function while its native code tak
   CHECK(wrong.load() == 0);
   CHECK(errors.load() == 0);
   if (xj::has_native_jit()) CHECK(contains(f.lower(small).as_text(), "tier: native"));
-  CHECK(same(f(small), want_small));
+  CHECK(identical(f(small), want_small));
 }
 
 TEST_CASE("native: max and min propagate NaN and order zeros as the kernels do") {

@@ -170,6 +170,31 @@ TEST_CASE("random programs: eager, jit (both tiers) and eval_jaxpr agree") {
   }
 }
 
+TEST_CASE("random programs over long rows (jit's row kernels): eager and jit (both tiers) agree") {
+  int n = program_count() / 20, with_rows = 0;
+  for (int p = 0; p < n; ++p) {
+    auto seed = static_cast<std::uint64_t>(200000 + p);
+    Signature sig = signature_of(seed);
+    Rng r{seed};
+    sig.shape.resize(static_cast<std::size_t>(1 + r.below(3)));
+    for (std::int64_t& d : sig.shape) d = 1 + r.below(4);
+    sig.shape.back() = 128 + r.below(1400);
+    Arrays in;
+    for (int k = 0; k < sig.inputs; ++k) in.push_back(input(sig, k, seed));
+    auto prog = [seed](const Arrays& a) { return run_program(seed, a, false); };
+    Array eager = prog(in);
+    std::string why;
+    CAPTURE(p);
+    CAPTURE(why);
+    auto jitted = xj::jit(prog);
+    CHECK(close(jitted(in), eager, sig, why));
+    with_rows += jitted.lower(in).as_text().find("row by row") != std::string::npos;
+    xj::test::TierScope tier;
+    CHECK(close(xj::jit(prog)(in), eager, sig, why));
+  }
+  CHECK(with_rows >= n / 10);
+}
+
 TEST_CASE("random programs: vmap equals the loop over examples; grad matches finite differences") {
   int n = program_count() / 10;
   for (int p = 0; p < n; ++p) {

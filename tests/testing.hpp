@@ -24,6 +24,15 @@ inline std::vector<double> values(const Array& x) {
   return {p, p + d.size()};
 }
 
+// Same dtype, shape and values (NaN equal to NaN, -0 to +0 not: the bits must match).
+inline bool identical(const Array& a, const Array& b) {
+  if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
+  if (!is_floating(a.dtype())) return all(a == b).item<bool>();
+  Array both_nan = isnan(a) & isnan(b);
+  Array equal = (a == b) & ((a != 0.0) | (1.0 / a == 1.0 / b));  // 1 / -0 = -inf
+  return all(both_nan | equal).item<bool>();
+}
+
 // Row-major coordinates of flat position i in shape s.
 inline std::vector<std::int64_t> coords(std::int64_t i, const Shape& s) {
   std::vector<std::int64_t> c(s.size());

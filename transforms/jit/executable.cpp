@@ -37,7 +37,11 @@ using plan::FusedReduce;
 using plan::Kernel;
 using plan::Operand;
 using plan::ReduceKind;
+using plan::RowKernel;
+using plan::RowOp;
 using plan::Step;
+using plan::combine;
+using plan::identity;
 
 bool fusible(const Equation& e) { return e.prim->tile != nullptr && e.outputs.size() == 1; }
 
@@ -50,18 +54,6 @@ std::optional<ReduceKind> full_reduction(const Equation& e) {
   return n == "reduce_sum" ? ReduceKind::sum : n == "reduce_max" ? ReduceKind::max : ReduceKind::min;
 }
 
-double identity(ReduceKind kind) {
-  return kind == ReduceKind::sum   ? 0.0
-         : kind == ReduceKind::max ? -std::numeric_limits<double>::infinity()
-                                   : std::numeric_limits<double>::infinity();
-}
-// Partial results fold in double in chunk order, as the eager kernels fold theirs (NaN propagates).
-double combine(ReduceKind kind, double acc, double v) {
-  if (kind == ReduceKind::sum) return acc + v;
-  if (acc != acc) return acc;
-  if (v != v) return v;
-  return kind == ReduceKind::max ? std::max(acc, v) : std::min(acc, v);
-}
 kernels::ReduceOp reduce_op(ReduceKind kind) {
   return kind == ReduceKind::sum   ? kernels::ReduceOp::sum
          : kind == ReduceKind::max ? kernels::ReduceOp::max
@@ -152,13 +144,15 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
     for (const VarPtr& v : j.constvars) const_slots.push_back(slot(v));
     for (const VarPtr& v : j.invars) arg_slots.push_back(slot(v));
     // Which step reads each variable, to decide what a kernel must materialise.
-    std::unordered_map<const Var*, std::vector<std::size_t>> readers;
+    plan::Uses uses;
     for (std::size_t i = 0; i < j.eqns.size(); ++i)
       for (const Atom& a : j.eqns[i].inputs)
-        if (const VarPtr* v = std::get_if<VarPtr>(&a)) readers[v->get()].push_back(i);
-    std::unordered_set<const Var*> outputs;
+        if (const VarPtr* v = std::get_if<VarPtr>(&a)) uses.readers[v->get()].push_back(i);
     for (const Atom& a : j.outvars)
-      if (const VarPtr* v = std::get_if<VarPtr>(&a)) outputs.insert(v->get());
+      if (const VarPtr* v = std::get_if<VarPtr>(&a)) uses.outputs.insert(v->get());
+    const auto& readers = uses.readers;
+    const auto& outputs = uses.outputs;
+    std::function<int(const VarPtr&)> slot_fn = [this](const VarPtr& v) { return slot(v); };
 
     std::vector<std::size_t> group;  // equation indices of the kernel being formed
     std::unordered_set<const Var*> in_group, reduced_in_group;
@@ -171,6 +165,12 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
     };
     for (std::size_t i = 0; i < j.eqns.size(); ++i) {
       const Equation& e = j.eqns[i];
+      if (auto rows = plan::plan_rows(j, i, uses, slot_fn)) {
+        flush();
+        steps.push_back({std::move(rows->first), {}});
+        i = rows->second - 1;
+        continue;
+      }
       bool reads_reduced = false;
       for (const Atom& a : e.inputs)
         if (const VarPtr* v = std::get_if<VarPtr>(&a)) reads_reduced = reads_reduced || reduced_in_group.count(v->get());
@@ -259,14 +259,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
       if (escapes) {
         op.slot_out = slot(e.outputs[0]);
       } else {
-        int s;
-        if (!free_scratch.empty()) {
-          s = free_scratch.back();
-          free_scratch.pop_back();
-        } else {
-          s = k.num_scratch++;
-        }
-        op.scratch_out = s;
+        op.scratch_out = plan::take_scratch(free_scratch, k.num_scratch);
       }
       release_dying();
       if (op.scratch_out >= 0) scratch_of[out] = op.scratch_out;
@@ -290,6 +283,9 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
               for (const FusedOp& op : b.ops)
                 for (const Operand& o : op.ins) touch(o, si);
               for (const FusedReduce& r : b.reduces) touch(r.src, si);
+            } else if constexpr (std::is_same_v<B, RowKernel>) {
+              for (const RowOp& op : b.ops)
+                for (const Operand& o : op.ins) touch(o, si);
             } else {
               for (const Operand& o : b.ins) touch(o, si);
             }
@@ -345,23 +341,10 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
     }
   }
 
-  // The calling thread's scratch tiles, kept from kernel to kernel: allocating them for every chunk
-  // cost more than the arithmetic of a small kernel. Kernels never nest on one thread.
-  static std::byte* thread_scratch(std::size_t bytes) {
-    thread_local std::unique_ptr<std::byte, decltype(&std::free)> buffer{nullptr, &std::free};
-    thread_local std::size_t capacity = 0;
-    if (capacity < bytes) {
-      buffer.reset(static_cast<std::byte*>(std::aligned_alloc(64, bytes)));
-      capacity = buffer ? bytes : 0;
-      if (!buffer) throw ValueError("jit", "out of memory for ", bytes, " bytes of kernel scratch");
-    }
-    return buffer.get();
-  }
-
   // Elements [begin, end) of a kernel; acc receives this range's partial reductions.
   void run_chunk(const Kernel& k, const std::vector<Array>& env, std::int64_t begin, std::int64_t end, double* acc) const {
     for (std::size_t r = 0; r < k.reduces.size(); ++r) acc[r] = identity(k.reduces[r].kind);
-    std::byte* scratch = thread_scratch(static_cast<std::size_t>(std::max(k.num_scratch, 1)) * tile * 8);
+    std::byte* scratch = plan::thread_scratch(static_cast<std::size_t>(std::max(k.num_scratch, 1)) * tile * 8);
     auto address = [&](const Operand& o, DType d, std::int64_t off, std::int64_t& size) -> const std::byte* {
       if (o.kind == Operand::scratch) {
         size = tile;
@@ -430,12 +413,14 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
       try {
         if (const Kernel* k = std::get_if<Kernel>(&steps[i].body)) {
           index[i] = unit.add_loop(*k);
-        } else if (const Call& c = std::get<Call>(steps[i].body); c.eqn->prim->lower && has_subprogram(*c.eqn)) {
+        } else if (const RowKernel* rk = std::get_if<RowKernel>(&steps[i].body)) {
+          index[i] = unit.add_rows(*rk);
+        } else if (const Call* c = std::get_if<Call>(&steps[i].body); c && c->eqn->prim->lower && has_subprogram(*c->eqn)) {
           std::vector<const Var*> ins;
-          for (const Atom& a : c.eqn->inputs)
+          for (const Atom& a : c->eqn->inputs)
             if (const VarPtr* v = std::get_if<VarPtr>(&a)) ins.push_back(v->get());
-          std::vector<Atom> outs(c.eqn->outputs.begin(), c.eqn->outputs.end());
-          index[i] = unit.add_region(ins, outs, {*c.eqn}, {});
+          std::vector<Atom> outs(c->eqn->outputs.begin(), c->eqn->outputs.end());
+          index[i] = unit.add_region(ins, outs, {*c->eqn}, {});
         }
       } catch (const lowering::Unsupported&) {
       }
@@ -460,7 +445,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
       for (std::size_t i = 0; i < steps.size(); ++i)
         if (index[i]) {
           code->steps[i] = addresses[*index[i]];
-          ++(std::holds_alternative<Kernel>(steps[i].body) ? code->loops : code->regions);
+          ++(std::holds_alternative<Call>(steps[i].body) ? code->regions : code->loops);
         }
     }
     code->milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -511,6 +496,8 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
       check_interrupt();  // also once per iteration of a loop whose body is this program
       if (const Kernel* k = std::get_if<Kernel>(&s.body)) {
         run_kernel(*k, env, reinterpret_cast<native::LoopFn>(fn));
+      } else if (const RowKernel* rk = std::get_if<RowKernel>(&s.body)) {
+        plan::run_rows(*rk, env, fn);
       } else {
         const Call& c = std::get<Call>(s.body);
         Arrays ins;
@@ -575,7 +562,14 @@ std::string Executable::as_text() const {
   std::ostringstream s;
   s << text << "\n";
   std::size_t k = 0;
-  for (const Step& st : impl_->steps)
+  for (const Step& st : impl_->steps) {
+    if (const RowKernel* rows = std::get_if<RowKernel>(&st.body)) {
+      s << "fused kernel " << k++ << " over " << shape_str(rows->shape) << " row by row (" << rows->rows << " rows of "
+        << rows->row_length << "): ";
+      for (std::size_t i = 0; i < rows->ops.size(); ++i)
+        s << (i ? ", " : "") << rows->ops[i].eqn->prim->name << (rows->ops[i].out.kind == Operand::slot ? "*" : "");
+      s << "\n";
+    }
     if (const Kernel* kernel = std::get_if<Kernel>(&st.body)) {
       s << "fused kernel " << k++ << " over " << shape_str(kernel->shape) << ": ";
       bool first = true;
@@ -589,6 +583,7 @@ std::string Executable::as_text() const {
       }
       s << "\n";
     }
+  }
   s << "(" << k << " fused kernels; * marks values written to memory)\n";
   std::lock_guard lock(impl_->note_mu);
   s << "tier: " << impl_->note;

@@ -3,6 +3,11 @@
 // tile by tile (executable.cpp), the native tier as generated loops (native/).
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -10,12 +15,17 @@
 
 namespace xjax::plan {
 
+// How an operand of a row kernel (below) covers the [rows, row_length] iteration space: an element
+// per element, one value per row (broadcast along it), one row (broadcast over rows), or one value.
+enum class Level : std::uint8_t { full, per_row, per_column, scalar };
+
 // Where a kernel operand lives: a program slot (a whole array, or a 0-d one broadcast), a literal,
 // or a scratch tile of the kernel.
 struct Operand {
   enum Kind : std::uint8_t { slot, literal, scratch } kind;
   int index = -1;
   Array value;  // literals
+  Level level = Level::full;  // row kernels
 };
 
 struct FusedOp {
@@ -42,6 +52,24 @@ struct Kernel {
   int num_scratch = 0;
 };
 
+// A region of a program over [rows, row_length] arrays whose reductions over the trailing axes feed
+// later operations on the same rows (softmax, layer norm): each row runs every operation in order,
+// its values in row-long scratch buffers, so the rows stay in cache. Reductions fold the row's tiles
+// in double exactly as the eager kernels do.
+struct RowOp {
+  const Equation* eqn;
+  std::vector<Operand> ins;
+  Operand out;  // a scratch buffer or a slot, at the op's level
+  Level level;  // full, or per_row: an op of per-row values, or a reduction
+  std::optional<ReduceKind> reduce;
+};
+struct RowKernel {
+  Shape shape;
+  std::int64_t rows = 0, row_length = 0;
+  std::vector<RowOp> ops;
+  int num_scratch = 0;
+};
+
 struct Call {
   const Equation* eqn;
   std::vector<Operand> ins;
@@ -49,8 +77,45 @@ struct Call {
 };
 
 struct Step {
-  std::variant<Kernel, Call> body;
+  std::variant<Kernel, RowKernel, Call> body;
   std::vector<int> release;  // slots whose last use is this step
 };
+
+// Reductions fold partial results in double, in order, NaN propagating, as the eager kernels do.
+inline double identity(ReduceKind kind) {
+  return kind == ReduceKind::sum   ? 0.0
+         : kind == ReduceKind::max ? -std::numeric_limits<double>::infinity()
+                                   : std::numeric_limits<double>::infinity();
+}
+inline double combine(ReduceKind kind, double acc, double v) {
+  if (kind == ReduceKind::sum) return acc + v;
+  if (acc != acc) return acc;
+  if (v != v) return v;
+  return kind == ReduceKind::max ? (acc < v ? v : acc) : (v < acc ? v : acc);
+}
+
+// A scratch buffer for a kernel's value: a freed one if any, else a new one.
+inline int take_scratch(std::vector<int>& free, int& count) {
+  if (free.empty()) return count++;
+  int s = free.back();
+  free.pop_back();
+  return s;
+}
+
+// The calling thread's scratch memory, kept from kernel to kernel. Kernels never nest on one thread.
+std::byte* thread_scratch(std::size_t bytes);
+
+// Which equations read each variable, and which variables the program returns.
+struct Uses {
+  std::unordered_map<const Var*, std::vector<std::size_t>> readers;
+  std::unordered_set<const Var*> outputs;
+};
+
+// A row kernel starting at equation `first`, if one fits there: the kernel and the index of the
+// first equation after it. `slot` names the program slot of a variable.
+std::optional<std::pair<RowKernel, std::size_t>> plan_rows(const Jaxpr& j, std::size_t first, const Uses& uses,
+                                                           const std::function<int(const VarPtr&)>& slot);
+// Runs a row kernel: on the interpreter, or with its native loop (a native::LoopFn) if not null.
+void run_rows(const RowKernel& k, std::vector<Array>& env, void* native_loop = nullptr);
 
 }  // namespace xjax::plan

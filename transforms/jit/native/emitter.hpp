@@ -49,6 +49,8 @@ class Emitter final : public lowering::Builder {
   llvm::Value* call(void* fn, llvm::Type* result, const std::vector<llvm::Value*>& args);
   llvm::Value* ptr_constant(const void* p);
 
+  llvm::IRBuilder<>& builder() { return b_; }
+
   // Loops: the active lanes of the current block (a loop), the interrupts answered at entry.
   llvm::Value* active_lanes = nullptr;
   llvm::Value* seen_interrupts = nullptr;
@@ -71,7 +73,6 @@ void xjax_native_tile(const Equation* e, const void* const* ins, const std::int6
                       Status* status);
 void xjax_native_poll(Status* status);
 std::uint64_t xjax_native_answered();
-void xjax_native_fold(std::int32_t kind, std::int32_t dtype, const void* tile, std::int64_t n, double* acc);
 }
 
 }  // namespace xjax::native

@@ -12,7 +12,13 @@
 #include "jit/plan.hpp"
 #include "xjax/ir.hpp"
 
+namespace llvm {
+class Function;
+}
+
 namespace xjax::native {
+
+class Emitter;
 
 // Errors raised inside generated code (a tile kernel that throws, an interrupt): the first is kept
 // and rethrown by the caller once the code has returned. Generated loops stop when `failed` is set.
@@ -33,13 +39,19 @@ using RegionFn = void (*)(const void* const* ins, void* const* outs, Status* sta
 // A fused loop over elements [begin, end) of a plan::Kernel; `slots` holds the data pointer of every
 // program slot the kernel reads or writes, `acc` the chunk's partial reductions (as the
 // interpreter's run_chunk).
+// interpreter's run_chunk). A row kernel's LoopFn runs rows [begin, end), and `acc` is scratch memory
+// of row_buffer_bytes.
 using LoopFn = void (*)(void* const* slots, std::int64_t begin, std::int64_t end, double* acc, Status* status);
+std::size_t row_buffer_bytes(const plan::RowKernel& kernel);
 
 // Machine code of one compiled unit; freed with it.
 class Code {
  public:
   virtual ~Code() = default;
 };
+
+// Elements of one block of a fused loop.
+constexpr std::int64_t loop_lanes = 64;
 
 // Arrays up to this many elements live in registers inside regions.
 constexpr std::int64_t max_region_elements = 64;
@@ -63,13 +75,17 @@ class UnitBuilder {
   // array of its aval in memory); the constants of `consts` are embedded.
   std::size_t add_region(const std::vector<const Var*>& ins, const std::vector<Atom>& outs,
                          const std::vector<Equation>& body, const std::vector<std::pair<const Var*, Array>>& consts);
-  // A plan kernel as a loop over blocks of elements.
+  // A plan kernel as a loop over blocks of elements (loops.cpp).
   std::size_t add_loop(const plan::Kernel& kernel);
+  // A row kernel as a loop over rows [begin, end) (a LoopFn whose `acc` is unused).
+  std::size_t add_rows(const plan::RowKernel& kernel);
   bool empty() const;
   // Optimises and compiles everything added; the addresses live as long as the returned Code.
   std::unique_ptr<Code> compile(std::vector<void*>& addresses);
 
  private:
+  // A new LoopFn of the unit, its body emitted by `emit` with an Emitter of loop_lanes lanes.
+  std::size_t add_loop_function(const std::function<void(llvm::Function*, Emitter&)>& emit);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -9,6 +9,7 @@
 #include <llvm/ExecutionEngine/SectionMemoryManager.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/Verifier.h>
+#include <llvm/Linker/Linker.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/TargetParser/Host.h>
@@ -51,18 +52,6 @@ void xjax_native_poll(Status* status) {
   }
 }
 std::uint64_t xjax_native_answered() { return interrupts_answered(); }
-void xjax_native_fold(std::int32_t kind, std::int32_t dtype, const void* tile, std::int64_t n, double* acc) {
-  auto k = static_cast<plan::ReduceKind>(kind);
-  kernels::ReduceOp op = k == plan::ReduceKind::sum   ? kernels::ReduceOp::sum
-                         : k == plan::ReduceKind::max ? kernels::ReduceOp::max
-                                                      : kernels::ReduceOp::min;
-  double v = kernels::reduction().reduce_tile(op, static_cast<DType>(dtype), tile, n);
-  // As the interpreter folds tiles: in order, in double, NaN propagating.
-  if (k == plan::ReduceKind::sum) *acc += v;
-  else if (*acc != *acc) return;
-  else if (v != v) *acc = v;
-  else *acc = k == plan::ReduceKind::max ? std::max(*acc, v) : std::min(*acc, v);
-}
 }
 
 #if XJAX_HAS_MATH_BITCODE
@@ -71,6 +60,10 @@ extern const std::size_t math_bitcode_sse4_size, math_bitcode_avx2_size, math_bi
 #endif
 
 namespace {
+
+// Math functions up to this many instructions (with their helpers) are inlined; sin, cos and tan
+// (over a thousand, for their argument reduction) are called.
+constexpr std::size_t max_inlined_math = 300;
 
 // One JIT for the process, targeting the instruction set the kernels use (XJAX_CPU_ISA caps both).
 struct Engine {
@@ -84,6 +77,7 @@ struct Engine {
   std::set<std::string> math_names;
   std::int64_t math_batch_bytes = 0;
   std::set<std::string> math_added;  // in the JIT already
+  std::set<std::string> math_inline;  // small enough to be linked into each unit and inlined
 };
 
 void load_math(Engine& e, kernels::Isa isa) {
@@ -102,8 +96,23 @@ void load_math(Engine& e, kernels::Isa isa) {
     e.math = {};
     return;
   }
+  // Instructions of a function and of the helpers it calls, transitively.
+  std::function<std::size_t(const llvm::Function&, std::set<const llvm::Function*>&)> instructions =
+      [&](const llvm::Function& f, std::set<const llvm::Function*>& seen) -> std::size_t {
+    if (f.isDeclaration() || !seen.insert(&f).second) return 0;
+    std::size_t n = f.getInstructionCount();
+    for (const llvm::BasicBlock& bb : f)
+      for (const llvm::Instruction& i : bb)
+        if (const auto* call = llvm::dyn_cast<llvm::CallBase>(&i))
+          if (const llvm::Function* callee = call->getCalledFunction()) n += instructions(*callee, seen);
+    return n;
+  };
   for (const llvm::Function& f : **module)
-    if (!f.isDeclaration() && f.getName().startswith("xjax_math_")) e.math_names.insert(f.getName().str());
+    if (!f.isDeclaration() && f.getName().startswith("xjax_math_")) {
+      e.math_names.insert(f.getName().str());
+      std::set<const llvm::Function*> seen;
+      if (instructions(f, seen) <= max_inlined_math) e.math_inline.insert(f.getName().str());
+    }
   e.math_batch_bytes = isa == kernels::Isa::avx512 ? 64 : isa == kernels::Isa::avx2 ? 32 : 16;
 #else
   (void)e;
@@ -258,6 +267,29 @@ void add_math(Engine& e, const std::set<std::string>& needed) {
   e.math_added.insert(wanted.begin(), wanted.end());
 }
 
+// Small math functions a unit calls are linked into its module, so that they inline into its loops
+// (no call, and no trip through memory, per batch); each unit has its own internal copy.
+void link_math(Engine& e, llvm::Module& m, const std::set<std::string>& names, const std::string& unit_prefix) {
+  if (names.empty()) return;
+  auto src = llvm::getLazyBitcodeModule(llvm::MemoryBufferRef(e.math, "math"), m.getContext());
+  if (!src) throw ValueError("jit", "the math bitcode does not load: ", llvm::toString(src.takeError()));
+  for (llvm::Function& f : **src)  // others keep their shared copy: the unit's declarations must not match
+    if (f.getName().startswith("xjax_math_") && !names.count(f.getName().str())) f.setName("unlinked." + f.getName());
+  (*src)->setDataLayout(m.getDataLayout());
+  (*src)->setTargetTriple(m.getTargetTriple());
+  if (llvm::Linker::linkModules(m, std::move(*src), llvm::Linker::Flags::LinkOnlyNeeded))
+    throw ValueError("jit", "the math functions could not be linked into the generated code");
+  for (llvm::Function& f : m) {
+    if (f.isDeclaration() || f.getName().startswith(unit_prefix)) continue;
+    f.setLinkage(llvm::GlobalValue::InternalLinkage);
+    f.addFnAttr("target-cpu", e.cpu);
+    f.addFnAttr("target-features", e.features);
+    if (f.getName().startswith("xjax_math_")) f.addFnAttr(llvm::Attribute::AlwaysInline);
+  }
+  for (llvm::GlobalVariable& g : m.globals())
+    if (!g.isDeclaration()) g.setLinkage(llvm::GlobalValue::InternalLinkage);
+}
+
 // Kept for the life of the process (code may run until exit).
 Engine* engine() {
   static Engine* e = make_engine();
@@ -368,101 +400,16 @@ std::size_t UnitBuilder::add_region(const std::vector<const Var*>& ins, const st
   });
 }
 
-// Tiles of kernels::tile_size elements, as the interpreter's, each in blocks of `lanes`: the body
-// once for whole blocks and once, with masked loads and stores, for a tile's last partial block.
-// A reduced value is stored into a tile buffer and folded by the eager kernels' tile function.
-std::size_t UnitBuilder::add_loop(const plan::Kernel& k) {
-  constexpr std::int64_t lanes = 64, tile = kernels::tile_size;
-  static_assert(tile % lanes == 0);
+std::size_t UnitBuilder::add_loop_function(const std::function<void(llvm::Function*, Emitter&)>& emit) {
   llvm::LLVMContext& c = *impl_->context;
   llvm::Type* ptr = llvm::PointerType::getUnqual(c);
   llvm::Type* i64 = llvm::Type::getInt64Ty(c);
   llvm::Function* f = impl_->function({ptr, i64, i64, ptr, ptr});
   return impl_->finish(f, [&] {
     llvm::IRBuilder<> b(&f->getEntryBlock());
-    llvm::Value *slots = f->getArg(0), *begin = f->getArg(1), *end = f->getArg(2), *acc = f->getArg(3);
-    Emitter em(b, f, f->getArg(4), lanes);
+    Emitter em(b, f, f->getArg(4), loop_lanes);
     impl_->attach_math(em);
-    std::vector<llvm::AllocaInst*> tiles;
-    for (std::size_t r = 0; r < k.reduces.size(); ++r) {
-      DType d = atom_aval(k.reduces[r].eqn->inputs[0]).dtype;
-      tiles.push_back(em.stack(llvm::ArrayType::get(em.element_type(d), tile)));
-      double identity = k.reduces[r].kind == plan::ReduceKind::sum   ? 0.0
-                        : k.reduces[r].kind == plan::ReduceKind::max ? -HUGE_VAL
-                                                                     : HUGE_VAL;
-      b.CreateStore(llvm::ConstantFP::get(b.getDoubleTy(), identity), b.CreateConstGEP1_64(b.getDoubleTy(), acc, r));
-    }
-    auto slot_ptr = [&](int s) {
-      return b.CreateAlignedLoad(ptr, b.CreateConstGEP1_64(ptr, slots, static_cast<std::uint64_t>(s)), llvm::Align(8));
-    };
-    auto block = [&](const char* name) { return llvm::BasicBlock::Create(c, name, f); };
-    llvm::BasicBlock *entry = b.GetInsertBlock(), *tile_head = block("tile"), *tile_body = block("tile_body"),
-                     *block_head = block("block"), *block_body = block("block_body"), *whole = block("whole"),
-                     *partial = block("partial"), *latch = block("latch"), *tile_end = block("tile_end"),
-                     *done = block("done");
-    b.CreateBr(tile_head);
-    b.SetInsertPoint(tile_head);
-    llvm::PHINode* t = b.CreatePHI(i64, 2);
-    t->addIncoming(begin, entry);
-    b.CreateCondBr(b.CreateICmpSLT(t, end), tile_body, done);
-    b.SetInsertPoint(tile_body);
-    llvm::Value* tile_len = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b.getInt64(tile), b.CreateSub(end, t));
-    b.CreateBr(block_head);
-    b.SetInsertPoint(block_head);
-    llvm::PHINode* j = b.CreatePHI(i64, 2);
-    j->addIncoming(b.getInt64(0), tile_body);
-    b.CreateCondBr(b.CreateICmpSLT(j, tile_len), block_body, tile_end);
-    b.SetInsertPoint(block_body);
-    llvm::Value* len = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b.getInt64(lanes), b.CreateSub(tile_len, j));
-    b.CreateCondBr(b.CreateICmpEQ(len, b.getInt64(lanes)), whole, partial);
-
-    auto body = [&](bool masked) {
-      llvm::Value* offset = b.CreateAdd(t, j);
-      llvm::Value* mask = nullptr;
-      if (masked) {
-        std::vector<llvm::Constant*> ids;
-        for (std::int64_t l = 0; l < lanes; ++l) ids.push_back(b.getInt64(static_cast<std::uint64_t>(l)));
-        mask = b.CreateICmpULT(llvm::ConstantVector::get(ids), b.CreateVectorSplat(lanes, len));
-      }
-      em.active_lanes = masked ? len : b.getInt64(lanes);
-      std::unordered_map<int, Value> scratch;
-      auto operand = [&](const plan::Operand& o, const Atom& a) -> Value {
-        const ShapedArray& av = atom_aval(a);
-        if (o.kind == plan::Operand::scratch) return scratch.at(o.index);
-        if (o.kind == plan::Operand::literal) return em.constant(o.value);
-        if (av.size() == 1 && k.n != 1) return em.load_splat(slot_ptr(o.index), av);
-        return em.load(slot_ptr(o.index), av, offset, mask);
-      };
-      for (const plan::FusedOp& op : k.ops) {
-        Values in;
-        for (std::size_t i = 0; i < op.ins.size(); ++i) in.push_back(operand(op.ins[i], op.eqn->inputs[i]));
-        Value out = em.lower_equation(*op.eqn, in)[0];
-        out.aval = op.eqn->outputs[0]->aval;
-        if (op.scratch_out >= 0) scratch[op.scratch_out] = out;
-        if (op.slot_out >= 0) em.store(out, slot_ptr(op.slot_out), offset, mask);
-      }
-      for (std::size_t r = 0; r < k.reduces.size(); ++r)
-        em.store(operand(k.reduces[r].src, k.reduces[r].eqn->inputs[0]), tiles[r], j);
-      b.CreateBr(latch);
-    };
-    b.SetInsertPoint(whole);
-    body(false);
-    b.SetInsertPoint(partial);
-    body(true);
-    b.SetInsertPoint(latch);
-    j->addIncoming(b.CreateAdd(j, b.getInt64(lanes)), latch);
-    b.CreateBr(block_head);
-    b.SetInsertPoint(tile_end);
-    for (std::size_t r = 0; r < k.reduces.size(); ++r) {
-      DType d = atom_aval(k.reduces[r].eqn->inputs[0]).dtype;
-      em.call(reinterpret_cast<void*>(&xjax_native_fold), b.getVoidTy(),
-              {b.getInt32(static_cast<std::uint32_t>(k.reduces[r].kind)), b.getInt32(static_cast<std::uint32_t>(d)), tiles[r],
-               tile_len, b.CreateConstGEP1_64(b.getDoubleTy(), acc, r)});
-    }
-    t->addIncoming(b.CreateAdd(t, b.getInt64(tile)), tile_end);
-    b.CreateBr(tile_head);
-    b.SetInsertPoint(done);
-    b.CreateRetVoid();
+    emit(f, em);
   });
 }
 
@@ -475,7 +422,10 @@ std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
   llvm::Module& m = *impl_->module;
   m.setDataLayout(e->jit->getDataLayout());
   m.setTargetTriple(e->jit->getTargetTriple().str());
-  add_math(*e, impl_->math_used);
+  std::set<std::string> shared, inlined;
+  for (const std::string& name : impl_->math_used) (e->math_inline.count(name) ? inlined : shared).insert(name);
+  add_math(*e, shared);
+  link_math(*e, m, inlined, impl_->prefix);
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(m, &os)) throw ValueError("jit", "generated code failed verification: ", os.str());

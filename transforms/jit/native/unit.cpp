@@ -226,7 +226,7 @@ Engine* make_engine() {
     return nullptr;
   }
   (*jit)->getMainJITDylib().addGenerator(std::move(*process));
-  auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}, {}, {}, 0, {}};
+  auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}, {}, {}, 0, {}, {}};
   load_math(*e, isa);
   warm_up(*e);
   return e;

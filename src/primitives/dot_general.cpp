@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "trace/rules.hpp"
 #include "kernels/blas.hpp"
 #include "kernels/copy.hpp"
 #include "primitives/common.hpp"
@@ -327,5 +328,7 @@ Array vdot(const Array& x, const Array& y) {
   auto [a, b] = promoted(x, y);
   return bind_dot(a.ndim() == 1 ? a : ravel(a), b.ndim() == 1 ? b : ravel(b), {{0}, {0}, {}, {}});
 }
+
+const Primitive& prims::dot_general() { return dot_general_p; }
 
 }  // namespace xjax

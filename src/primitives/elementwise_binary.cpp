@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 
+#include "trace/rules.hpp"
 #include "primitives/elementwise.hpp"
 #include "trace/lowering.hpp"
 #include "trace/trace.hpp"
@@ -400,5 +401,11 @@ Array where(const Array& cond, const Array& x, const Array& y) {
 }
 Array select(const Array& cond, const Array& x, const Array& y) { return where(cond, x, y); }
 Array clip(const Array& x, const Array& lo, const Array& hi) { return minimum(maximum(x, lo), hi); }
+
+const Primitive& prims::add() { return add_p; }
+const Primitive& prims::sub() { return sub_p; }
+const Primitive& prims::mul() { return mul_p; }
+const Primitive& prims::div() { return div_p; }
+const Primitive& prims::convert_element_type() { return convert_element_type_p; }
 
 }  // namespace xjax

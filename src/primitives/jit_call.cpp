@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 
+#include "trace/rules.hpp"
 #include "primitives/control_flow.hpp"
 #include "trace/lowering.hpp"
 
@@ -140,5 +141,7 @@ const Primitive& pjit_primitive() { return pjit_p; }
 Arrays jit_call(const std::string& name, const std::shared_ptr<const ClosedJaxpr>& jaxpr, const Arrays& args) {
   return xjax::bind(control_flow::pjit_primitive(), args, control_flow::pjit_params(name, jaxpr));
 }
+
+const Primitive& prims::pjit() { return control_flow::pjit_primitive(); }
 
 }  // namespace xjax

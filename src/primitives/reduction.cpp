@@ -2,6 +2,7 @@
 // the numpy-style wrappers over them (sum, prod, max, min, any, all, argmax, argmin).
 #include <algorithm>
 
+#include "trace/rules.hpp"
 #include "primitives/elementwise.hpp"
 
 namespace xjax {
@@ -249,5 +250,9 @@ Array argmax(const Array& x, std::optional<int> axis, bool keepdims) {
 Array argmin(const Array& x, std::optional<int> axis, bool keepdims) {
   return arg("argmin", argmin_p, x, axis, keepdims);
 }
+
+const Primitive& prims::reduce_sum() { return reduce_sum_p; }
+const Primitive& prims::reduce_max() { return reduce_max_p; }
+const Primitive& prims::reduce_min() { return reduce_min_p; }
 
 }  // namespace xjax

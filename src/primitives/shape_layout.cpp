@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "trace/rules.hpp"
 #include "kernels/copy.hpp"
 #include "primitives/shape.hpp"
 #include "trace/lowering.hpp"
@@ -368,5 +369,10 @@ Array swapaxes(const Array& x, int a, int b) {
   std::swap(perm[static_cast<std::size_t>(i)], perm[static_cast<std::size_t>(j)]);
   return lax::transpose(x, perm);
 }
+
+const Primitive& prims::reshape() { return reshape_p; }
+const Primitive& prims::squeeze() { return squeeze_p; }
+const Primitive& prims::broadcast_in_dim() { return broadcast_in_dim_p; }
+const Primitive& prims::transpose() { return transpose_p; }
 
 }  // namespace xjax

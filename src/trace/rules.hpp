@@ -32,6 +32,25 @@ std::shared_ptr<const Executable> compiled(const std::shared_ptr<const ClosedJax
 // of one compiled program. The jaxpr has no consts (they lead `args`). (src/primitives/jit_call.cpp)
 Arrays jit_call(const std::string& name, const std::shared_ptr<const ClosedJaxpr>& jaxpr, const Arrays& args);
 
+// --- primitives jit's passes and planner recognise (src/primitives) ---
+// A primitive is identified by its address (its name is a label for printing): `e.prim == &prims::mul()`.
+namespace prims {
+const Primitive& add();
+const Primitive& sub();
+const Primitive& mul();
+const Primitive& div();
+const Primitive& convert_element_type();
+const Primitive& reshape();
+const Primitive& squeeze();
+const Primitive& broadcast_in_dim();
+const Primitive& transpose();
+const Primitive& dot_general();
+const Primitive& reduce_sum();
+const Primitive& reduce_max();
+const Primitive& reduce_min();
+const Primitive& pjit();
+}  // namespace prims
+
 // --- tangent algebra with symbolic zeros (nullopt) ---
 Tangent add_tangents(const Tangent& a, const Tangent& b);
 Array zeros_for(const ShapedArray& aval);

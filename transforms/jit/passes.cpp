@@ -2,6 +2,7 @@
 // transposes, reshapes and broadcasts, share common subexpressions, drop dead equations. Each
 // rewrites atoms through one substitution map.
 #include "jit/passes.hpp"
+#include "trace/rules.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -52,17 +53,20 @@ struct Rewriter {
   }
   // x op identity -> x, when that changes neither shape nor dtype nor weak type.
   std::optional<Atom> simplify(const Equation& e, const std::vector<Atom>& ins) const {
-    const std::string& n = e.prim->name;
+    const Primitive* p = e.prim;
     const ShapedArray& out = e.outputs[0]->aval;
     auto same = [&](const Atom& a) { return atom_aval(a) == out; };
-    if ((n == "mul" && is_literal_value(ins[1], 1)) || ((n == "add" || n == "sub") && is_literal_value(ins[1], 0)) ||
-        (n == "div" && is_literal_value(ins[1], 1)))
+    if ((p == &prims::mul() && is_literal_value(ins[1], 1)) ||
+        ((p == &prims::add() || p == &prims::sub()) && is_literal_value(ins[1], 0)) ||
+        (p == &prims::div() && is_literal_value(ins[1], 1)))
       if (same(ins[0])) return ins[0];
-    if ((n == "mul" && is_literal_value(ins[0], 1)) || (n == "add" && is_literal_value(ins[0], 0)))
+    if ((p == &prims::mul() && is_literal_value(ins[0], 1)) || (p == &prims::add() && is_literal_value(ins[0], 0)))
       if (same(ins[1])) return ins[1];
-    if ((n == "convert_element_type" || n == "reshape" || n == "broadcast_in_dim" || n == "squeeze") && same(ins[0]))
+    if ((p == &prims::convert_element_type() || p == &prims::reshape() || p == &prims::broadcast_in_dim() ||
+         p == &prims::squeeze()) &&
+        same(ins[0]))
       return ins[0];
-    if (n == "transpose" && same(ins[0])) {
+    if (p == &prims::transpose() && same(ins[0])) {
       const Ints& perm = e.params.get_ints("permutation");
       bool identity = true;
       for (std::size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<std::int64_t>(i);
@@ -74,23 +78,23 @@ struct Rewriter {
   // Two layout changes in a row become one on the original input (the first is then dead unless
   // used elsewhere): transpose of transpose, reshape of reshape, broadcast_in_dim of broadcast_in_dim.
   void merge_chain(Equation& e) const {
-    const std::string& n = e.prim->name;
-    if (n != "transpose" && n != "reshape" && n != "broadcast_in_dim") return;
+    const Primitive* p = e.prim;
+    if (p != &prims::transpose() && p != &prims::reshape() && p != &prims::broadcast_in_dim()) return;
     const VarPtr* v = std::get_if<VarPtr>(&e.inputs[0]);
     auto it = v ? producer.find(v->get()) : producer.end();
     if (it == producer.end()) return;
     const Equation& inner = out.eqns[it->second];
-    if (n == "transpose" && inner.prim->name == "dot_general") {
+    if (p == &prims::transpose() && inner.prim == &prims::dot_general()) {
       if (auto u = uses.find(v->get()); u != uses.end() && u->second == 1) swap_product(e, inner);
       return;
     }
     if (inner.prim != e.prim) return;
-    if (n == "transpose") {
+    if (p == &prims::transpose()) {
       const Ints &first = inner.params.get_ints("permutation"), &second = e.params.get_ints("permutation");
       Ints composed;
       for (std::int64_t axis : second) composed.push_back(first[static_cast<std::size_t>(axis)]);
       e.params = Params{{"permutation", composed}};
-    } else if (n == "broadcast_in_dim") {
+    } else if (p == &prims::broadcast_in_dim()) {
       const Ints &first = inner.params.get_ints("broadcast_dimensions"), &second = e.params.get_ints("broadcast_dimensions");
       Ints composed;
       for (std::int64_t axis : first) composed.push_back(second[static_cast<std::size_t>(axis)]);
@@ -220,7 +224,7 @@ struct Rewriter {
 // pjit equations (jitted functions called inside this one) replaced by their programs' equations,
 // with fresh variables, so the passes and fusion see across the call as XLA does.
 struct Inliner {
-  const Primitive* pjit = find_primitive("pjit");
+  const Primitive* pjit = &prims::pjit();
   std::unordered_map<const Var*, Atom> subst;
   Jaxpr out;
   Arrays consts;

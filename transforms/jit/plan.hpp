@@ -94,6 +94,9 @@ inline double combine(ReduceKind kind, double acc, double v) {
   return kind == ReduceKind::max ? (acc < v ? v : acc) : (v < acc ? v : acc);
 }
 
+// The reductions fused kernels fold (sum, max, min), or nullopt.
+std::optional<ReduceKind> reduction_kind(const Primitive& p);
+
 // A scratch buffer for a kernel's value: a freed one if any, else a new one.
 inline int take_scratch(std::vector<int>& free, int& count) {
   if (free.empty()) return count++;

@@ -10,6 +10,7 @@
 #include "kernels/dispatch.hpp"
 #include "kernels/tables.hpp"
 #include "kernels/thread_pool.hpp"
+#include "trace/rules.hpp"
 
 namespace xjax::plan {
 namespace {
@@ -18,15 +19,6 @@ constexpr std::int64_t tile = kernels::tile_size;
 // Rows shorter than this run faster as whole-array kernels; longer ones would fold their tiles in
 // chunks (the eager kernels' order beyond one parallel chunk).
 constexpr std::int64_t min_row = 128, max_row = kernels::parallel_grain;
-
-std::optional<ReduceKind> reduction_kind(const Primitive& p) {
-  static const Primitive *sum = find_primitive("reduce_sum"), *max = find_primitive("reduce_max"),
-                         *min = find_primitive("reduce_min");
-  if (&p == sum) return ReduceKind::sum;
-  if (&p == max) return ReduceKind::max;
-  if (&p == min) return ReduceKind::min;
-  return std::nullopt;
-}
 
 Shape strip_trailing_ones(Shape s) {
   while (!s.empty() && s.back() == 1) s.pop_back();
@@ -160,11 +152,10 @@ class RowPlanner {
     const ShapedArray& ia = (*in)->aval;
     auto inner = info_.find(in->get());
     VarPtr root = inner != info_.end() ? inner->second.root : *in;
-    static const Primitive *reshape = find_primitive("reshape"), *broadcast = find_primitive("broadcast_in_dim");
-    if (e.prim == reshape) {
+    if (e.prim == &prims::reshape()) {
       if (!row_like(ia.shape) || !row_like(oa.shape) || level_of(e.inputs[0]) != Level::per_row) return false;
       info_[out] = {Level::per_row, root};
-    } else if (e.prim == broadcast && oa.shape == shape_) {
+    } else if (e.prim == &prims::broadcast_in_dim() && oa.shape == shape_) {
       std::optional<Level> l = broadcast_level(ia.shape, e.params.get_ints("broadcast_dimensions"));
       if (!l || (inner != info_.end() && inner->second.level != *l)) return false;
       info_[out] = {*l, root};
@@ -262,6 +253,13 @@ kernels::ReduceOp reduce_op(ReduceKind kind) {
 }  // namespace
 
 // Allocating scratch for every chunk cost more than the arithmetic of a small kernel.
+std::optional<ReduceKind> reduction_kind(const Primitive& p) {
+  if (&p == &prims::reduce_sum()) return ReduceKind::sum;
+  if (&p == &prims::reduce_max()) return ReduceKind::max;
+  if (&p == &prims::reduce_min()) return ReduceKind::min;
+  return std::nullopt;
+}
+
 std::byte* thread_scratch(std::size_t bytes) {
   thread_local std::unique_ptr<std::byte, decltype(&std::free)> buffer{nullptr, &std::free};
   thread_local std::size_t capacity = 0;

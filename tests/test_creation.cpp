@@ -240,3 +240,16 @@ TEST_CASE("indexing: tril and triu") {
   CHECK_THROWS_AS(xj::tril(xj::zeros({3})), xj::ValueError);
   CHECK_THROWS_AS(xj::triu(xj::array(1.0)), xj::ValueError);
 }
+
+TEST_CASE("creation: int8_t and int16_t values are held as int32, read and written through it") {
+  std::vector<std::int16_t> shorts{-3, 7, 32767, -32768};
+  Array a = xj::array(shorts);
+  CHECK(a.dtype() == xj::int32);
+  CHECK(xj::test::values(a) == std::vector<double>{-3, 7, 32767, -32768});
+  Array b = xj::array(std::vector<std::int8_t>{-128, 5, 127});
+  CHECK(xj::test::values(b) == std::vector<double>{-128, 5, 127});
+  CHECK(xj::array(std::int16_t{-5}).item<std::int32_t>() == -5);
+  CHECK(xj::array(std::int8_t{-7}).item<std::int16_t>() == -7);
+  CHECK(xj::array(40000).item<std::int16_t>() == static_cast<std::int16_t>(40000));  // as static_cast: wraps
+  CHECK(xj::array({std::int16_t{1}, std::int16_t{2}}).shape() == xj::Shape{2});
+}

@@ -46,14 +46,15 @@ class Array {
 
   template <Scalar T>
   T item() const {
-    T out{};
+    element_t<T> out{};  // a small integer type reads through the int32 it is stored as
     copy_item(&out, dtype_of<T>());
-    return out;
+    return static_cast<T>(out);
   }
   // Concrete data (row-major, contiguous); throws ConcretizationError on a tracer.
   const void* raw_data() const;
   template <Scalar T>
   const T* data() const {
+    static_assert(sizeof(T) == sizeof(element_t<T>), "xjax: data<T>() needs the buffer's element type (int8_t and int16_t data is int32_t)");
     check_dtype(dtype_of<T>());
     return static_cast<const T*>(raw_data());
   }
@@ -90,7 +91,8 @@ void check_value_count(const char* op, std::size_t count, const Shape& shape);
 
 template <Scalar T>
 Array array(T v) {
-  return from_data(&v, dtype_of<T>(), {});
+  element_t<T> stored = static_cast<element_t<T>>(v);
+  return from_data(&stored, dtype_of<T>(), {});
 }
 template <Scalar T>
 Array array(const std::vector<T>& v, const Shape& shape) {
@@ -98,6 +100,9 @@ Array array(const std::vector<T>& v, const Shape& shape) {
   if constexpr (std::is_same_v<T, bool>) {
     std::vector<unsigned char> bytes(v.begin(), v.end());
     return from_data(bytes.data(), bool_, shape);
+  } else if constexpr (sizeof(T) != sizeof(element_t<T>)) {  // int8_t, int16_t: widened to int32
+    std::vector<element_t<T>> stored(v.begin(), v.end());
+    return from_data(stored.data(), dtype_of<T>(), shape);
   } else {
     return from_data(v.data(), dtype_of<T>(), shape);
   }

@@ -36,6 +36,15 @@ constexpr DType dtype_of() {
   else static_assert(sizeof(T) == 0, "xjax: no dtype for this C++ type");
 }
 
+// The C++ type that holds elements of dtype_of<T>() in xjax buffers (int8_t and int16_t values are
+// held as int32_t, long long as int64_t, long double as double).
+template <class T>
+using element_t = std::conditional_t<
+    std::is_same_v<T, bool>, bool,
+    std::conditional_t<std::is_floating_point_v<T>, std::conditional_t<sizeof(T) == 4, float, double>,
+                       std::conditional_t<std::is_same_v<T, std::uint32_t>, std::uint32_t,
+                                          std::conditional_t<sizeof(T) <= 4, std::int32_t, std::int64_t>>>>;
+
 using Shape = std::vector<std::int64_t>;
 // Arrays have at most this many axes, as numpy.
 inline constexpr std::size_t max_rank = 64;

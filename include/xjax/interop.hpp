@@ -43,13 +43,7 @@ namespace detail {
 // Copies x's elements, converted to `dtype`, into `out` (x.size() elements of that dtype).
 void copy_converted(const Array& x, DType dtype, void* out);
 
-// The C++ type that holds elements of dtype_of<T>() in xjax buffers.
-template <class T>
-using element_t = std::conditional_t<
-    std::is_same_v<T, bool>, bool,
-    std::conditional_t<std::is_floating_point_v<T>, std::conditional_t<sizeof(T) == 4, float, double>,
-                       std::conditional_t<std::is_same_v<T, std::uint32_t>, std::uint32_t,
-                                          std::conditional_t<sizeof(T) <= 4, std::int32_t, std::int64_t>>>>;
+using xjax::element_t;
 
 // The conversion rule between xtensor's element types and xjax's: to bool, "!= 0"; float to integer
 // saturates (NaN gives 0), as astype does; an integer that the target integer type cannot hold is an

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -85,5 +86,23 @@ TEST_CASE("reentrancy: a log sink calls jitted functions while native code is co
     xj::config.log_compiles = false;
     xj::config.set_log_sink(previous);
     CHECK(lines.load() >= 1);
+  });
+}
+
+TEST_CASE("reentrancy: a log sink calls the function whose native compile it is logging") {
+  if (!xj::has_native_jit()) return;
+  within_deadline("log sink calling the function being compiled", 120, [] {
+    xj::test::TierScope scope(xj::JitTier::native);
+    auto f = xj::jit([](const Array& x) { return xj::exp(x) * 2.0; });
+    std::atomic<int> lines{0}, calls{0};
+    auto previous = xj::config.set_log_sink([&](const std::string& line) {
+      ++lines;
+      if (line.find("native:") != std::string::npos && calls++ == 0) CHECK(f(xj::array({1.0, 2.0}))[0].item<double>() == doctest::Approx(2 * std::exp(1.0)));
+    });
+    xj::config.log_compiles = true;
+    CHECK(f(xj::array({1.0, 2.0}))[1].item<double>() == doctest::Approx(2 * std::exp(2.0)));
+    xj::config.log_compiles = false;
+    xj::config.set_log_sink(previous);
+    CHECK(calls.load() == 1);
   });
 }

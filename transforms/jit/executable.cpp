@@ -46,12 +46,11 @@ using plan::identity;
 bool fusible(const Equation& e) { return e.prim->tile != nullptr && e.outputs.size() == 1; }
 
 std::optional<ReduceKind> full_reduction(const Equation& e) {
-  const std::string& n = e.prim->name;
-  if (n != "reduce_sum" && n != "reduce_max" && n != "reduce_min") return std::nullopt;
+  std::optional<ReduceKind> kind = plan::reduction_kind(*e.prim);
+  if (!kind) return std::nullopt;
   const ShapedArray& in = atom_aval(e.inputs[0]);
-  if (!is_floating(in.dtype) || e.params.get_ints("axes").size() != in.shape.size() || in.shape.empty())
-    return std::nullopt;
-  return n == "reduce_sum" ? ReduceKind::sum : n == "reduce_max" ? ReduceKind::max : ReduceKind::min;
+  if (!is_floating(in.dtype) || e.params.get_ints("axes").size() != in.shape.size() || in.shape.empty()) return std::nullopt;
+  return kind;
 }
 
 kernels::ReduceOp reduce_op(ReduceKind kind) {
@@ -123,6 +122,27 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
   std::atomic<bool> native_requested{false};
   mutable std::mutex note_mu;
   std::string note;  // the native tier's state, for as_text
+
+  // Compiling inside the constructor (the native tier) runs under the jit cache's lock of this
+  // program: its log lines wait for the first run, so a log sink may call this very function.
+  bool defer_logs = false;
+  std::vector<std::string> deferred_logs;
+  std::atomic<bool> has_deferred_logs{false};
+  void log(std::string line) {
+    if (!defer_logs) return config.log(line);
+    std::lock_guard lock(note_mu);
+    deferred_logs.push_back(std::move(line));
+    has_deferred_logs = true;
+  }
+  void flush_logs() {
+    std::vector<std::string> lines;
+    {
+      std::lock_guard lock(note_mu);
+      lines.swap(deferred_logs);
+      has_deferred_logs = false;
+    }
+    for (const std::string& l : lines) config.log(l);
+  }
 
   void set_note(std::string text) {
     std::lock_guard lock(note_mu);
@@ -434,7 +454,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
       code->code = unit.compile(addresses);
     } catch (const std::exception& e) {
       set_note(std::string("interpreter: native compilation failed: ") + e.what());
-      config.log(std::string("[jit] native compilation failed, running on the interpreter: ") + e.what());
+      log(std::string("[jit] native compilation failed, running on the interpreter: ") + e.what());
       return;
     }
     if (whole) {
@@ -456,7 +476,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
                                        std::to_string(steps.size() - code->loops - code->regions) + " steps interpreted")
          << " (" << std::setprecision(3) << code->milliseconds << " ms to compile)";
     set_note(line.str());
-    if (config.log_compiles) config.log("[jit] " + line.str() + " for a program of " + std::to_string(j.eqns.size()) + " equations");
+    if (config.log_compiles) log("[jit] " + line.str() + " for a program of " + std::to_string(j.eqns.size()) + " equations");
     native_owned = std::move(code);
     native.store(native_owned.get(), std::memory_order_release);
   }
@@ -478,6 +498,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
   }
 
   Arrays run(const Arrays& args) {
+    if (has_deferred_logs.load(std::memory_order_relaxed)) flush_logs();
     maybe_tier_up();
     const NativeCode* nc = native.load(std::memory_order_acquire);
     if (nc && nc->whole) {
@@ -535,7 +556,9 @@ Executable::Executable(const ClosedJaxpr& j) : impl_(std::make_shared<Impl>()) {
   } else if (impl_->tier == JitTier::interpreter) {
     impl_->set_note("interpreter (XJAX_JIT_TIER / config.jit_tier)");
   } else if (impl_->tier == JitTier::native) {
+    impl_->defer_logs = true;
     impl_->compile_native();
+    impl_->defer_logs = false;
   } else {
     impl_->set_note("interpreter: native code is compiled when the program is called again");
   }

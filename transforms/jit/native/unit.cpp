@@ -515,7 +515,10 @@ void compile_in_background(std::function<void()> job) {
     Engine* e = engine();
     if (!e) return;
     std::lock_guard lock(e->mu);
-    if (!exiting) job();
+    try {
+      if (!exiting) job();
+    } catch (...) {  // only a log sink can throw here (compile failures are caught and logged)
+    }
   });
 }
 void wait_for_background_compiles() { worker().wait_idle(); }

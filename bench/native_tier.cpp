@@ -1,7 +1,7 @@
 // jit's two tiers against hand-written C++ (bench/hand/native_tier_hand.cpp, -O3 -march=native
-// -ffast-math) in one binary, the workloads of the native tier's goals: W1, a last-axis softmax, a
-// fori_loop of a scalar body (the logistic map) and of an RK4 step on a 3-vector, and cond (a call,
-// and inside a compiled loop). Every xjax figure is printed with its ratio to the hand loop; every
+// -ffast-math) in one binary, the workloads of the native tier's goals: W1, a last-axis softmax and
+// layer norm, a fori_loop of a scalar body (the logistic map) and of an RK4 step on a 3-vector, and
+// cond (a call, and inside a compiled loop). Every xjax figure is printed with its ratio to the hand loop; every
 // hand loop's result is checked against a float64 reference.
 #include <cmath>
 #include <cstdio>
@@ -19,6 +19,7 @@ using xj::Array;
 namespace hand {
 double w1(const float* x, std::int64_t n);
 void softmax(const float* x, float* y, std::int64_t rows, std::int64_t cols);
+void layer_norm(const float* x, float* y, std::int64_t rows, std::int64_t cols);
 double logistic(double r, double x, std::int64_t n);
 void rk4(double* y, double h, std::int64_t n);
 }  // namespace hand
@@ -79,6 +80,36 @@ void softmax() {
     auto f = xj::jit([](const Array& v) { return xj::nn::softmax(v, -1); });
     auto s = bench::time_it([&] { bench::keep(f(x)); }, 3, 15);
     row(std::string("softmax 4096x1024 last axis impl=xjax_jit_") + tier_name(t), s, h.median_ms);
+  }
+}
+
+void layer_norm() {
+  const std::int64_t rows = 4096, cols = 1024;
+  std::vector<float> host(static_cast<std::size_t>(rows * cols)), out(host.size());
+  for (std::size_t i = 0; i < host.size(); ++i) host[i] = static_cast<float>(std::sin(0.001 * static_cast<double>(i)) * 3 + 1);
+  Array x = xj::array(host, {rows, cols});
+  auto h = bench::time_it([&] { hand::layer_norm(host.data(), out.data(), rows, cols); bench::keep(out); }, 3, 15);
+  double worst = 0;  // against float64
+  for (std::int64_t r = 0; r < rows; r += 511) {
+    double m = 0, q = 0;
+    for (std::int64_t c = 0; c < cols; ++c) m += host[static_cast<std::size_t>(r * cols + c)];
+    m /= static_cast<double>(cols);
+    for (std::int64_t c = 0; c < cols; ++c) q += std::pow(host[static_cast<std::size_t>(r * cols + c)] - m, 2);
+    const double inv = 1 / std::sqrt(q / static_cast<double>(cols) + 1e-5);
+    for (std::int64_t c = 0; c < cols; ++c) {
+      double want = (host[static_cast<std::size_t>(r * cols + c)] - m) * inv;
+      worst = std::max(worst, std::abs(out[static_cast<std::size_t>(r * cols + c)] - want) / (1 + std::abs(want)));
+    }
+  }
+  bench::print("layer_norm 4096x1024 last axis impl=hand", h, "max_err_vs_f64=" + std::to_string(worst));
+  for (xj::JitTier t : tiers) {
+    xj::config.jit_tier = t;
+    auto f = xj::jit([](const Array& v) {
+      Array m = xj::mean(v, -1, true), d = v - m;
+      return d * xj::rsqrt(xj::mean(d * d, -1, true) + 1e-5f);
+    });
+    auto s = bench::time_it([&] { bench::keep(f(x)); }, 3, 15);
+    row(std::string("layer_norm 4096x1024 last axis impl=xjax_jit_") + tier_name(t), s, h.median_ms);
   }
 }
 
@@ -157,6 +188,7 @@ int main() {
   w1(1000000);
   w1(10000000);
   softmax();
+  layer_norm();
   loops();
   conds();
 }

@@ -39,6 +39,25 @@ void softmax(const float* x, float* y, std::int64_t rows, std::int64_t cols) {
   }
 }
 
+// Row-wise layer norm of a rows x cols matrix (no scale or shift): mean pass, variance pass, output
+// pass.
+void layer_norm(const float* x, float* y, std::int64_t rows, std::int64_t cols) {
+  for (std::int64_t r = 0; r < rows; ++r) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    float s = 0;
+#pragma omp simd reduction(+ : s)
+    for (std::int64_t c = 0; c < cols; ++c) s += xr[c];
+    const float mean = s / static_cast<float>(cols);
+    float q = 0;
+#pragma omp simd reduction(+ : q)
+    for (std::int64_t c = 0; c < cols; ++c) q += (xr[c] - mean) * (xr[c] - mean);
+    const float inv = 1.0f / std::sqrt(q / static_cast<float>(cols) + 1e-5f);
+#pragma omp simd
+    for (std::int64_t c = 0; c < cols; ++c) yr[c] = (xr[c] - mean) * inv;
+  }
+}
+
 // x <- r x (1 - x), n times.
 double logistic(double r, double x, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i) x = r * x * (1 - x);

@@ -147,8 +147,9 @@ class RowPlanner {
   bool take_alias(const Equation& e) {
     const Var* out = e.outputs[0].get();
     const ShapedArray& oa = e.outputs[0]->aval;
+    if (e.inputs.size() != 1) return false;
     const VarPtr* in = std::get_if<VarPtr>(&e.inputs[0]);
-    if (!in || e.inputs.size() != 1) return false;
+    if (!in) return false;
     const ShapedArray& ia = (*in)->aval;
     auto inner = info_.find(in->get());
     VarPtr root = inner != info_.end() ? inner->second.root : *in;

@@ -191,3 +191,34 @@ TEST_CASE("autodiff: custom rules that return the wrong shape or dtype are a Tra
   CHECK_THROWS_AS(xj::grad([&](const Array& x) { return xj::sum(wrong_cotangent_dtype(x)); })(xj::array({1.f, 2.f})),
                   xj::TransformError);
 }
+
+TEST_CASE("autodiff: every differentiating transform rejects integer and bool inputs, naming itself") {
+  const Array i = xj::array({1, 2});
+  const Array b = xj::array({true, false});
+  const Array x = xj::array({1.0f, 2.0f});
+  auto op_of = [](const std::function<void()>& call) -> std::string {
+    try {
+      call();
+    } catch (const xj::TransformError& e) {
+      return e.op();
+    }
+    return "(nothing thrown)";
+  };
+  auto sum = [](const Array& a) { return xj::sum(a.astype(xj::float32)); };
+  auto twice = [](const Array& a) { return a.astype(xj::float32) * 2.0f; };
+  for (const Array& bad : {i, b}) {
+    CAPTURE(bad.aval());
+    CHECK(op_of([&] { (void)xj::grad(sum)(bad); }) == "grad");
+    CHECK(op_of([&] { (void)xj::value_and_grad(sum)(bad); }) == "grad");
+    CHECK(op_of([&] { (void)xj::jacfwd(twice)(bad); }) == "jacfwd");
+    CHECK(op_of([&] { (void)xj::jacrev(twice)(bad); }) == "jacrev");
+    CHECK(op_of([&] { (void)xj::hessian(sum)(bad); }) == "hessian");
+    CHECK(op_of([&] { (void)xj::jvp(twice, std::tuple{bad}, std::tuple{bad}); }) == "jvp");
+    CHECK(op_of([&] { (void)xj::vjp(twice, bad); }) == "vjp");
+    CHECK(op_of([&] { (void)xj::linearize(twice, bad); }) == "linearize");
+    // Only the differentiated arguments count: an integer argument outside argnums is fine.
+    auto scaled = [](const Array& a, const Array& k) { return xj::sum(a * k.astype(xj::float32)); };
+    CHECK(xj::grad<0>(scaled)(x, bad).shape() == xj::Shape{2});
+    CHECK(op_of([&] { (void)xj::hessian<0, 1>(scaled)(x, bad); }) == "hessian");
+  }
+}

@@ -82,6 +82,15 @@ TEST_CASE("bad inputs: exact error types, earlier arrays intact, next calls work
       expect<ValueError>("array with a negative extent", [] { (void)xj::array(std::vector<float>{1}, {-1}); }),
       expect<ValueError>("from_data null", [] { (void)xj::from_data(nullptr, xj::float32, {3}); }),
       expect<ValueError>("from_external null", [] { (void)xj::from_external(nullptr, xj::float32, {3}, nullptr); }),
+      // A real pointer does not excuse a bad shape: checked at the call, not at a later size().
+      expect<ValueError>("from_external negative extent", [&] { (void)xj::from_external(v3.data<float>(), xj::float32, {-3}, nullptr); }),
+      expect<ShapeError>("from_external overflowing shape", [&] {
+        (void)xj::from_external(v3.data<float>(), xj::float32, {std::int64_t{1} << 40, std::int64_t{1} << 40}, nullptr);
+      }),
+      expect<ShapeError>("from_external beyond the address space", [&] {
+        (void)xj::from_external(v3.data<float>(), xj::float64, {std::int64_t{1} << 61}, nullptr);
+      }),
+      expect<ShapeError>("from_external rank 65", [&] { (void)xj::from_external(v3.data<float>(), xj::float32, xj::Shape(65, 1), nullptr); }),
       expect<ShapeError>("rank 65", [] { (void)xj::zeros(xj::Shape(65, 1)); }),
       expect<ShapeError>("rank 100000 from raw memory", [] {
         float v = 1;
@@ -232,6 +241,15 @@ TEST_CASE("bad inputs: exact error types, earlier arrays intact, next calls work
       expect<TransformError>("jacfwd<0, 1> with an integer second input", [&] {
         (void)xj::jacfwd<0, 1>([](const Array& x, const Array& k) { return x * k; })(v3, i3);
       }),
+      expect<TransformError>("jvp of integer input", [&] {
+        (void)xj::jvp([](const Array& x) { return x * 2; }, std::tuple{i3}, std::tuple{i3});
+      }),
+      expect<TransformError>("jvp with an integer second primal", [&] {
+        (void)xj::jvp([](const Array& x, const Array& k) { return x * k; }, std::tuple{v3, i3}, std::tuple{v3, v3});
+      }),
+      expect<TransformError>("vjp of bool input", [&] { (void)xj::vjp([](const Array& b) { return b.astype(xj::float32); }, i3 > 0); }),
+      expect<TransformError>("vjp of integer input", [&] { (void)xj::vjp([](const Array& x) { return x * 2; }, i3); }),
+      expect<TransformError>("linearize of integer input", [&] { (void)xj::linearize([](const Array& x) { return x * 2; }, i3); }),
       expect<TransformError>("jvp tangent of another dtype", [&] {
         (void)xj::jvp([](const Array& x) { return x * 2.0f; }, std::tuple{v3}, std::tuple{v3.astype(xj::float64)});
       }),
@@ -249,6 +267,18 @@ TEST_CASE("bad inputs: exact error types, earlier arrays intact, next calls work
       expect<TransformError>("vmap in_axes count", [&] { (void)xj::vmap([](const Array& x) { return x; }, {0, 0})(v3); }),
       expect<ConcretizationError>("if under jit", [&] { (void)xj::jit([](const Array& x) { return x > 0 ? x : -x; })(scalar); }),
       expect<ConcretizationError>("item under jit", [&] { (void)xj::jit([](const Array& x) { return Array(x.item<float>()); })(scalar); }),
+      expect<xj::DTypeError>("compiled program run with another dtype", [&] {
+        auto exe = xj::jit([](const Array& x) { return x * 2.0f; }).lower(v3).compile();
+        (void)exe->run({v3.astype(xj::float64)});
+      }),
+      expect<ShapeError>("compiled program run with another shape", [&] {
+        auto exe = xj::jit([](const Array& x) { return x * 2.0f; }).lower(v3).compile();
+        (void)exe->run({v2});
+      }),
+      expect<ValueError>("compiled program run with another argument count", [&] {
+        auto exe = xj::jit([](const Array& x) { return x * 2.0f; }).lower(v3).compile();
+        (void)exe->run({v3, v3});
+      }),
       expect<ShapeError>("jit of a shape error", [&] { (void)xj::jit([&](const Array& x) { return x + v3; })(v2); }),
       expect<AllocationError>("jit of a huge zeros", [&] { (void)xj::jit([](const Array& x) { return x + xj::zeros({kHuge}); })(scalar); }),
       expect<ShapeError>("make_jaxpr of an overflowing zeros", [&] { (void)xj::make_jaxpr([](const Array& x) { return x + xj::zeros({kHuge, kHuge}); })(scalar); }),

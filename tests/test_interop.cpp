@@ -130,6 +130,15 @@ TEST_CASE("linalg interop: to_xarray copies and converts") {
   CHECK_THROWS_AS(xj::to_xarray<std::uint64_t>(xj::array(std::vector<std::int64_t>{-1})), xj::OverflowError);
   CHECK_THROWS_AS(xj::to_xarray<std::int16_t>(xj::array(std::vector<std::uint32_t>{70000})), xj::OverflowError);
   CHECK(xj::to_xarray<std::uint64_t>(xj::array(std::vector<std::uint32_t>{4000000000u}))(0) == 4000000000u);
+  // The same rule for xjax's own element types: int64 -> int32 and int32 -> uint32 do not wrap.
+  CHECK_THROWS_AS(xj::to_xarray<std::int32_t>(xj::array(std::vector<std::int64_t>{1, std::int64_t{1} << 40})),
+                  xj::OverflowError);
+  CHECK_THROWS_AS(xj::to_xarray<std::uint32_t>(xj::array(std::vector<std::int32_t>{-1})), xj::OverflowError);
+  CHECK_THROWS_AS(xj::to_xarray<std::int32_t>(xj::array(std::vector<std::uint32_t>{3000000000u})), xj::OverflowError);
+  CHECK(xj::to_xarray<std::int32_t>(xj::array(std::vector<std::int64_t>{-5, 2147483647}))(1) == 2147483647);
+  CHECK(xj::to_xarray<std::uint32_t>(xj::array({1e10, -3.0}))(0) == 4294967295u);  // floats still saturate
+  // astype is not a crossing: it wraps integers as numpy does.
+  CHECK(xj::array(std::vector<std::int64_t>{std::int64_t{1} << 32 | 7}).astype(xj::int32).item<std::int32_t>() == 7);
 
   // Round trip through xtensor keeps the values.
   const Array r = xj::asarray(xj::to_xarray<double>(x));

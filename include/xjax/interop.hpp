@@ -8,19 +8,20 @@
 //    of them goes away. The moved-from container is empty and unrelated to the Array afterwards.
 //  - asarray of anything else (a const container, an lvalue, any xexpression, other element types)
 //    evaluates a row-major copy once; later changes to the source do not reach the Array.
-//  - to_xarray<T>(x) returns an independent copy, converted to T (float -> int saturates, as astype;
-//    an integer that T cannot hold is an OverflowError, as in asarray of such an integer).
+//  - to_xarray<T>(x) returns an independent copy, converted to T by the rule of xjax/convert.hpp
+//    (float -> int saturates, as astype; an integer that T cannot hold is an OverflowError, as in
+//    asarray of such an integer; astype, by contrast, wraps integers as numpy does).
 //    It needs concrete data: an abstract (jit/make_jaxpr/vmap) value throws ConcretizationError.
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "xjax/convert.hpp"
 #include "xjax/core.hpp"
 
 #if __has_include(<xtensor/containers/xarray.hpp>)  // xtensor >= 0.26 moved its headers into subfolders
@@ -40,31 +41,11 @@ void save(const std::string& path, const Array& x);
 Array load(const std::string& path);
 
 namespace detail {
-// Copies x's elements, converted to `dtype`, into `out` (x.size() elements of that dtype).
+// Copies x's elements into `out` (x.size() elements of `dtype`), converted by convert_checked
+// (xjax/convert.hpp): an integer that `dtype` cannot hold is an OverflowError naming to_xarray.
 void copy_converted(const Array& x, DType dtype, void* out);
 
 using xjax::element_t;
-
-// The conversion rule between xtensor's element types and xjax's: to bool, "!= 0"; float to integer
-// saturates (NaN gives 0), as astype does; an integer that the target integer type cannot hold is an
-// OverflowError naming `op`; to a floating type, the nearest value.
-template <class To, class From>
-To convert_element(From v, const char* op) {
-  if constexpr (std::is_same_v<To, bool>) {
-    return v != From(0);
-  } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
-    if (v != v) return To(0);
-    if (v <= static_cast<From>(std::numeric_limits<To>::min())) return std::numeric_limits<To>::min();
-    if (v >= static_cast<From>(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
-    return static_cast<To>(v);
-  } else if constexpr (std::is_integral_v<To> && std::is_integral_v<From> && !std::is_same_v<From, bool>) {
-    if (!std::in_range<To>(v)) throw OverflowError(op, "the integer ", v, " does not fit the target type (", sizeof(To) * 8,
-                                                   "-bit ", std::is_signed_v<To> ? "signed" : "unsigned", ")");
-    return static_cast<To>(v);
-  } else {
-    return static_cast<To>(v);
-  }
-}
 
 template <class S>
 Shape to_shape(const S& s) {
@@ -96,7 +77,7 @@ Array asarray(const xt::xexpression<E>& e) {
     return detail::adopt(std::move(copy));
   } else {  // other element types (short, long long, ...) are converted to xjax's
     auto converted = xt::xarray<N, xt::layout_type::row_major>::from_shape(copy.shape());
-    for (std::size_t i = 0; i < copy.size(); ++i) converted.data()[i] = detail::convert_element<N>(copy.data()[i], "asarray");
+    for (std::size_t i = 0; i < copy.size(); ++i) converted.data()[i] = convert_checked<N>(copy.data()[i], "asarray");
     return detail::adopt(std::move(converted));
   }
 }
@@ -140,7 +121,7 @@ xt::xarray<T> to_xarray(const Array& x) {
       using W = decltype(wide);
       xt::xarray<W> w = xt::xarray<W>::from_shape(shape);
       detail::copy_converted(x, dtype_of<W>(), w.data());
-      for (std::size_t i = 0; i < w.size(); ++i) converted.data()[i] = detail::convert_element<T>(w.data()[i], "to_xarray");
+      for (std::size_t i = 0; i < w.size(); ++i) converted.data()[i] = convert_checked<T>(w.data()[i], "to_xarray");
     };
     if (is_floating(x.dtype())) convert_from(double{});
     else convert_from(std::int64_t{});

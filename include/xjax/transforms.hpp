@@ -201,6 +201,7 @@ auto jvp(F f, const std::tuple<P...>& primals, const std::tuple<T...>& tangents)
   static_assert(sizeof...(P) == sizeof...(T), "xjax::jvp: one tangent per primal");
   auto sel = std::index_sequence_for<P...>{};
   FlatArgs fp = flatten_selected(primals, sel), ft = flatten_selected(tangents, sel);
+  check_grad_inputs("jvp", fp.leaves);
   using Out = std::remove_cvref_t<decltype(std::apply(f, std::declval<std::tuple<array_tree_t<P>...>>()))>;
   TreeDef out_def;
   auto [outs, touts] = jvp_flat(
@@ -224,6 +225,7 @@ auto vjp(F f, const A&... raw) {
   using Args = decltype(args);
   auto sel = std::index_sequence_for<A...>{};
   auto fa = std::make_shared<FlatArgs>(flatten_selected(args, sel));
+  check_grad_inputs("vjp", fa->leaves);
   using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<A>>()...))>;
   TreeDef out_def;
   Linearized lin = vjp_flat(
@@ -249,6 +251,7 @@ auto linearize(F f, const A&... raw) {
   auto args = std::make_tuple(raw...);
   auto sel = std::index_sequence_for<A...>{};
   FlatArgs fa = flatten_selected(args, sel);
+  check_grad_inputs("linearize", fa.leaves);
   using Out = std::remove_cvref_t<decltype(f(std::declval<array_tree_t<A>>()...))>;
   TreeDef out_def;
   Linearized lin = vjp_flat(
@@ -385,7 +388,12 @@ auto jacrev(F f) {
 }
 template <std::size_t... Argnums, class F>
 auto hessian(F f) {
-  return jacfwd<Argnums...>(jacrev<Argnums...>(std::move(f)));
+  return [h = jacfwd<Argnums...>(jacrev<Argnums...>(std::move(f)))](const auto&... raw) {
+    // Checked here so that the error names hessian rather than the jacfwd inside it.
+    check_grad_inputs("hessian", transform_detail::flatten_selected(std::forward_as_tuple(raw...),
+                                                                    transform_detail::argnums_t<Argnums...>{}).leaves);
+    return h(raw...);
+  };
 }
 
 // custom_jvp(f, rule): f(const Array&...) -> Array; rule(const Arrays& primals, const Arrays& tangents)

@@ -1,4 +1,5 @@
 // Array handles: buffers, scalars, element access and concretization.
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -99,7 +100,12 @@ Array from_data(const void* src, DType dtype, const Shape& shape) {
 }
 
 Array from_external(const void* data, DType dtype, const Shape& shape, std::shared_ptr<const void> owner) {
-  if (!data && shape_size(shape) != 0) throw ValueError("from_external", "null data pointer for shape ", shape_str(shape));
+  // The memory behind `data` cannot be checked, but the shape can: now, rather than at a later size().
+  const std::int64_t n = shape_size(shape);  // ValueError on negative extents, ShapeError on overflow or rank
+  if (!data && n != 0) throw ValueError("from_external", "null data pointer for shape ", shape_str(shape));
+  if (static_cast<std::uint64_t>(n) > static_cast<std::uint64_t>(PTRDIFF_MAX) / itemsize(dtype))
+    throw ShapeError("from_external", "shape ", shape_str(shape), " of ", dtype_name(dtype),
+                     " spans more bytes than an address space holds");
   return Array(std::make_shared<Buffer>(ShapedArray{shape, dtype, false}, std::move(owner),
                                         static_cast<const std::byte*>(data)));
 }

@@ -16,7 +16,7 @@ void copy_converted(const Array& x, DType dtype, void* out) {
       using To = typename decltype(to)::type;
       const From* s = reinterpret_cast<const From*>(src);
       To* d = static_cast<To*>(out);
-      for (std::int64_t i = 0; i < n; ++i) d[i] = convert_value<To>(s[i]);
+      for (std::int64_t i = 0; i < n; ++i) d[i] = convert_checked<To>(s[i], "to_xarray");
     });
   });
 }

@@ -1,9 +1,8 @@
 // Runs a generic kernel body with the C++ element type of a runtime dtype.
 #pragma once
 #include <cstdint>
-#include <limits>
-#include <type_traits>
 
+#include "xjax/convert.hpp"
 #include "xjax/dtype.hpp"
 #include "xjax/errors.hpp"
 
@@ -26,22 +25,6 @@ decltype(auto) dispatch_dtype(DType d, F&& f) {
     case DType::float64: return f(TypeTag<double>{});
   }
   throw DTypeError("dispatch", "unknown dtype");
-}
-
-// Value conversion with numpy/JAX semantics that never invokes undefined behaviour:
-// float -> int saturates (NaN -> 0), anything -> bool is "!= 0".
-template <class To, class From>
-inline To convert_value(From v) {
-  if constexpr (std::is_same_v<To, bool>) {
-    return v != From(0);
-  } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
-    if (v != v) return To(0);
-    if (v <= static_cast<From>(std::numeric_limits<To>::min())) return std::numeric_limits<To>::min();
-    if (v >= static_cast<From>(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
-    return static_cast<To>(v);
-  } else {
-    return static_cast<To>(v);
-  }
 }
 
 }  // namespace xjax

@@ -569,9 +569,12 @@ Arrays Executable::run(const Arrays& args) const {
   const Jaxpr& j = *impl_->jaxpr.jaxpr;
   if (args.size() != j.invars.size())
     throw ValueError("jit", "compiled program takes ", j.invars.size(), " arguments, got ", args.size());
-  for (std::size_t i = 0; i < args.size(); ++i)
-    if (args[i].shape() != j.invars[i]->aval.shape || args[i].dtype() != j.invars[i]->aval.dtype)
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i].dtype() != j.invars[i]->aval.dtype)
+      throw DTypeError("jit", "argument ", i, " is ", args[i].aval(), " but the program was compiled for ", j.invars[i]->aval);
+    if (args[i].shape() != j.invars[i]->aval.shape)
       throw ShapeError("jit", "argument ", i, " is ", args[i].aval(), " but the program was compiled for ", j.invars[i]->aval);
+  }
   return impl_->run(args);
 }
 

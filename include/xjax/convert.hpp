@@ -1,0 +1,41 @@
+// The element conversion rule, in one place: astype, type promotion and item<T>() use
+// convert_value; values crossing into or out of xjax (asarray, to_xarray) use convert_checked.
+#pragma once
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include "xjax/errors.hpp"
+
+namespace xjax {
+
+// numpy/JAX semantics without undefined behaviour: to bool is "!= 0"; float to integer saturates
+// (NaN gives 0); integer to a narrower integer wraps (as numpy's astype); the rest is the nearest value.
+template <class To, class From>
+inline To convert_value(From v) {
+  if constexpr (std::is_same_v<To, bool>) {
+    return v != From(0);
+  } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
+    if (v != v) return To(0);
+    if (v <= static_cast<From>(std::numeric_limits<To>::min())) return std::numeric_limits<To>::min();
+    if (v >= static_cast<From>(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
+    return static_cast<To>(v);
+  } else {
+    return static_cast<To>(v);
+  }
+}
+
+// convert_value, except that an integer the target integer type cannot hold is an OverflowError
+// naming `op` instead of wrapping: a value handed over by another library must arrive intact.
+template <class To, class From>
+inline To convert_checked(From v, const char* op) {
+  if constexpr (std::is_integral_v<To> && !std::is_same_v<To, bool> && std::is_integral_v<From> &&
+                !std::is_same_v<From, bool>) {
+    if (!std::in_range<To>(v))
+      throw OverflowError(op, "the integer ", v, " does not fit the target type (", sizeof(To) * 8, "-bit ",
+                          std::is_signed_v<To> ? "signed" : "unsigned", ")");
+  }
+  return convert_value<To>(v);
+}
+
+}  // namespace xjax

@@ -18,18 +18,12 @@
 #include "jit/passes.hpp"
 #include "jit/native/native.hpp"
 #include "jit/plan.hpp"
-#include "kernels/dispatch.hpp"
-#include "kernels/tables.hpp"
-#include "kernels/thread_pool.hpp"
 #include "trace/lowering.hpp"
 #include "trace/trace.hpp"
 #include "xjax/transforms.hpp"
 
 namespace xjax {
 namespace {
-
-constexpr std::int64_t tile = kernels::tile_size;  // elements per tile: operands of a whole chain stay in L1
-static_assert(kernels::parallel_grain % tile == 0, "parallel chunks must be whole tiles");
 
 using plan::Call;
 using plan::FusedOp;
@@ -40,8 +34,6 @@ using plan::ReduceKind;
 using plan::RowKernel;
 using plan::RowOp;
 using plan::Step;
-using plan::combine;
-using plan::identity;
 
 bool fusible(const Equation& e) { return e.prim->tile != nullptr && e.outputs.size() == 1; }
 
@@ -51,12 +43,6 @@ std::optional<ReduceKind> full_reduction(const Equation& e) {
   const ShapedArray& in = atom_aval(e.inputs[0]);
   if (!is_floating(in.dtype) || e.params.get_ints("axes").size() != in.shape.size() || in.shape.empty()) return std::nullopt;
   return kind;
-}
-
-kernels::ReduceOp reduce_op(ReduceKind kind) {
-  return kind == ReduceKind::sum   ? kernels::ReduceOp::sum
-         : kind == ReduceKind::max ? kernels::ReduceOp::max
-                                   : kernels::ReduceOp::min;
 }
 
 bool has_subprogram(const Equation& e) {
@@ -319,96 +305,6 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
         steps[static_cast<std::size_t>(last[i])].release.push_back(static_cast<int>(i));
   }
 
-  // Runs a kernel tile by tile. Chunks of whole tiles (fixed by the size alone) go to several threads,
-  // each with its own scratch; every chunk keeps its own partial reductions, folded in chunk order,
-  // so results are the same for any number of threads.
-  void run_kernel(const Kernel& k, std::vector<Array>& env, native::LoopFn loop = nullptr) const {
-    for (const FusedOp& op : k.ops)
-      if (op.slot_out >= 0) env[static_cast<std::size_t>(op.slot_out)] = new_buffer(op.eqn->outputs[0]->aval).array;
-    const std::size_t nr = k.reduces.size();
-    const std::int64_t chunks = kernels::num_chunks(k.n, kernels::parallel_grain);
-    std::vector<double> partial(static_cast<std::size_t>(chunks) * nr);
-    if (loop) {
-      std::vector<void*> slots(static_cast<std::size_t>(num_slots), nullptr);
-      auto bind = [&](const Operand& o) {
-        if (o.kind == Operand::slot) slots[static_cast<std::size_t>(o.index)] = const_cast<std::byte*>(buffer_of(env[static_cast<std::size_t>(o.index)]).data());
-      };
-      for (const FusedOp& op : k.ops) {
-        for (const Operand& o : op.ins) bind(o);
-        if (op.slot_out >= 0) bind({Operand::slot, op.slot_out, {}});
-      }
-      for (const FusedReduce& r : k.reduces) bind(r.src);
-      native::Status status;
-      kernels::parallel_for(k.n, kernels::parallel_grain, [&](std::int64_t begin, std::int64_t end) {
-        loop(slots.data(), begin, end, partial.data() + static_cast<std::size_t>(begin / kernels::parallel_grain) * nr, &status);
-      });
-      status.rethrow_if_failed();
-    } else {
-      kernels::parallel_for(k.n, kernels::parallel_grain, [&](std::int64_t begin, std::int64_t end) {
-        run_chunk(k, env, begin, end, partial.data() + static_cast<std::size_t>(begin / kernels::parallel_grain) * nr);
-      });
-    }
-    for (std::size_t r = 0; r < nr; ++r) {
-      double total = identity(k.reduces[r].kind);
-      for (std::int64_t c = 0; c < chunks; ++c) total = combine(k.reduces[r].kind, total, partial[static_cast<std::size_t>(c) * nr + r]);
-      const ShapedArray& av = k.reduces[r].eqn->outputs[0]->aval;
-      NewBuffer b = new_buffer(av);
-      dispatch_dtype(av.dtype, [&](auto tag) {
-        using T = typename decltype(tag)::type;
-        *b.as<T>() = convert_value<T>(total);
-      });
-      env[static_cast<std::size_t>(k.reduces[r].slot_out)] = b.array;
-    }
-  }
-
-  // Elements [begin, end) of a kernel; acc receives this range's partial reductions.
-  void run_chunk(const Kernel& k, const std::vector<Array>& env, std::int64_t begin, std::int64_t end, double* acc) const {
-    for (std::size_t r = 0; r < k.reduces.size(); ++r) acc[r] = identity(k.reduces[r].kind);
-    std::byte* scratch = plan::thread_scratch(static_cast<std::size_t>(std::max(k.num_scratch, 1)) * tile * 8);
-    auto address = [&](const Operand& o, DType d, std::int64_t off, std::int64_t& size) -> const std::byte* {
-      if (o.kind == Operand::scratch) {
-        size = tile;
-        return scratch + static_cast<std::size_t>(o.index) * tile * 8;
-      }
-      const Array& a = o.kind == Operand::literal ? o.value : env[static_cast<std::size_t>(o.index)];
-      const std::byte* base = buffer_of(a).data();
-      if (a.size() == 1 && k.n != 1) {
-        size = 1;
-        return base;
-      }
-      size = tile;
-      return base + static_cast<std::size_t>(off) * itemsize(d);
-    };
-    const std::byte* ptrs[4];
-    std::int64_t sizes[4];
-    DType dtypes[4];
-    for (std::int64_t off = begin; off < end; off += tile) {
-      std::int64_t len = std::min(tile, end - off);
-      for (const FusedOp& op : k.ops) {
-        const Equation& e = *op.eqn;
-        for (std::size_t i = 0; i < op.ins.size(); ++i) {
-          dtypes[i] = atom_aval(e.inputs[i]).dtype;
-          ptrs[i] = address(op.ins[i], dtypes[i], off, sizes[i]);
-          if (sizes[i] != 1) sizes[i] = len;
-        }
-        DType od = e.outputs[0]->aval.dtype;
-        std::byte* out = op.scratch_out >= 0
-                             ? scratch + static_cast<std::size_t>(op.scratch_out) * tile * 8
-                             : const_cast<std::byte*>(buffer_of(env[static_cast<std::size_t>(op.slot_out)]).data()) +
-                                   static_cast<std::size_t>(off) * itemsize(od);
-        e.prim->tile({ptrs, sizes, dtypes, out, len, &e.params});
-      }
-      for (std::size_t r = 0; r < k.reduces.size(); ++r) {
-        const FusedReduce& red = k.reduces[r];
-        DType d = atom_aval(red.eqn->inputs[0]).dtype;
-        std::int64_t size;
-        const std::byte* p = address(red.src, d, off, size);
-        // The eager kernels' own tile function: jit's fused reductions agree with them to the bit.
-        acc[r] = combine(red.kind, acc[r], kernels::reduction().reduce_tile(reduce_op(red.kind), d, p, len));
-      }
-    }
-  }
-
   // Compiles what the native tier can of this plan: the whole program as one region when every
   // value is small, else each kernel as a loop and each loop or cond as a region. What it cannot
   // compile keeps running on the interpreter; an LLVM failure leaves the interpreter in charge.
@@ -516,7 +412,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
       void* fn = nc ? nc->steps[i] : nullptr;
       check_interrupt();  // also once per iteration of a loop whose body is this program
       if (const Kernel* k = std::get_if<Kernel>(&s.body)) {
-        run_kernel(*k, env, reinterpret_cast<native::LoopFn>(fn));
+        plan::run_kernel(*k, env, num_slots, fn);
       } else if (const RowKernel* rk = std::get_if<RowKernel>(&s.body)) {
         plan::run_rows(*rk, env, fn);
       } else {

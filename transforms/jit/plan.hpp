@@ -118,6 +118,9 @@ struct Uses {
 // first equation after it. `slot` names the program slot of a variable.
 std::optional<std::pair<RowKernel, std::size_t>> plan_rows(const Jaxpr& j, std::size_t first, const Uses& uses,
                                                            const std::function<int(const VarPtr&)>& slot);
+// Runs a flat kernel (its programme has num_slots slots): on the interpreter, or with its native
+// loop (a native::LoopFn) if not null. Its outputs and reductions go to their slots of env.
+void run_kernel(const Kernel& k, std::vector<Array>& env, int num_slots, void* native_loop = nullptr);
 // Runs a row kernel: on the interpreter, or with its native loop (a native::LoopFn) if not null.
 void run_rows(const RowKernel& k, std::vector<Array>& env, void* native_loop = nullptr);
 

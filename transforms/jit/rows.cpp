@@ -1,21 +1,15 @@
 // jit's row kernels (plan.hpp): planning a region of [rows, row_length] arrays joined by reductions
-// over their trailing axes, and running it row by row on the interpreter.
+// over their trailing axes (runners.cpp runs them).
 #include <algorithm>
-#include <cstdlib>
-#include <memory>
 
 #include "array/array_impl.hpp"
-#include "jit/native/native.hpp"
 #include "jit/plan.hpp"
-#include "kernels/dispatch.hpp"
-#include "kernels/tables.hpp"
 #include "kernels/thread_pool.hpp"
 #include "trace/rules.hpp"
 
 namespace xjax::plan {
 namespace {
 
-constexpr std::int64_t tile = kernels::tile_size;
 // Rows shorter than this run faster as whole-array kernels; longer ones would fold their tiles in
 // chunks (the eager kernels' order beyond one parallel chunk).
 constexpr std::int64_t min_row = 128, max_row = kernels::parallel_grain;
@@ -245,15 +239,8 @@ class RowPlanner {
   std::unordered_set<const Var*> aliases_;
 };
 
-kernels::ReduceOp reduce_op(ReduceKind kind) {
-  return kind == ReduceKind::sum   ? kernels::ReduceOp::sum
-         : kind == ReduceKind::max ? kernels::ReduceOp::max
-                                   : kernels::ReduceOp::min;
-}
-
 }  // namespace
 
-// Allocating scratch for every chunk cost more than the arithmetic of a small kernel.
 std::optional<ReduceKind> reduction_kind(const Primitive& p) {
   if (&p == &prims::reduce_sum()) return ReduceKind::sum;
   if (&p == &prims::reduce_max()) return ReduceKind::max;
@@ -261,96 +248,9 @@ std::optional<ReduceKind> reduction_kind(const Primitive& p) {
   return std::nullopt;
 }
 
-std::byte* thread_scratch(std::size_t bytes) {
-  thread_local std::unique_ptr<std::byte, decltype(&std::free)> buffer{nullptr, &std::free};
-  thread_local std::size_t capacity = 0;
-  if (capacity < bytes) {
-    buffer.reset(static_cast<std::byte*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
-    capacity = buffer ? bytes : 0;
-    if (!buffer) throw ValueError("jit", "out of memory for ", bytes, " bytes of kernel scratch");
-  }
-  return buffer.get();
-}
-
 std::optional<std::pair<RowKernel, std::size_t>> plan_rows(const Jaxpr& j, std::size_t first, const Uses& uses,
                                                            const std::function<int(const VarPtr&)>& slot) {
   return RowPlanner(j, uses, slot).plan(first);
-}
-
-void run_rows(const RowKernel& k, std::vector<Array>& env, void* native_loop) {
-  for (const RowOp& op : k.ops)
-    if (op.out.kind == Operand::slot) env[static_cast<std::size_t>(op.out.index)] = new_buffer(op.eqn->outputs[0]->aval).array;
-  const std::int64_t length = k.row_length;
-  const std::int64_t grain = std::max<std::int64_t>(1, kernels::parallel_grain / length);
-  if (native_loop) {
-    std::vector<void*> slots;
-    auto bind = [&](const Operand& o) {
-      if (o.kind != Operand::slot) return;
-      const auto s = static_cast<std::size_t>(o.index);
-      if (slots.size() <= s) slots.resize(s + 1, nullptr);
-      slots[s] = const_cast<std::byte*>(buffer_of(env[s]).data());
-    };
-    for (const RowOp& op : k.ops) {
-      for (const Operand& o : op.ins) bind(o);
-      bind(op.out);
-    }
-    native::Status status;
-    const std::size_t bytes = native::row_buffer_bytes(k);
-    kernels::parallel_for(k.rows, grain, [&](std::int64_t begin, std::int64_t end) {
-      auto* scratch = reinterpret_cast<double*>(thread_scratch(bytes));
-      reinterpret_cast<native::LoopFn>(native_loop)(slots.data(), begin, end, scratch, &status);
-    });
-    return status.rethrow_if_failed();
-  }
-  const std::size_t buffer_bytes = static_cast<std::size_t>(length) * 8;
-  // Element `off` of row r of an operand (a per-row value: its element r; a row: element off).
-  auto address = [&](const Operand& o, DType d, std::byte* scratch, std::int64_t r, std::int64_t off) -> std::byte* {
-    std::byte* base = o.kind == Operand::scratch ? scratch + static_cast<std::size_t>(o.index) * buffer_bytes
-                      : o.kind == Operand::literal ? const_cast<std::byte*>(buffer_of(o.value).data())
-                                                   : const_cast<std::byte*>(buffer_of(env[static_cast<std::size_t>(o.index)]).data());
-    std::int64_t index = o.level == Level::scalar ? 0
-                         : o.level == Level::per_column ? off
-                         : o.level == Level::per_row    ? (o.kind == Operand::scratch ? 0 : r)
-                         : o.kind == Operand::scratch   ? off
-                                                        : r * length + off;
-    return base + static_cast<std::size_t>(index) * itemsize(d);
-  };
-  kernels::parallel_for(k.rows, grain, [&](std::int64_t begin, std::int64_t end) {
-    std::byte* scratch = thread_scratch(static_cast<std::size_t>(std::max(k.num_scratch, 1)) * buffer_bytes);
-    const std::byte* ptrs[8];
-    std::int64_t sizes[8];
-    DType dtypes[8];
-    for (std::int64_t r = begin; r < end; ++r) {
-      for (const RowOp& op : k.ops) {
-        const Equation& e = *op.eqn;
-        DType od = e.outputs[0]->aval.dtype;
-        if (op.reduce) {
-          DType d = atom_aval(e.inputs[0]).dtype;
-          double acc = identity(*op.reduce);
-          for (std::int64_t off = 0; off < length; off += tile)
-            acc = combine(*op.reduce, acc,
-                          kernels::reduction().reduce_tile(reduce_op(*op.reduce), d, address(op.ins[0], d, scratch, r, off),
-                                                           std::min(tile, length - off)));
-          dispatch_dtype(od, [&](auto tag) {
-            using T = typename decltype(tag)::type;
-            *reinterpret_cast<T*>(address(op.out, od, scratch, r, 0)) = convert_value<T>(acc);
-          });
-          continue;
-        }
-        const std::int64_t n = op.level == Level::full ? length : 1;
-        for (std::int64_t off = 0; off < n; off += tile) {
-          const std::int64_t len = std::min(tile, n - off);
-          for (std::size_t i = 0; i < op.ins.size(); ++i) {
-            dtypes[i] = atom_aval(e.inputs[i]).dtype;
-            ptrs[i] = address(op.ins[i], dtypes[i], scratch, r, off);
-            const Level l = op.ins[i].level;
-            sizes[i] = l == Level::scalar || l == Level::per_row ? 1 : len;
-          }
-          e.prim->tile({ptrs, sizes, dtypes, address(op.out, od, scratch, r, off), len, &e.params});
-        }
-      }
-    }
-  });
 }
 
 }  // namespace xjax::plan

@@ -101,6 +101,9 @@ TEST_CASE("bad inputs: exact error types, earlier arrays intact, next calls work
       expect<ValueError>("zeros negative", [] { (void)xj::zeros({-1}); }),
       expect<ValueError>("zeros negative second", [] { (void)xj::zeros({2, -3}); }),
       expect<ShapeError>("zeros overflowing int64", [] { (void)xj::zeros({kHuge, kHuge}); }),
+      // As numpy: the non-zero extents must not overflow, whether a zero extent comes first or last.
+      expect<ShapeError>("zeros overflowing int64 before a zero extent", [] { (void)xj::zeros({kHuge, kHuge, 0}); }),
+      expect<ShapeError>("zeros overflowing int64 after a zero extent", [] { (void)xj::zeros({0, kHuge, kHuge}); }),
       expect<ShapeError>("zeros int64 max squared", [] { (void)xj::zeros({kMax, 2}); }),
       expect<AllocationError>("zeros huge", [] { (void)xj::zeros({kHuge}); }),
       expect<AllocationError>("zeros huge float64", [] { (void)xj::zeros({std::int64_t{1} << 62}, xj::float64); }),

@@ -390,3 +390,15 @@ TEST_CASE("linalg: bad inputs throw typed errors naming the op") {
     CHECK(std::string(e.what()).find("f32[3,2]") != std::string::npos);
   }
 }
+
+TEST_CASE("linalg: float32 eigh where LAPACK's workspace size passes 2^24 (a float query rounds it down)") {
+  // ssyevd's own query answers 1 + 6n + 2n^2 rounded to a float; at n = 2900 that is below what it
+  // then demands, and without rounding up the call fails (and used to give NaN).
+  const std::int64_t n = 2900;
+  xj::Array a = xj::eye(n) * 2.0f + xj::eye(n, std::nullopt, 1) * 0.5f + xj::eye(n, std::nullopt, -1) * 0.5f;
+  auto r = xj::linalg::eigh(a);
+  CHECK(!xj::any(xj::isnan(r.eigenvalues)).item<bool>());
+  // The eigenvalues of this tridiagonal Toeplitz matrix are 2 + cos(k pi / (n + 1)), k = 1..n.
+  CHECK(r.eigenvalues[0].item<float>() == doctest::Approx(2.0 + std::cos(static_cast<double>(n) * M_PI / (n + 1))).epsilon(1e-5));
+  CHECK(r.eigenvalues[n - 1].item<float>() == doctest::Approx(2.0 + std::cos(M_PI / (n + 1))).epsilon(1e-5));
+}

@@ -178,6 +178,8 @@ TEST_CASE("linalg npy: bad files throw IOError naming the path") {
   bad("negative_shape.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (-2,), }", data));
   bad("huge_shape.npy",
       npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", data));
+  bad("huge_shape_after_zero.npy",
+      npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296), }", data));
   bad("huge_dim.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,), }", data));
   bad("big_but_truncated.npy",
       npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }", data));

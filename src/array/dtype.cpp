@@ -33,14 +33,19 @@ std::ostream& operator<<(std::ostream& os, DType d) { return os << dtype_name(d)
 
 std::int64_t shape_size(const Shape& s) {
   if (s.size() > max_rank) throw ShapeError("shape", "rank ", s.size(), " exceeds the maximum of ", max_rank);
+  // As numpy: the product of the non-zero extents must fit, wherever a zero extent sits.
   std::int64_t n = 1;
+  bool empty = false;
   for (std::int64_t e : s) {
     if (e < 0) throw ValueError("shape", "negative extent in ", shape_str(s));
-    if (e != 0 && n > std::numeric_limits<std::int64_t>::max() / e)
-      throw ShapeError("shape", "size of ", shape_str(s), " overflows int64");
+    if (e == 0) {
+      empty = true;
+      continue;
+    }
+    if (n > std::numeric_limits<std::int64_t>::max() / e) throw ShapeError("shape", "size of ", shape_str(s), " overflows int64");
     n *= e;
   }
-  return n;
+  return empty ? 0 : n;
 }
 
 std::string shape_str(const Shape& s) {

@@ -130,7 +130,7 @@ class HeaderParser {
   }
   Shape shape() {
     Shape r;
-    std::int64_t size = 1;
+    std::int64_t size = 1;  // of the non-zero extents, which must not overflow wherever a 0 sits (shape_size)
     expect('(');
     while (!consume(')')) {
       skip_space();
@@ -143,7 +143,7 @@ class HeaderParser {
       if (pos_ == start) bad("shape must be a tuple of non-negative integers");
       if (pos_ < s_.size() && s_[pos_] == 'L') ++pos_;  // Python 2 longs
       if (n > 0 && size > std::numeric_limits<std::int64_t>::max() / n) bad("shape too large");
-      size *= n;
+      if (n > 0) size *= n;
       if (r.size() == max_rank) bad("more than " + std::to_string(max_rank) + " dimensions");
       r.push_back(n);
       if (!consume(',')) {

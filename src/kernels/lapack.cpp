@@ -110,9 +110,12 @@ blasint blas_dim(const char* op, std::int64_t n) {
   return static_cast<blasint>(n);
 }
 
-// The optimal workspace size a query (lwork = -1) reported.
+// The optimal workspace size a query (lwork = -1) reported. A float holds integers exactly only up
+// to 2^24, and LAPACK before 3.11 rounds larger sizes to nearest, often below what the routine then
+// demands (ssyevd at n >= ~2900 rejects its own answer): take the next float up, as sroundup_lwork.
 template <class T>
 blasint workspace_size(T reported) {
+  if (reported >= T(1 << 24)) reported = std::nextafter(reported, std::numeric_limits<T>::infinity());
   return std::max<blasint>(1, static_cast<blasint>(std::ceil(reported)));
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <vector>
 
+#include "bytes.hpp"
 #include "xjax/core.hpp"
 #include "xjax/linalg.hpp"
 #include "xjax/random.hpp"
@@ -20,14 +21,10 @@ using xj::Ints;
 
 namespace {
 
-// Reads bytes as small numbers; past the end every read is 0, so any input decodes.
-class Bytes {
+// The program's vocabulary over the input bytes.
+class Bytes : public fuzz::ByteReader {
  public:
-  Bytes(const std::uint8_t* p, std::size_t n) : p_(p), n_(n) {}
-  std::uint8_t u8() { return i_ < n_ ? p_[i_++] : 0; }
-  bool empty() const { return i_ >= n_; }
-  bool flag() { return u8() & 1; }
-  int below(int n) { return u8() % n; }
+  using ByteReader::ByteReader;
   // Mostly in [-2, 5]; bytes >= 240 give boundary and absurd values.
   std::int64_t number() { return wild(u8(), 8, -2); }
   // Mostly an extent in [0, 4]; bytes >= 240 give negative or huge extents.
@@ -54,29 +51,7 @@ class Bytes {
   }
 
  private:
-  static std::int64_t wild(std::uint8_t b, int span, int base) {
-    static const std::int64_t table[] = {-1,
-                                         -7,
-                                         1000,
-                                         65536,
-                                         (1LL << 31) - 1,
-                                         1LL << 31,
-                                         1LL << 32,
-                                         1LL << 40,
-                                         -(1LL << 40),
-                                         1LL << 62,
-                                         std::numeric_limits<std::int64_t>::max(),
-                                         std::numeric_limits<std::int64_t>::min(),
-                                         std::numeric_limits<std::int64_t>::max() - 1,
-                                         std::numeric_limits<std::int32_t>::min(),
-                                         3037000500,  // squares to just above INT64_MAX
-                                         100000};
-    if (b >= 240) return table[b - 240];
-    return b % span + base;
-  }
-  const std::uint8_t* p_;
-  std::size_t n_;
-  std::size_t i_ = 0;
+  static std::int64_t wild(std::uint8_t b, int span, int base) { return b >= 240 ? fuzz::absurd(b) : b % span + base; }
 };
 
 // An input array: shape and dtype from the bytes, values from a table with edge cases.

@@ -1,9 +1,11 @@
 // xjax::Array: an immutable value over a shared, reference-counted buffer (or a tracer while tracing).
 #pragma once
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -13,6 +15,9 @@
 namespace xjax {
 
 class ArrayImpl;  // concrete buffer or tracer; see src/array/array_impl.hpp
+class AxisSpec;   // ops.hpp
+class IndexItem;  // index.hpp
+class AtIndices;  // index.hpp
 
 template <class T>
 concept Scalar = std::is_arithmetic_v<T>;
@@ -43,6 +48,49 @@ class Array {
   Array astype(DType d) const;
   Array operator[](std::int64_t i) const;  // selects along the leading axis; negative i counts from the end
   explicit operator bool() const;          // needs a concrete 1-element value (ConcretizationError if traced)
+
+  // NumPy indexing on every axis (index.hpp, docs/indexing.md): x(0, xj::all, xj::Slice(1, std::nullopt, 2)),
+  // x.index({xj::ellipsis, idx}), and functional updates x.at(i, j).set(v) / .add(v) / ...
+  template <class... I>
+    requires(std::constructible_from<IndexItem, const I&> && ...)
+  Array operator()(const I&... items) const;
+  Array index(std::initializer_list<IndexItem> items) const;
+  Array index(const std::vector<IndexItem>& items) const;
+  template <class... I>
+    requires(std::constructible_from<IndexItem, const I&> && ...)
+  AtIndices at(const I&... items) const;
+  AtIndices at(std::initializer_list<IndexItem> items) const;
+  AtIndices at(std::vector<IndexItem> items) const;
+
+  // jax.Array's methods: forwarders to the free functions of ops.hpp with the same arguments.
+  Array T() const;   // transpose (all axes reversed)
+  Array mT() const;  // the last two axes swapped
+  Array sum() const;
+  Array sum(const AxisSpec& axes, bool keepdims = false) const;
+  Array prod() const;
+  Array prod(const AxisSpec& axes, bool keepdims = false) const;
+  Array mean() const;
+  Array mean(const AxisSpec& axes, bool keepdims = false) const;
+  Array var() const;
+  Array var(const AxisSpec& axes, bool keepdims = false, int ddof = 0) const;
+  Array std() const;
+  Array std(const AxisSpec& axes, bool keepdims = false, int ddof = 0) const;
+  Array max() const;
+  Array max(const AxisSpec& axes, bool keepdims = false) const;
+  Array min() const;
+  Array min(const AxisSpec& axes, bool keepdims = false) const;
+  Array argmax(std::optional<int> axis = std::nullopt, bool keepdims = false) const;
+  Array argmin(std::optional<int> axis = std::nullopt, bool keepdims = false) const;
+  Array cumsum(std::optional<int> axis = std::nullopt, bool reverse = false) const;
+  Array reshape(const Shape& shape) const;
+  Array transpose(const std::vector<std::int64_t>& perm = {}) const;
+  Array ravel() const;
+  Array flatten() const;
+  Array squeeze() const;
+  Array squeeze(const AxisSpec& axes) const;
+  Array clip(const Array& lo, const Array& hi) const;
+  Array round() const;
+  Array dot(const Array& y) const;
 
   template <Scalar T>
   T item() const {
@@ -142,3 +190,5 @@ Array array(std::initializer_list<std::initializer_list<std::initializer_list<T>
 }
 
 }  // namespace xjax
+
+#include "xjax/index.hpp"  // IndexItem, AtIndices and the template members above

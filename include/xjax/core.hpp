@@ -9,6 +9,7 @@
 #include "xjax/errors.hpp"
 #include "xjax/ir.hpp"
 #include "xjax/linalg.hpp"
+#include "xjax/numpy.hpp"
 #include "xjax/ops.hpp"
 #include "xjax/pytree.hpp"
 #include "xjax/random.hpp"

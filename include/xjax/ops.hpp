@@ -124,7 +124,7 @@ Array prod(const Array& x, AxisSpec axes = {}, bool keepdims = false);
 Array max(const Array& x, AxisSpec axes = {}, bool keepdims = false);
 Array min(const Array& x, AxisSpec axes = {}, bool keepdims = false);
 Array any(const Array& x, AxisSpec axes = {}, bool keepdims = false);
-Array all(const Array& x, AxisSpec axes = {}, bool keepdims = false);
+// all(x, axes = {}, keepdims = false): xjax::all is an object that is also the full-slice index token (index.hpp).
 Array mean(const Array& x, AxisSpec axes = {}, bool keepdims = false);
 Array var(const Array& x, AxisSpec axes = {}, bool keepdims = false, int ddof = 0);
 Array std(const Array& x, AxisSpec axes = {}, bool keepdims = false, int ddof = 0);

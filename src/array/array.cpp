@@ -162,7 +162,7 @@ Array Array::operator[](std::int64_t i) const {
   std::int64_t n = shape()[0];
   if (i < -n || i >= n) throw IndexError("index", "index ", i, " out of range for axis 0 of ", aval());
   if (i < 0) i += n;
-  return squeeze(slice_in_dim(*this, i, i + 1, 1, 0), {0});
+  return xjax::squeeze(slice_in_dim(*this, i, i + 1, 1, 0), {0});  // the free function, not the method
 }
 
 }  // namespace xjax

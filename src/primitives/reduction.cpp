@@ -241,7 +241,8 @@ Array min(const Array& x, AxisSpec axes, bool keepdims) {
 Array any(const Array& x, AxisSpec axes, bool keepdims) {
   return reduce("any", reduce_or_p, x.dtype() == bool_ ? x : x != 0, axes, keepdims);
 }
-Array all(const Array& x, AxisSpec axes, bool keepdims) {
+Array All::operator()(const Array& x) const { return (*this)(x, AxisSpec{}); }
+Array All::operator()(const Array& x, const AxisSpec& axes, bool keepdims) const {
   return reduce("all", reduce_and_p, x.dtype() == bool_ ? x : x != 0, axes, keepdims);
 }
 Array argmax(const Array& x, std::optional<int> axis, bool keepdims) {

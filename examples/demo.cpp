@@ -15,7 +15,7 @@ int main() {
   std::cout << "hessian(f)(x)     =\n" << xj::hessian(f)(x) << "\n";
 
   // Per-example gradients: vmap over the rows of X, no loop.
-  xj::Array X = xj::reshape(xj::linspace(-1.f, 1.f, 6), {2, 3});
+  xj::Array X = xj::linspace(-1.f, 1.f, 6).reshape({2, 3});
   std::cout << "vmap(grad(f))(X)  =\n" << xj::vmap(xj::grad(f))(X) << "\n";
 
   // jit traces once per input signature and runs a fused, compiled program afterwards.

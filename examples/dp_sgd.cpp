@@ -14,12 +14,13 @@
 namespace xj = xjax;
 namespace xr = xjax::random;
 using xj::Array;
+using xj::Slice;
 
 const std::int64_t dim = 20;
 
 // The logistic loss of one example; w holds the weights and, last, the bias.
 Array example_loss(const Array& w, const Array& x, const Array& y) {
-  Array z = xj::vdot(xj::slice_in_dim(w, 0, dim), x) + w[dim];
+  Array z = xj::vdot(w(Slice(0, dim)), x) + w[dim];
   return xj::nn::softplus(z) - y * z;  // -log sigmoid(z) if y = 1, -log(1 - sigmoid(z)) if y = 0
 }
 
@@ -28,7 +29,7 @@ Array mean_loss(const Array& w, const Array& x, const Array& y) {
 }
 
 Array accuracy(const Array& w, const Array& x, const Array& y) {
-  Array z = xj::matmul(x, xj::slice_in_dim(w, 0, dim)) + w[dim];
+  Array z = xj::matmul(x, w(Slice(0, dim))) + w[dim];
   return xj::mean(((z > 0).astype(xj::float32) == y).astype(xj::float32));
 }
 
@@ -88,8 +89,8 @@ int main(int argc, char** argv) {
   for (int epoch = 1, count = 0; epoch <= epochs; ++epoch) {
     Array perm = xr::permutation(xr::fold_in(ks[4], epoch), n_train);
     for (std::int64_t b = 0; b < n_train / batch; ++b, ++count) {
-      Array idx = xj::slice_in_dim(perm, b * batch, (b + 1) * batch);
-      Array xb = xj::take(x_train, idx, 0), yb = xj::take(y_train, idx, 0);
+      Array idx = perm(Slice(b * batch, (b + 1) * batch));
+      Array xb = x_train(idx), yb = y_train(idx);
       Array noise_key = xr::fold_in(ks[5], count);
       w_dp = step(w_dp, xb, yb, noise_key, xj::array(clip), xj::array(sigma * clip));
       w_sgd = step(w_sgd, xb, yb, noise_key, xj::array(std::numeric_limits<float>::infinity()), xj::array(0.f));

@@ -16,7 +16,7 @@ struct Hyper {
 };
 
 Array kernel(const Hyper& h, const Array& a, const Array& b) {
-  Array d2 = xj::square(xj::expand_dims(a, 1) - xj::expand_dims(b, 0));
+  Array d2 = xj::square(a(xj::all, xj::newaxis) - b(xj::newaxis, xj::all));  // a[:, None] - b[None, :]
   return xj::exp(2.0 * h.log_signal) * xj::exp(-0.5 * d2 / xj::exp(2.0 * h.log_length));
 }
 
@@ -38,7 +38,7 @@ std::pair<Array, Array> predict(const Hyper& h, const Array& x, const Array& y, 
   Array l = la::cholesky(covariance(h, x));
   Array alpha = la::triangular_solve(l, la::triangular_solve(l, y), {.transpose_a = true});  // K^-1 y
   Array cross = kernel(h, at, x);
-  Array v = la::triangular_solve(l, xj::swapaxes(cross, 0, 1));  // L^-1 k(x, at)
+  Array v = la::triangular_solve(l, cross.T());  // L^-1 k(x, at)
   Array var = xj::exp(2.0 * h.log_signal) - xj::sum(xj::square(v), 0);
   return {xj::matmul(cross, alpha), xj::sqrt(var)};
 }

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   std::printf("iter         cost    lambda            a         b         c\n");
   for (int it = 0; it < 100; ++it) {
     Array r = residuals(p), jac = jacobian(p);
-    Array jtj = xj::matmul(xj::transpose(jac), jac), jtr = xj::matmul(xj::transpose(jac), r);
+    Array jtj = xj::matmul(jac.T(), jac), jtr = xj::matmul(jac.T(), r);
     std::printf("%4d  %11.6f  %8.1e  %11.6f %9.6f %9.6f\n", it, cost, lambda, value(p[0]), value(p[1]), value(p[2]));
     Array step = la::solve(jtj + lambda * jtj * eye, -jtr);  // `* eye` keeps the diagonal
     if (value(xj::max(xj::abs(step))) < 1e-9 * (1 + value(xj::max(xj::abs(p))))) break;  // converged
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   // Standard errors from the covariance s^2 (J^T J)^-1, s^2 = |r|^2 / (m - 3).
   Array jac = jacobian(p);
   const double s2 = 2 * cost / static_cast<double>(m - 3);
-  Array se = xj::sqrt(s2 * xj::diagonal(la::inv(xj::matmul(xj::transpose(jac), jac))));
+  Array se = xj::sqrt(s2 * xj::diagonal(la::inv(xj::matmul(jac.T(), jac))));
   const double truth[3] = {2.5, 1.3, 0.4};
   const char* names[3] = {"a", "b", "c"};
   std::printf("\nfit: y = a exp(-b t) + c\n");

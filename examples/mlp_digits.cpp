@@ -9,6 +9,8 @@
 #include "common.hpp"
 #include "mlp_digits.hpp"
 
+using xj::Slice;
+
 int main(int argc, char** argv) {
   example::Options opt = example::parse_options(argc, argv);
   const int epochs = 30;
@@ -18,9 +20,9 @@ int main(int argc, char** argv) {
   const std::int64_t n = x.shape()[0], n_test = n / 5, n_train = n - n_test;
   Array key = xr::key(0);
   Array order = xr::permutation(xr::fold_in(key, 1), n);  // a fixed random split, 80 % / 20 %
-  Array train_idx = xj::slice_in_dim(order, 0, n_train), test_idx = xj::slice_in_dim(order, n_train, n);
-  Array x_train = xj::take(x, train_idx, 0), y_train = xj::take(y, train_idx, 0);
-  Array x_test = xj::take(x, test_idx, 0), y_test = xj::take(y, test_idx, 0);
+  Array train_idx = order(Slice(0, n_train)), test_idx = order(Slice(n_train));
+  Array x_train = x(train_idx), y_train = y(train_idx);
+  Array x_test = x(test_idx), y_test = y(test_idx);
   std::printf("digits: %lld training and %lld test images of 8x8 pixels, 10 classes\n",
               static_cast<long long>(n_train), static_cast<long long>(n_test));
 
@@ -36,8 +38,8 @@ int main(int argc, char** argv) {
     Array perm = xr::permutation(xr::fold_in(key, 100 + epoch), n_train);
     double total = 0;
     for (std::int64_t b = 0; b < steps; ++b) {
-      Array idx = xj::slice_in_dim(perm, b * batch, (b + 1) * batch);
-      auto [next, s, value] = step(params, state, xj::take(x_train, idx, 0), xj::take(y_train, idx, 0));
+      Array idx = perm(Slice(b * batch, (b + 1) * batch));
+      auto [next, s, value] = step(params, state, x_train(idx), y_train(idx));
       params = next;
       state = s;
       total += value.item<double>();

@@ -15,8 +15,7 @@ using xj::Array;
 
 // sum_i 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2: minimum 0 at (1, ..., 1), in a curved narrow valley.
 Array rosenbrock(const Array& x) {
-  const std::int64_t n = x.shape()[0];
-  Array head = xj::slice_in_dim(x, 0, n - 1), tail = xj::slice_in_dim(x, 1, n);
+  Array head = x(xj::Slice(std::nullopt, -1)), tail = x(xj::Slice(1));  // x[:-1], x[1:]
   return xj::sum(100.0 * xj::square(tail - xj::square(head)) + xj::square(1.0 - head));
 }
 

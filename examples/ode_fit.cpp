@@ -33,7 +33,7 @@ Array solve(const Array& k, const Array& y0) {
 
 // The model at the observation times.
 Array predict(const Array& k, const Array& y0) {
-  return xj::slice_in_dim(solve(k, y0), every - 1, steps, every);
+  return solve(k, y0)(xj::Slice(every - 1, std::nullopt, every));  // [every - 1::every]
 }
 
 Array loss(const Array& log_k, const Array& y0, const Array& observed) {
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   // The best k for these observations, by a fine scan of the loss: what descent should reach.
   Array ks = xj::linspace(0.6, 0.8, 2001, true, xj::float64);
   Array losses = xj::vmap([&](const Array& k) { return loss(xj::log(k), y0, observed); })(ks);
-  const double k_best = ks[xj::argmin(losses).item<std::int64_t>()].item<double>();
+  const double k_best = ks[losses.argmin().item<std::int64_t>()].item<double>();
   std::printf("\nfitted k = %.4f; the loss is smallest at k = %.4f on a grid of step 1e-4; true k = %.1f\n", k_fit,
               k_best, k_true);
   example::Csv curve(opt, "ode_fit_curve.csv", "t,observed,fitted");

@@ -5,11 +5,13 @@ functions of include/xjax/numpy.hpp, as C++ literals between the lines "// BEGIN
 
 usage: make_numpy_golden.py [TEST_SOURCE]
 """
-import math
 import pathlib
 import sys
 
 import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))  # golden_cpp, however this is run
+from golden_cpp import named_entries, output_path, replace_block, table  # noqa: E402
 
 rng = np.random.default_rng(27)
 IN = {
@@ -192,33 +194,9 @@ OUT["tensorinv"] = np.linalg.tensorinv(sq4.reshape(2, 2, 4), 2)
 OUT["tensorsolve"] = np.linalg.tensorsolve(sq4.reshape(2, 2, 2, 2), a[:2, :2])
 
 
-def lit(x):
-    if math.isnan(x):
-        return "kNan"
-    if math.isinf(x):
-        return "kInf" if x > 0 else "-kInf"
-    return repr(float(x))
-
-
-def entry(name, arr):
-    arr = np.asarray(arr, dtype=np.float64)
-    shape = ", ".join(str(s) for s in arr.shape)
-    data = ", ".join(lit(x) for x in arr.ravel())
-    return f'    {{"{name}", {{{{{shape}}}, {{{data}}}}}}},'
-
-
 def main():
-    path = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else \
-        pathlib.Path(__file__).resolve().parent.parent / "tests" / "test_numpy_extra.cpp"
-    lines = [f"// numpy {np.__version__}; inputs are the in_* entries.",
-             "const std::map<std::string, Golden>& golden_table() {",
-             "  static const std::map<std::string, Golden> table = {"]
-    lines += [entry("in_" + k, val) for k, val in IN.items()]
-    lines += [entry(k, val) for k, val in OUT.items()]
-    lines += ["  };", "  return table;", "}"]
-    text = path.read_text()
-    begin, end = text.index("// BEGIN GOLDEN\n"), text.index("// END GOLDEN")
-    path.write_text(text[:begin] + "// BEGIN GOLDEN\n" + "\n".join(lines) + "\n" + text[end:])
+    path = output_path("tests/test_numpy_extra.cpp")
+    replace_block(path, table(f"// numpy {np.__version__}; inputs are the in_* entries.", named_entries(IN, OUT)))
     print(f"wrote {len(IN)} inputs and {len(OUT)} results into {path}")
 
 

@@ -172,6 +172,47 @@ TEST_CASE("index: at(...) updates, duplicates, negative and out-of-range indices
   check(i.at(xj::array(5)).set(0), {3}, {1, 2, 3});  // a 0-d index array out of range: dropped
 }
 
+// Expected values printed by jax 0.10 (x.at[...].get/set/add with mode=...).
+TEST_CASE("index: JAX's index modes for at(...)") {
+  using M = xj::IndexMode;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto same_nan = [](const Array& got, const V& want) {
+    V g = values(got);
+    REQUIRE(g.size() == want.size());
+    for (std::size_t k = 0; k < g.size(); ++k) CHECK((std::isnan(want[k]) ? std::isnan(g[k]) : g[k] == want[k]));
+  };
+  Array x = xj::arange(0, 5, 1, xj::float32);
+  Array idx = xj::array({1, 7, -1, -8});
+  check(x.at(idx).get(), {4}, {1, 4, 4, 0});
+  check(x.at(idx).get(M::clip), {4}, {1, 4, 4, 0});
+  same_nan(x.at(idx).get(M::fill), {1, nan, 4, nan});
+  same_nan(x.at(idx).get(M::drop), {1, nan, 4, nan});
+  check(x.at(idx).get(M::fill, -1.0), {4}, {1, -1, 4, -1});
+  same_nan(x.at(7).get(M::fill), {nan});
+  check(x.at(7).get(M::clip), {}, {4});
+  CHECK(xj::arange(5).at(xj::array({9})).get(M::fill).item<std::int32_t>() == std::numeric_limits<std::int32_t>::min());
+  CHECK(xj::astype(xj::arange(5), xj::uint32).at(xj::array({9})).get(M::fill).item<std::uint32_t>() == 4294967295u);
+  CHECK(xj::array({true, false}).at(xj::array({5})).get(M::fill).item<bool>());
+  check(x.at(7).set(9), {5}, {0, 1, 2, 3, 4});  // updates drop out-of-range entries, C++ integers too
+  check(x.at(-6).set(9), {5}, {0, 1, 2, 3, 4});
+  check(x.at(xj::array({1, 7})).set(9, M::clip), {5}, {0, 9, 2, 3, 9});
+  check(x.at(xj::array({6, 7})).add(1, M::clip), {5}, {0, 1, 2, 3, 6});
+  check(x.at(xj::array({1, 7})).multiply(2, M::drop), {5}, {0, 2, 2, 3, 4});
+  check(x.at(7).set(9, M::clip), {5}, {0, 1, 2, 3, 9});
+  Array X = xj::reshape(xj::arange(0, 12, 1, xj::float32), {3, 4});
+  same_nan(X.at(xj::all, xj::array({0, 5})).get(M::fill), {0, nan, 4, nan, 8, nan});
+  same_nan(X.at(xj::array({0, 3}), xj::array({1, 1})).get(M::fill), {1, nan});
+  // Traced indices under jit and vmap, and the gradient of a filled read.
+  auto filled = xj::jit([](const Array& v, const Array& i) { return v.at(i).get(M::fill, 0.0); });
+  check(filled(x, xj::array(std::int64_t{7})), {}, {0});
+  check(filled(x, xj::array(std::int64_t{3})), {}, {3});
+  check(xj::vmap([&](const Array& i) { return x.at(i).get(M::fill, -2.0); })(xj::array({1, 9, -2})), {3}, {1, -2, 3});
+  Array g = xj::grad([&](const Array& v) { return xj::sum(v.at(idx).get(M::fill, 0.0)); })(x);
+  check(g, {5}, {0, 1, 0, 0, 1});
+  Array gc = xj::grad([&](const Array& v) { return xj::sum(v.at(idx).get(M::clip)); })(x);
+  check(gc, {5}, {1, 1, 0, 0, 2});
+}
+
 TEST_CASE("index: methods agree with the free functions") {
   Array a = iota_f({2, 3});
   Array c = iota_f({2, 3, 4});
@@ -284,7 +325,8 @@ TEST_CASE("index: bad input raises typed errors naming the op") {
   CHECK_THROWS_WITH_AS(x2(0, 1, 2), doctest::Contains("[index] too many indices"), xj::IndexError);
   CHECK_THROWS_AS(x2(3), xj::IndexError);
   CHECK_THROWS_AS(x2(xj::all, -5), xj::IndexError);
-  CHECK_THROWS_AS(x2.at(3).set(1), xj::IndexError);
+  CHECK_THROWS_AS(x2.at(3).get(), xj::IndexError);  // a C++ integer out of range in a read, as NumPy
+  CHECK_THROWS_AS(x2.at(0).get(xj::IndexMode::clip, 1.0), xj::ValueError);  // fill_value needs fill/drop
   CHECK_THROWS_AS(x2(xj::ellipsis, 0, xj::ellipsis), xj::IndexError);
   CHECK_THROWS_WITH_AS(x2(xj::array({1.0, 2.0})), doctest::Contains("[index]"), xj::DTypeError);
   CHECK_THROWS_AS(x2(xj::array({0, 1}), xj::array({0, 1, 2})), xj::IndexError);

@@ -9,37 +9,16 @@
 #include <iterator>
 #include <string>
 
+#include "golden.hpp"
 #include "xjax/xjax.hpp"
 
 namespace xj = xjax;
 using xj::Array;
 using xj::Shape;
+using xjax::test::fixture;
+using xjax::test::Scratch;
 
 namespace {
-
-std::string fixture(const char* name) { return std::string(XJAX_TEST_DATA_DIR) + "/" + name; }
-
-// A scratch directory for files this test writes, removed at the end of each test case.
-struct Scratch {
-  std::filesystem::path dir;
-  Scratch() {
-    dir = std::filesystem::temp_directory_path() /
-          ("xjax_npy_test_" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  std::string path(const char* name) const { return (dir / name).string(); }
-  std::string write(const char* name, const std::string& bytes) const {
-    std::ofstream f(path(name), std::ios::binary);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return path(name);
-  }
-};
 
 template <class T>
 std::vector<T> elements(const Array& x) {
@@ -106,7 +85,7 @@ TEST_CASE("linalg npy: numpy-written fixtures load with their values") {
 }
 
 TEST_CASE("linalg npy: save then load round-trips every dtype, 0-d and zero-size") {
-  Scratch scratch;
+  Scratch scratch("npy");
   const std::vector<Array> cases = {
       xj::array({true, false, true}),
       xj::array(std::vector<std::int32_t>{INT32_MIN, -1, 0, INT32_MAX}, {2, 2}),
@@ -132,7 +111,7 @@ TEST_CASE("linalg npy: save then load round-trips every dtype, 0-d and zero-size
 }
 
 TEST_CASE("linalg npy: hand-made headers in their accepted variants") {
-  Scratch scratch;
+  Scratch scratch("npy");
   const std::string two_floats("\x00\x00\x80\x3f\x00\x00\x00\x40", 8);  // 1.0f, 2.0f little-endian
   // Extra whitespace, double quotes, no trailing comma, keys in another order.
   Array a = xj::load(
@@ -145,7 +124,7 @@ TEST_CASE("linalg npy: hand-made headers in their accepted variants") {
 }
 
 TEST_CASE("linalg npy: bad files throw IOError naming the path") {
-  Scratch scratch;
+  Scratch scratch("npy");
   const std::string ok_dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }";
   const std::string data(16, '\0');
   auto bad = [&](const char* name, const std::string& bytes) {

@@ -64,18 +64,26 @@ class IndexItem {
   Value v_;
 };
 
+// JAX's mode= of x.at[...]: what out-of-range indices do.
+//  - promise_in_bounds (the default): a get clamps them (as x(...) does), an update drops them;
+//  - clip: both clamp them into range;
+//  - fill and drop (JAX's FILL_OR_DROP): a get gives fill_value there, an update skips them.
+enum class IndexMode : std::uint8_t { promise_in_bounds, clip, fill, drop };
+
 // x.at(...): JAX's x.at[...]. Updates broadcast v to the indexed shape and cast it to x's dtype;
-// out-of-range entries are dropped; duplicates all apply (add accumulates, as np.add.at).
+// duplicates all apply (add accumulates, as np.add.at). Integers out of range follow the mode too.
 class AtIndices {
  public:
   AtIndices(Array x, std::vector<IndexItem> items) : x_(std::move(x)), items_(std::move(items)) {}
-  Array get() const;  // same as x.index(items): out-of-range array indices clamp
-  Array set(const Array& v) const;
-  Array add(const Array& v) const;
-  Array multiply(const Array& v) const;
-  Array divide(const Array& v) const;
-  Array min(const Array& v) const;
-  Array max(const Array& v) const;
+  // fill_value (IndexMode::fill/drop only) defaults as JAX's: NaN for floats, the lowest value of a
+  // signed integer type, the highest of an unsigned one, true for bool.
+  Array get(IndexMode mode = IndexMode::promise_in_bounds, std::optional<double> fill_value = std::nullopt) const;
+  Array set(const Array& v, IndexMode mode = IndexMode::promise_in_bounds) const;
+  Array add(const Array& v, IndexMode mode = IndexMode::promise_in_bounds) const;
+  Array multiply(const Array& v, IndexMode mode = IndexMode::promise_in_bounds) const;
+  Array divide(const Array& v, IndexMode mode = IndexMode::promise_in_bounds) const;
+  Array min(const Array& v, IndexMode mode = IndexMode::promise_in_bounds) const;
+  Array max(const Array& v, IndexMode mode = IndexMode::promise_in_bounds) const;
 
  private:
   Array x_;

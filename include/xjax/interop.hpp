@@ -1,5 +1,6 @@
-// xtensor interop (asarray, to_xarray) and numpy .npy files (save, load). The only public header
-// that includes xtensor: code that cannot parse xtensor (clang-repl) includes xjax/core.hpp instead.
+// xtensor interop (asarray, to_xarray), numpy .npy files (save, load) and .npz archives (savez,
+// load_npz). The only public header that includes xtensor: code that cannot parse xtensor
+// (clang-repl) includes xjax/core.hpp instead.
 //
 // Lifetime rule:
 //  - asarray(std::move(c)) for an xt::xarray<T> or xt::xtensor<T, N> of one of xjax's element types
@@ -15,6 +16,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -39,6 +42,18 @@ namespace xjax {
 // unreadable (missing file, bad header, truncated data, other dtypes) throws IOError naming the path.
 void save(const std::string& path, const Array& x);
 Array load(const std::string& path);
+
+// numpy .npz archives: a zip of .npy members (one per array, named key + ".npy"), stored without
+// compression. savez of a vector names the arrays arr_0, arr_1, ... as numpy.savez does.
+// load_npz reads the stored members of such an archive (numpy.savez's output) by name; a compressed
+// member (numpy.savez_compressed), a non-.npy member or a truncated or corrupt archive throws IOError
+// naming load_npz and the path.
+void savez(const std::string& path, const std::map<std::string, Array>& arrays);
+void savez(const std::string& path, const std::vector<Array>& arrays);
+inline void savez(const std::string& path, std::initializer_list<Array> arrays) {  // savez(path, {x, y})
+  savez(path, std::vector<Array>(arrays));
+}
+std::map<std::string, Array> load_npz(const std::string& path);
 
 namespace detail {
 // Copies x's elements into `out` (x.size() elements of `dtype`), converted by convert_checked

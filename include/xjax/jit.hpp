@@ -175,9 +175,13 @@ class Jitted {
     using namespace transform_detail;
     auto args = std::forward_as_tuple(raw...);
     auto sel = traced_indices<sizeof...(A), Static...>();
+    static_assert(traced_invocable<F, decltype(args), decltype(sel)>::value,
+                  "xjax::jit: f cannot take its arguments as jit passes them: while tracing, every argument is an "
+                  "Array (or a pytree of Arrays). A C++ value parameter (double, int, bool, a string) must be "
+                  "static: mark its position N with jit<N>(f)");
     using Out = std::remove_cvref_t<decltype(call_with(f_, args, std::declval<const FlatArgs&>(), Arrays{}, sel))>;
     FlatArgs fa = flatten_selected(args, sel);
-    if (config.disable_jit.load(std::memory_order_relaxed)) return Out(call_with(f_, args, fa, fa.leaves, sel));
+    if (config.disable_jit.load(std::memory_order_relaxed)) return array_tree_t<Out>(call_with(f_, args, fa, fa.leaves, sel));
     TreeDef out_def;
     Call<decltype(args), decltype(sel)> call{this, args, fa};
     Arrays outs = cache_->call(signature(args, fa), fa.leaves, call.trace(), out_def);

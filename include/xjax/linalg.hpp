@@ -31,6 +31,10 @@ struct SvdResult {
 struct LstsqResult {
   Array solution, residuals, rank, singular_values;
 };
+// scipy.linalg.lu_factor's (lu, piv): lu as in lu(), piv (int32) the row swaps (row i was swapped with piv[i]).
+struct LuFactor {
+  Array lu, piv;
+};
 
 // ---- factorisations ----
 // The Cholesky factor L (lower; U = L^T when upper) of symmetric positive-definite matrices, a = L L^T.
@@ -79,9 +83,23 @@ LstsqResult lstsq(const Array& a, const Array& b, std::optional<double> rcond = 
 // 10 * max(m, n) * eps, as JAX). Its derivative (Golub and Pereyra) holds where the rank is constant.
 Array pinv(const Array& a, std::optional<double> rtol = std::nullopt);
 
+// ---- scipy.linalg solvers (jax.scipy.linalg) ----
+// x with a x = b given the Cholesky factor c of a: lower (a = c c^T), or upper (a = c^T c) when
+// lower is false. b is [..., n, k], or a vector [..., n] when b.ndim == c.ndim - 1; batch axes broadcast.
+Array cho_solve(const Array& c, const Array& b, bool lower = true);
+// The pivoted LU factorisation of [..., m, n] matrices, packed as scipy.linalg.lu_factor returns it.
+LuFactor lu_factor(const Array& a);
+// x with op(a) x = b from a's lu_factor: op(a) = a (trans 0), a^T (1) or a^H (2, the same for reals).
+// b as for cho_solve.
+Array lu_solve(const LuFactor& lu_and_piv, const Array& b, int trans = 0);
+
 // ---- matrix functions ----
 Array matrix_power(const Array& a, std::int64_t n);  // n < 0 inverts; n == 0 gives identities
 Array trace(const Array& a, std::int64_t offset = 0);  // of the last two axes
+// The matrix exponential of [..., n, n] matrices: scaling and squaring with Pade approximants
+// (Higham 2005; degrees 3-13 in float64, 3-7 in float32), at most 16 squarings (NaN beyond, as JAX).
+// Both modes of differentiation run through the approximant and the (masked, fixed-length) squarings.
+Array expm(const Array& a);
 
 // numpy's `ord` of norm: a number (p-norms, including +-inf and 0) or "fro" / "nuc".
 class NormOrd {
@@ -110,4 +128,5 @@ BOOST_HANA_ADAPT_STRUCT(xjax::linalg::SlogdetResult, sign, logabsdet);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::EighResult, eigenvalues, eigenvectors);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::QrResult, q, r);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::SvdResult, u, s, vh);
+BOOST_HANA_ADAPT_STRUCT(xjax::linalg::LuFactor, lu, piv);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::LstsqResult, solution, residuals, rank, singular_values);

@@ -3,9 +3,11 @@
 // composites of public ops, so each is traceable, differentiable and batchable (docs/numpy_coverage.md).
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -71,6 +73,17 @@ Array float_power(const Array& x1, const Array& x2);  // computes in floating po
 Array isposinf(const Array& x);
 Array isneginf(const Array& x);
 Array isclose(const Array& a, const Array& b, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false);
+// Greatest common divisor / least common multiple of integers (non-negative results, gcd(0, 0) = 0).
+Array gcd(const Array& x1, const Array& x2);
+Array lcm(const Array& x1, const Array& x2);
+// The number of 1 bits of |x| for integers (numpy returns uint8; xjax has none, so int32).
+Array bitwise_count(const Array& x);
+// (mantissa, exponent) with x = mantissa * 2^exponent, |mantissa| in [0.5, 1), exponent int32; 0, inf
+// and NaN give (x, 0). Exact, with no bit access: scaling by powers of two only.
+std::pair<Array, Array> frexp(const Array& x);
+Array ldexp(const Array& x1, const Array& x2);  // x1 * 2^x2 (x2 integer), exact and rounded once
+Array spacing(const Array& x);                 // distance to the next representable value away from 0
+Array i0(const Array& x);                      // modified Bessel function of the first kind, order 0
 
 // ---- comparisons of whole arrays (0-d bool results) ----
 Array allclose(const Array& a, const Array& b, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false);
@@ -146,6 +159,40 @@ std::pair<Array, Array> histogram(const Array& x, std::int64_t bins = 10,
                                   std::optional<Array> weights = std::nullopt);
 std::pair<Array, Array> histogram(const Array& x, const Array& bin_edges, bool density = false,
                                   std::optional<Array> weights = std::nullopt);
+// Counts of the rows of sample (N, D) in a D-dimensional grid, and the D edge vectors. bins: one
+// count for every axis, one per axis, or the edges themselves; range per axis as in histogram.
+std::pair<Array, std::vector<Array>> histogramdd(
+    const Array& sample, std::int64_t bins = 10,
+    std::optional<std::vector<std::pair<double, double>>> range = std::nullopt, bool density = false,
+    std::optional<Array> weights = std::nullopt);
+std::pair<Array, std::vector<Array>> histogramdd(
+    const Array& sample, const Ints& bins, std::optional<std::vector<std::pair<double, double>>> range = std::nullopt,
+    bool density = false, std::optional<Array> weights = std::nullopt);
+std::pair<Array, std::vector<Array>> histogramdd(const Array& sample, const std::vector<Array>& bins,
+                                                 bool density = false, std::optional<Array> weights = std::nullopt);
+inline std::pair<Array, std::vector<Array>> histogramdd(  // histogramdd(s, {2, 3}): counts, not edges
+    const Array& sample, std::initializer_list<std::int64_t> bins,
+    std::optional<std::vector<std::pair<double, double>>> range = std::nullopt, bool density = false,
+    std::optional<Array> weights = std::nullopt) {
+  return histogramdd(sample, Ints(bins), std::move(range), density, std::move(weights));
+}
+// (counts, x edges, y edges) of the points (x[i], y[i]); bins as histogramdd's for two axes.
+std::tuple<Array, Array, Array> histogram2d(
+    const Array& x, const Array& y, std::int64_t bins = 10,
+    std::optional<std::vector<std::pair<double, double>>> range = std::nullopt, bool density = false,
+    std::optional<Array> weights = std::nullopt);
+std::tuple<Array, Array, Array> histogram2d(
+    const Array& x, const Array& y, const Ints& bins,
+    std::optional<std::vector<std::pair<double, double>>> range = std::nullopt, bool density = false,
+    std::optional<Array> weights = std::nullopt);
+std::tuple<Array, Array, Array> histogram2d(const Array& x, const Array& y, const std::vector<Array>& bins,
+                                            bool density = false, std::optional<Array> weights = std::nullopt);
+inline std::tuple<Array, Array, Array> histogram2d(  // histogram2d(x, y, {3, 4}): counts, not edges
+    const Array& x, const Array& y, std::initializer_list<std::int64_t> bins,
+    std::optional<std::vector<std::pair<double, double>>> range = std::nullopt, bool density = false,
+    std::optional<Array> weights = std::nullopt) {
+  return histogram2d(x, y, Ints(bins), std::move(range), density, std::move(weights));
+}
 Array count_nonzero(const Array& x, AxisSpec axis = {}, bool keepdims = false);
 Array ptp(const Array& x, AxisSpec axis = {}, bool keepdims = false);
 
@@ -221,12 +268,76 @@ Array ravel_multi_index(const std::vector<Array>& multi_index, const Shape& dims
 Array unwrap(const Array& p, std::optional<double> discont = std::nullopt, int axis = -1, double period = 2 * pi);
 // Second-order central differences inside, one-sided at the ends, with uniform spacing dx; one array per axis.
 std::vector<Array> gradient(const Array& f, double dx = 1.0, std::optional<int> axis = std::nullopt);
+// choices[a] elementwise, all broadcast together; mode "raise" (checked when a is concrete), "wrap" or "clip".
+Array choose(const Array& a, const std::vector<Array>& choices, const std::string& mode = "raise");
+// numpy.delete (a C++ keyword, hence the underscore): arr without the entries obj along axis (the
+// flattened arr when axis is nullopt). obj is static: an index, a list of indices, or a concrete
+// integer or boolean Array (ConcretizationError under jit).
+Array delete_(const Array& arr, std::int64_t obj, std::optional<int> axis = std::nullopt);
+Array delete_(const Array& arr, const Ints& obj, std::optional<int> axis = std::nullopt);
+Array delete_(const Array& arr, const Array& obj, std::optional<int> axis = std::nullopt);
+// arr with values inserted before index obj (a block, numpy's broadcasting) or before each of the
+// indices obj (one value each) along axis; the flattened arr when axis is nullopt.
+Array insert(const Array& arr, std::int64_t obj, const Array& values, std::optional<int> axis = std::nullopt);
+Array insert(const Array& arr, const Ints& obj, const Array& values, std::optional<int> axis = std::nullopt);
+// Functional forms of numpy's in-place updates (JAX's inplace=False): the updated copy of arr.
+// place: the entries where mask is true, in flat order, take vals[0], vals[1], ... (repeated as needed).
+Array place(const Array& arr, const Array& mask, const Array& vals);
+// put: flat entries ind of a take v (repeated as needed); mode "raise" (checked when concrete;
+// negative indices count from the end), "wrap" or "clip".
+Array put(const Array& a, const Array& ind, const Array& v, const std::string& mode = "raise");
+// put_along_axis: arr with the entries take_along_axis(arr, indices, axis) would read set to values.
+Array put_along_axis(const Array& arr, const Array& indices, const Array& values, int axis);
+// numpy.block for a 1-d list (joined on the last axis) and a 2-d layout (rows on the last axis, then
+// stacked on the second last); arrays are first given at least the layout's number of axes.
+Array block(const std::vector<Array>& arrays);
+Array block(const std::vector<std::vector<Array>>& arrays);
+inline Array block(std::initializer_list<std::vector<Array>> rows) {  // {{a}, {b}} is a 2-d layout
+  return block(std::vector<std::vector<Array>>(rows));
+}
+// Indirect stable sort on several keys, the last key primary (int32 indices along axis).
+Array lexsort(const std::vector<Array>& keys, int axis = -1);
+Array lexsort(const Array& keys, int axis = -1);  // the keys are keys[0], keys[1], ...
+
+// ---- dtype queries ----
+// numpy's casting rules between dtypes: "no", "equiv", "safe", "same_kind" or "unsafe".
+bool can_cast(DType from, DType to, const std::string& casting = "safe");
+inline bool can_cast(const Array& from, DType to, const std::string& casting = "safe") {
+  return can_cast(from.dtype(), to, casting);
+}
+// JAX's promotion of the arguments' dtypes: DTypes, Arrays (weak scalars adopt the others) and C++ scalars.
+struct DTypeOperand {
+  DType dtype;
+  bool weak;
+  DTypeOperand(DType d) : dtype(d), weak(false) {}                             // NOLINT
+  DTypeOperand(const Array& a) : dtype(a.dtype()), weak(a.weak_type()) {}      // NOLINT
+  template <Scalar T>
+  DTypeOperand(T v) : DTypeOperand(Array(v)) {}  // NOLINT
+};
+DType result_type(const std::vector<DTypeOperand>& operands);
+template <class... Ts>
+DType result_type(const Ts&... operands) {
+  return result_type(std::vector<DTypeOperand>{DTypeOperand(operands)...});
+}
+// The array API's kinds: "bool", "signed integer", "unsigned integer", "integral", "real floating",
+// "complex floating" or "numeric"; a DType kind matches only itself; a list matches any of its kinds.
+bool isdtype(DType dtype, const std::string& kind);
+bool isdtype(DType dtype, DType kind);
+bool isdtype(DType dtype, const std::vector<std::string>& kinds);
+// numpy's abstract scalar types, for issubdtype: np.generic, np.bool_, np.number, np.integer,
+// np.signedinteger, np.unsignedinteger, np.inexact, np.floating, np.complexfloating.
+enum class DTypeKind : std::uint8_t {
+  generic, bool_, number, integer, signedinteger, unsignedinteger, inexact, floating, complexfloating
+};
+bool issubdtype(DType dtype, DTypeKind category);
+inline bool issubdtype(DType dtype, DType other) { return dtype == other; }
 
 // ---- windows, polynomials, convolution ----
 Array bartlett(std::int64_t m, DType dtype = float32);
 Array blackman(std::int64_t m, DType dtype = float32);
 Array hamming(std::int64_t m, DType dtype = float32);
 Array hanning(std::int64_t m, DType dtype = float32);
+Array kaiser(std::int64_t m, double beta, DType dtype = float32);
 Array vander(const Array& x, std::optional<std::int64_t> n = std::nullopt, bool increasing = false);
 Array polyval(const Array& p, const Array& x);  // p: 1-d coefficients, highest power first
 Array polyadd(const Array& a1, const Array& a2);
@@ -234,6 +345,15 @@ Array polysub(const Array& a1, const Array& a2);
 Array polymul(const Array& a1, const Array& a2);
 Array polyder(const Array& p, int m = 1);
 Array polyint(const Array& p, int m = 1, double k = 0.0);
+// Coefficients of the monic polynomial with the given 1-d roots, or the characteristic polynomial of
+// a square matrix (by Faddeev-LeVerrier, so real for every real matrix, complex eigenvalues included).
+Array poly(const Array& seq_of_zeros);
+// (quotient, remainder) of u / v; as JAX, the remainder keeps u's length (leading zeros are not trimmed).
+std::pair<Array, Array> polydiv(const Array& u, const Array& v);
+// Least-squares coefficients (highest power first) of degree deg fitting y (1-d, or 2-d with one
+// fit per column) at x, optionally weighted by w (applied to the residuals, as numpy).
+Array polyfit(const Array& x, const Array& y, int deg, std::optional<double> rcond = std::nullopt,
+              std::optional<Array> w = std::nullopt);
 // 1-d discrete convolution / cross-correlation; mode "full", "same" or "valid".
 Array convolve(const Array& a, const Array& v, const std::string& mode = "full");
 Array correlate(const Array& a, const Array& v, const std::string& mode = "valid");

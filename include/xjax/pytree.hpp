@@ -2,6 +2,7 @@
 // a TreeDef records the dynamic part (container sizes, map keys) so trees can be rebuilt.
 #pragma once
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <iosfwd>
 #include <map>
@@ -12,7 +13,16 @@
 #include <utility>
 #include <vector>
 
-#include <boost/hana.hpp>
+// The parts of Boost.Hana that struct pytrees use (the whole of it costs twice the parse time).
+#include <boost/hana/accessors.hpp>
+#include <boost/hana/adapt_struct.hpp>
+#include <boost/hana/concept/struct.hpp>
+#include <boost/hana/core/to.hpp>
+#include <boost/hana/define_struct.hpp>
+#include <boost/hana/first.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/second.hpp>
+#include <boost/hana/string.hpp>
 
 #include "xjax/array.hpp"
 
@@ -65,6 +75,12 @@ template <Scalar T>
 struct array_tree<T> {
   using type = Array;
 };
+// Types derived from Array (random::SplitKeys) are leaves, and transformations return them as Arrays.
+template <class T>
+  requires std::derived_from<T, Array>
+struct array_tree<T> {
+  using type = Array;
+};
 template <class... Ts>
 struct array_tree<std::tuple<Ts...>> {
   using type = std::tuple<array_tree_t<Ts>...>;
@@ -94,7 +110,7 @@ template <class T>
 void flatten_into(const T& x, std::vector<Array>& leaves, TreeDef& def) {
   using namespace tree_detail;
   using K = TreeDef::Kind;
-  if constexpr (std::is_same_v<T, Array> || std::is_arithmetic_v<T>) {
+  if constexpr (std::derived_from<T, Array> || std::is_arithmetic_v<T>) {
     def.kind = K::leaf;
     leaves.push_back(Array(x));
   } else if constexpr (is_tuple_like<T>::value) {
@@ -134,7 +150,7 @@ array_tree_t<T> unflatten_from(const TreeDef& def, const Array*& it, const Array
   auto expect = [&](K k, const char* what) {
     if (def.kind != k) tree_mismatch(def, what);
   };
-  if constexpr (std::is_same_v<T, Array> || std::is_arithmetic_v<T>) {
+  if constexpr (std::derived_from<T, Array> || std::is_arithmetic_v<T>) {
     expect(K::leaf, "a leaf");
     if (it == end) tree_mismatch(def, "more leaves");
     return *it++;

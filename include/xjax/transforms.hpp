@@ -2,7 +2,9 @@
 // make_jaxpr, and jit (xjax/jit.hpp). The templates flatten pytree arguments and call the
 // non-template interpreters.
 #pragma once
+#include <concepts>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +104,19 @@ decltype(auto) call_with(const F& f, const Args& args, const FlatArgs& fa, const
   }(std::make_index_sequence<std::tuple_size_v<Args>>{});
 }
 
+template <class T>
+inline constexpr bool always_false = false;
+
+// Whether f accepts the arguments a transformation passes while tracing: those at the positions Sel
+// become Arrays (or pytrees of them), the others are passed as given.
+template <class F, class Args, class Sel, class All = std::make_index_sequence<std::tuple_size_v<Args>>>
+struct traced_invocable;
+template <class F, class Args, std::size_t... Sel, std::size_t... I>
+struct traced_invocable<F, Args, std::index_sequence<Sel...>, std::index_sequence<I...>>
+    : std::bool_constant<std::is_invocable_v<
+          const F&, std::conditional_t<contains<I, Sel...>(), array_tree_t<std::remove_cvref_t<std::tuple_element_t<I, Args>>>,
+                                       std::tuple_element_t<I, Args>>...>> {};
+
 template <std::size_t... Argnums>
 using argnums_t = std::conditional_t<sizeof...(Argnums) == 0, std::index_sequence<0>, std::index_sequence<Argnums...>>;
 
@@ -193,6 +208,18 @@ auto grad(F f, HasAux) {
     return std::pair{r.second, r.first.second};
   };
 }
+
+// grad(f, 1) is Python's spelling: in C++ argnums are template arguments. These overloads exist only to
+// say so at compile time.
+#define XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS(name)                                                          \
+  template <std::size_t... Argnums, class F, std::integral I>                                             \
+  auto name(F, I) {                                                                                       \
+    static_assert(transform_detail::always_false<I>,                                                      \
+                  "xjax::" #name ": argnums are template arguments: " #name "<1>(f) differentiates argument " \
+                  "1, " #name "<0, 2>(f) arguments 0 and 2");                                              \
+  }
+XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS(grad)
+XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS(value_and_grad)
 
 // jvp(f, std::tuple{primals...}, std::tuple{tangents...}) -> (outputs, output tangents), trees alike.
 template <class F, class... P, class... T>
@@ -303,13 +330,36 @@ struct VmapOptions {
 
 // vmap(f)(xs...) maps axis 0 of every argument; in_axes gives one axis (or nullopt) per argument,
 // applied to every leaf of that argument; chunk_size maps that many examples at a time.
-template <class F>
-auto vmap(F f, std::vector<BatchDim> in_axes = {}, OutAxes out_axes = 0,
-          std::optional<std::int64_t> chunk_size = std::nullopt) {
+// (A deduced std::vector, so that braced lists pick the InAxis or VmapOptions forms below.)
+template <class F, class Axes>
+  requires std::same_as<Axes, std::vector<BatchDim>>
+auto vmap(F f, Axes in_axes, OutAxes out_axes = 0, std::optional<std::int64_t> chunk_size = std::nullopt) {
   return vmap(std::move(f), VmapOptions{std::move(in_axes), std::move(out_axes), chunk_size, {}});
 }
+// One entry of a braced in_axes list: an axis or std::nullopt (JAX's None). nullptr, which a JAX user may
+// reach for, stops compilation with the fix.
+struct InAxis {
+  BatchDim axis;
+  InAxis(int a) : axis(a) {}                  // NOLINT(google-explicit-constructor)
+  InAxis(std::nullopt_t) {}                   // NOLINT(google-explicit-constructor)
+  InAxis(BatchDim a) : axis(a) {}             // NOLINT(google-explicit-constructor)
+  template <class T>
+    requires std::is_null_pointer_v<T>
+  InAxis(T) {  // NOLINT(google-explicit-constructor)
+    static_assert(transform_detail::always_false<T>,
+                  "xjax::vmap: an unmapped in_axes entry is std::nullopt (JAX's None), not nullptr");
+  }
+};
+// vmap(f, {0, std::nullopt}): the braced form of the overload above.
 template <class F>
-auto vmap(F f, VmapOptions options) {
+auto vmap(F f, std::initializer_list<InAxis> in_axes, OutAxes out_axes = 0,
+          std::optional<std::int64_t> chunk_size = std::nullopt) {
+  std::vector<BatchDim> axes;
+  for (const InAxis& a : in_axes) axes.push_back(a.axis);
+  return vmap(std::move(f), VmapOptions{std::move(axes), std::move(out_axes), chunk_size, {}});
+}
+template <class F>
+auto vmap(F f, VmapOptions options = {}) {
   return [f, in_axes = std::move(options.in_axes), out_axes = std::move(options.out_axes),
           chunk_size = options.chunk_size, axis_name = std::move(options.axis_name)](const auto&... raw) {
     using namespace transform_detail;
@@ -386,6 +436,10 @@ template <std::size_t... Argnums, class F>
 auto jacrev(F f) {
   return transform_detail::jacobian<Argnums...>(std::move(f), &jacrev_flat);
 }
+XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS(jacfwd)
+XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS(jacrev)
+XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS(hessian)
+#undef XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS
 template <std::size_t... Argnums, class F>
 auto hessian(F f) {
   return [h = jacfwd<Argnums...>(jacrev<Argnums...>(std::move(f)))](const auto&... raw) {

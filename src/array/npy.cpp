@@ -1,5 +1,5 @@
-// numpy's .npy files: xjax::save and xjax::load (declared in xjax/interop.hpp, which is not included
-// here so that this file does not parse xtensor).
+// numpy's .npy format: xjax::save and xjax::load (declared in xjax/interop.hpp, which is not included
+// here so that this file does not parse xtensor), and the encoder and reader that .npz archives share.
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "array/array_impl.hpp"
+#include "array/npy.hpp"
 #include "kernels/copy.hpp"
 
 namespace xjax {
@@ -59,7 +60,7 @@ struct Header {
 // A parser of the header: a Python dict literal with the keys descr, fortran_order and shape.
 class HeaderParser {
  public:
-  HeaderParser(std::string_view text, const std::string& path) : s_(text), path_(path) {}
+  HeaderParser(std::string_view text, const char* op, const std::string& path) : s_(text), op_(op), path_(path) {}
 
   Header parse() {
     Header h;
@@ -71,7 +72,7 @@ class HeaderParser {
       if (key == "descr") {
         skip_space();
         if (pos_ < s_.size() && (s_[pos_] == '[' || s_[pos_] == '('))
-          fail("load", path_, "unsupported dtype: structured arrays are not supported");
+          fail(op_, path_, "unsupported dtype: structured arrays are not supported");
         dtype(string(), h);
         seen[0] = true;
       } else if (key == "fortran_order") {
@@ -93,8 +94,8 @@ class HeaderParser {
   }
 
  private:
-  [[noreturn]] void bad(const std::string& why) { fail("load", path_, "bad header (" + why + ")"); }
-  [[noreturn]] void unsupported(const std::string& descr) { fail("load", path_, "unsupported dtype '" + descr + "'"); }
+  [[noreturn]] void bad(const std::string& why) { fail(op_, path_, "bad header (" + why + ")"); }
+  [[noreturn]] void unsupported(const std::string& descr) { fail(op_, path_, "unsupported dtype '" + descr + "'"); }
   void skip_space() {
     while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
   }
@@ -171,6 +172,7 @@ class HeaderParser {
   }
 
   std::string_view s_;
+  const char* op_;
   const std::string& path_;
   std::size_t pos_ = 0;
 };
@@ -188,8 +190,9 @@ void byte_swap(std::byte* data, std::int64_t n, std::size_t size) {
 
 }  // namespace
 
-void save(const std::string& path, const Array& x) {
-  const void* data = x.raw_data();  // ConcretizationError for abstract values
+namespace npy {
+
+std::string header(const Array& x) {
   std::ostringstream dict;
   dict << "{'descr': '" << descr_of(x.dtype()) << "', 'fortran_order': False, 'shape': (";
   for (std::size_t i = 0; i < x.shape().size(); ++i) dict << (i ? ", " : "") << x.shape()[i];
@@ -205,8 +208,14 @@ void save(const std::string& path, const Array& x) {
   out.push_back('\x00');
   const std::size_t len = header.size();
   for (std::size_t i = 0; i < (v2 ? 4u : 2u); ++i) out.push_back(static_cast<char>((len >> (8 * i)) & 0xff));
-  out += header;
+  return out + header;
+}
 
+}  // namespace npy
+
+void save(const std::string& path, const Array& x) {
+  const void* data = x.raw_data();  // ConcretizationError for abstract values
+  const std::string out = npy::header(x);
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f) fail("save", path, "cannot open for writing");
   f.write(out.data(), static_cast<std::streamsize>(out.size()));
@@ -216,50 +225,42 @@ void save(const std::string& path, const Array& x) {
   if (!f) fail("save", path, "write failed");
 }
 
-Array load(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail("load", path, "is a directory");
-  std::ifstream f(path, std::ios::binary);
-  if (!f) fail("load", path, "cannot open for reading");
-  f.seekg(0, std::ios::end);
-  const std::streamoff file_size = f.tellg();
-  f.seekg(0, std::ios::beg);
-  if (!f || file_size < 0) fail("load", path, "cannot determine the file size");
+Array npy::read(Source& f, const char* op, const std::string& path) {
+  const std::uint64_t file_size = f.size();
 
   unsigned char prefix[magic_size + 2 + 4];
-  if (file_size < static_cast<std::streamoff>(magic_size + 4) ||
-      !f.read(reinterpret_cast<char*>(prefix), magic_size + 4))
-    fail("load", path, "truncated header");
-  if (std::memcmp(prefix, magic, magic_size) != 0) fail("load", path, "not a .npy file (bad magic string)");
+  if (file_size < magic_size + 4 || !f.read(prefix, magic_size + 4))
+    fail(op, path, "truncated header");
+  if (std::memcmp(prefix, magic, magic_size) != 0) fail(op, path, "not a .npy file (bad magic string)");
   const unsigned major = prefix[magic_size];
   if (major < 1 || major > 3)
-    fail("load", path,
+    fail(op, path,
          "unsupported format version " + std::to_string(major) + "." + std::to_string(prefix[magic_size + 1]));
   std::size_t header_len = read_le(prefix + magic_size + 2, 2), header_start = magic_size + 4;
   if (major > 1) {  // versions 2.0 and 3.0 have a 4-byte header length
-    if (!f.read(reinterpret_cast<char*>(prefix + magic_size + 4), 2)) fail("load", path, "truncated header");
+    if (!f.read(prefix + magic_size + 4, 2)) fail(op, path, "truncated header");
     header_len = read_le(prefix + magic_size + 2, 4);
     header_start += 2;
   }
-  if (static_cast<std::uint64_t>(file_size) - header_start < header_len) fail("load", path, "truncated header");
+  if (file_size - header_start < header_len) fail(op, path, "truncated header");
   std::string text(header_len, '\0');
-  if (!f.read(text.data(), static_cast<std::streamsize>(header_len))) fail("load", path, "truncated header");
-  const Header h = HeaderParser(text, path).parse();
+  if (!f.read(text.data(), header_len)) fail(op, path, "truncated header");
+  const Header h = HeaderParser(text, op, path).parse();
 
   const std::size_t item = itemsize(h.dtype);
   std::int64_t n = 1;  // the parser bounded the product of the extents
   for (std::int64_t d : h.shape) n *= d;
-  const auto available = static_cast<std::uint64_t>(file_size) - header_start - header_len;
+  const auto available = file_size - header_start - header_len;
   if (static_cast<std::uint64_t>(n) > available / item)
-    fail("load", path,
+    fail(op, path,
          "truncated data: " + std::to_string(static_cast<std::uint64_t>(n) * item) + " bytes expected, " +
              std::to_string(available) + " found");
 
   const ShapedArray aval{h.shape, h.dtype, false};
   NewBuffer out = new_buffer(aval);
   NewBuffer raw = h.fortran_order && h.shape.size() > 1 ? new_buffer(aval) : out;
-  const auto bytes = static_cast<std::streamsize>(static_cast<std::uint64_t>(n) * item);
-  if (bytes && !f.read(reinterpret_cast<char*>(raw.data), bytes)) fail("load", path, "read failed");
+  const auto bytes = static_cast<std::size_t>(n) * item;
+  if (bytes && !f.read(raw.data, bytes)) fail(op, path, "read failed");
   if (h.swap) byte_swap(raw.data, n, item);
   if (h.dtype == bool_)  // any non-zero byte is True; reading other bytes as bool is undefined
     for (std::int64_t i = 0; i < n; ++i) raw.data[i] = std::byte(raw.data[i] != std::byte{0});
@@ -274,6 +275,38 @@ Array load(const std::string& path) {
     kernels::strided_copy(std::move(dims), item, raw.data, out.data);
   }
   return out.array;
+}
+
+namespace {
+class FileSource final : public npy::Source {
+ public:
+  explicit FileSource(const std::string& path) : f_(path, std::ios::binary) {}
+  bool open() const { return static_cast<bool>(f_); }
+  std::uint64_t size() const override { return size_; }
+  bool measure() {
+    f_.seekg(0, std::ios::end);
+    const std::streamoff end = f_.tellg();
+    f_.seekg(0, std::ios::beg);
+    size_ = end < 0 ? 0 : static_cast<std::uint64_t>(end);
+    return f_ && end >= 0;
+  }
+  bool read(void* dst, std::size_t n) override {
+    return static_cast<bool>(f_.read(static_cast<char*>(dst), static_cast<std::streamsize>(n)));
+  }
+
+ private:
+  std::ifstream f_;
+  std::uint64_t size_ = 0;
+};
+}  // namespace
+
+Array load(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail("load", path, "is a directory");
+  FileSource f(path);
+  if (!f.open()) fail("load", path, "cannot open for reading");
+  if (!f.measure()) fail("load", path, "cannot determine the file size");
+  return npy::read(f, "load", path);
 }
 
 }  // namespace xjax

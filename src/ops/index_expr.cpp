@@ -2,6 +2,8 @@
 // idx, mask), x.index({...}) and x.at(...).set/add/...; lowered to slice/reshape/dynamic_slice and
 // gather/scatter, so grad, vmap and jit apply unchanged.
 #include <algorithm>
+#include <limits>
+#include <variant>
 
 #include "primitives/indexing.hpp"
 #include "primitives/shape.hpp"
@@ -188,9 +190,50 @@ Layout layout(const Expr& e) {
   return l;
 }
 
+// C++ integers as 0-d index arrays: out of range, they then follow the index mode instead of raising.
+std::vector<IndexItem> integers_as_arrays(const std::vector<IndexItem>& items) {
+  std::vector<IndexItem> r;
+  r.reserve(items.size());
+  for (const IndexItem& item : items)
+    if (const auto* i = std::get_if<std::int64_t>(&item.value())) r.emplace_back(array(*i));
+    else r.push_back(item);
+  return r;
+}
+
+Array read_expr(Array xe, const Expr& e);
+
 Array read(const Array& x, const std::vector<IndexItem>& items) {
   Expr e = parse(x, items);
+  return read_expr(e.ext_shape == x.shape() ? x : lax::reshape(x, e.ext_shape), e);
+}
+
+// IndexMode::fill: each index-array axis gets one more entry holding the fill value, and the
+// out-of-range indices point at it; the clamped read then gives the fill value there.
+Array read_filled(const Array& x, const std::vector<IndexItem>& items, std::optional<double> fill_value) {
+  Expr e = parse(x, integers_as_arrays(items));
   Array xe = e.ext_shape == x.shape() ? x : lax::reshape(x, e.ext_shape);
+  Array fill;
+  if (fill_value) fill = astype(array(*fill_value), x.dtype());
+  else if (x.dtype() == bool_) fill = array(true);
+  else if (is_floating(x.dtype())) fill = astype(array(std::numeric_limits<double>::quiet_NaN()), x.dtype());
+  else if (is_signed(x.dtype())) fill = x.dtype() == int32 ? array(std::numeric_limits<std::int32_t>::min())
+                                                               : array(std::numeric_limits<std::int64_t>::min());
+  else fill = array(std::numeric_limits<std::uint32_t>::max());
+  for (std::size_t k = 0; k < e.axes.size(); ++k) {
+    AxisIndex& a = e.axes[k];
+    if (a.kind != AxisIndex::array) continue;
+    std::int64_t n = e.ext_shape[k];
+    Array i = axis_indices(a, n);
+    a.idx = where((i >= 0) & (i < n), i, array(n));
+    Shape slab = xe.shape();
+    slab[k] = 1;
+    xe = lax::concatenate({xe, full(slab, fill, x.dtype())}, static_cast<int>(k));
+    e.ext_shape[k] = n + 1;
+  }
+  return read_expr(xe, e);
+}
+
+Array read_expr(Array xe, const Expr& e) {
   // Static slices (integers as one-element slices when basic); negative steps slice forward, then rev.
   Ints lo, hi, st, rev, drop, dyn_axes;
   for (std::size_t k = 0; k < e.axes.size(); ++k) {
@@ -262,8 +305,9 @@ using ScatterFn = Array (*)(const Array&, const Array&, const Array&, int);
 
 // Every update scatters into x flattened: each ext axis contributes an index array shaped to
 // broadcast over the indexed shape; an out-of-range entry maps to size(x), which scatter drops.
-Array update(const char* op, ScatterFn scatter, const Array& x, const std::vector<IndexItem>& items, const Array& v) {
-  Expr e = parse(x, items);
+Array update(const char* op, ScatterFn scatter, const Array& x, const std::vector<IndexItem>& items, const Array& v,
+             IndexMode mode) {
+  Expr e = parse(x, integers_as_arrays(items));
   Layout l = layout(e);
   // The indexed shape: slice/newaxis axes in order, the block in place (or first).
   std::vector<std::size_t> out_pos(e.axes.size());
@@ -302,6 +346,7 @@ Array update(const char* op, ScatterFn scatter, const Array& x, const std::vecto
     Shape s(indexed.size(), 1);  // the block's extents at its place, 1 elsewhere
     std::copy(l.block.begin(), l.block.end(), s.begin() + static_cast<std::ptrdiff_t>(block_pos));
     i = reshape(broadcast_to(i, l.block), s);
+    if (mode == IndexMode::clip) i = clamp_indices(i, e.ext_shape[k]);
     linear = linear + i * strides[k];
     valid = valid & (i >= 0) & (i < e.ext_shape[k]);
   }
@@ -326,17 +371,29 @@ Array Array::index(const std::vector<IndexItem>& items) const { return read(*thi
 AtIndices Array::at(std::initializer_list<IndexItem> items) const { return {*this, std::vector<IndexItem>(items)}; }
 AtIndices Array::at(std::vector<IndexItem> items) const { return {*this, std::move(items)}; }
 
-Array AtIndices::get() const { return read(x_, items_); }
-Array AtIndices::set(const Array& v) const { return update("at.set", lax::scatter, x_, items_, v); }
-Array AtIndices::add(const Array& v) const { return update("at.add", lax::scatter_add, x_, items_, v); }
-Array AtIndices::multiply(const Array& v) const { return update("at.multiply", lax::scatter_mul, x_, items_, v); }
-Array AtIndices::min(const Array& v) const { return update("at.min", lax::scatter_min, x_, items_, v); }
-Array AtIndices::max(const Array& v) const { return update("at.max", lax::scatter_max, x_, items_, v); }
+Array AtIndices::get(IndexMode mode, std::optional<double> fill_value) const {
+  if (mode == IndexMode::fill || mode == IndexMode::drop) return read_filled(x_, items_, fill_value);
+  if (fill_value) throw ValueError("at.get", "fill_value needs IndexMode::fill or IndexMode::drop");
+  return mode == IndexMode::clip ? read(x_, integers_as_arrays(items_)) : read(x_, items_);
+}
+Array AtIndices::set(const Array& v, IndexMode mode) const { return update("at.set", lax::scatter, x_, items_, v, mode); }
+Array AtIndices::add(const Array& v, IndexMode mode) const {
+  return update("at.add", lax::scatter_add, x_, items_, v, mode);
+}
+Array AtIndices::multiply(const Array& v, IndexMode mode) const {
+  return update("at.multiply", lax::scatter_mul, x_, items_, v, mode);
+}
+Array AtIndices::min(const Array& v, IndexMode mode) const {
+  return update("at.min", lax::scatter_min, x_, items_, v, mode);
+}
+Array AtIndices::max(const Array& v, IndexMode mode) const {
+  return update("at.max", lax::scatter_max, x_, items_, v, mode);
+}
 // As JAX: x / (ones scatter-multiplied by v), so duplicate indices divide by every update.
-Array AtIndices::divide(const Array& v) const {
+Array AtIndices::divide(const Array& v, IndexMode mode) const {
   if (!is_floating(x_.dtype()))
     throw DTypeError("at.divide", "needs a floating-point array, got ", x_.aval(), " (use multiply or floor_divide)");
-  return x_ / update("at.divide", lax::scatter_mul, ones_like(x_), items_, v);
+  return x_ / update("at.divide", lax::scatter_mul, ones_like(x_), items_, v, mode);
 }
 
 }  // namespace xjax

@@ -42,6 +42,14 @@ Array hanning(std::int64_t m, DType dtype) {
   return window("hanning", m, dtype, [](const Array& n, double d) { return 0.5 - 0.5 * cos(2 * pi * n / d); });
 }
 
+// Kaiser window: I0(beta sqrt(1 - (2n / (m - 1) - 1)^2)) / I0(beta).
+Array kaiser(std::int64_t m, double beta, DType dtype) {
+  return window("kaiser", m, dtype, [beta](const Array& n, double d) {
+    Array t = 2.0 * n / d - 1.0;
+    return i0(beta * sqrt(maximum(1.0 - t * t, 0.0))) / i0(full({}, beta, float64));
+  });
+}
+
 // Columns x^0, x^1, ... by a running product (exact for integers, differentiable, no pow of negatives).
 Array vander(const Array& x, std::optional<std::int64_t> n, bool increasing) {
   check_1d("vander", x, "x");
@@ -105,6 +113,79 @@ Array polyint(const Array& p, int m, double k) {
     r = concatenate({scaled, full({1}, k, r.dtype())}, 0);
   }
   return r;
+}
+
+// From roots: (x - r0)(x - r1)... one factor at a time. From a matrix: Faddeev-LeVerrier,
+// M_k = A M_{k-1} + c_{k-1} I, c_k = -tr(A M_k) / k, which needs no (possibly complex) eigenvalues.
+Array poly(const Array& seq_of_zeros) {
+  const Array& z = seq_of_zeros;
+  bool square = z.ndim() == 2 && z.shape()[0] == z.shape()[1] && z.shape()[0] > 0;
+  if (z.ndim() != 1 && !square)
+    throw ShapeError("poly", "needs 1-d roots or a non-empty square matrix, got ", z.aval());
+  Array a = inexact(z);
+  DType d = a.dtype();
+  if (!square) {
+    Array c = ones({1}, d);
+    for (std::int64_t i = 0; i < a.shape()[0]; ++i) {
+      Array r = squeeze(slice_in_dim(a, i, i + 1), 0);
+      c = pad(c, {{0, 1}}) - r * pad(c, {{1, 0}});
+    }
+    return c;
+  }
+  std::int64_t n = a.shape()[0];
+  Array id = eye(n, std::nullopt, 0, d);
+  std::vector<Array> coeffs{ones({1}, d)};
+  Array m = zeros({n, n}, d), c = ones({}, d);
+  for (std::int64_t k = 1; k <= n; ++k) {
+    m = matmul(a, m) + c * id;
+    c = -trace(matmul(a, m)) / static_cast<double>(k);
+    coeffs.push_back(reshape(c, {1}));
+  }
+  return concatenate(coeffs, 0);
+}
+
+// Long division, one leading coefficient of the remainder cancelled per step.
+std::pair<Array, Array> polydiv(const Array& u, const Array& v) {
+  check_1d("polydiv", u, "u");
+  check_1d("polydiv", v, "v");
+  if (v.shape()[0] == 0) throw ValueError("polydiv", "the divisor v must not be empty");
+  DType d = inexact_dtype(promote_types(u.dtype(), v.dtype()));
+  Array r = u.astype(d), w = v.astype(d);
+  std::int64_t m = u.shape()[0] - 1, n = v.shape()[0] - 1;
+  Array scale = 1.0 / squeeze(slice_in_dim(w, 0, 1), 0);
+  std::vector<Array> q;
+  for (std::int64_t k = 0; k <= m - n; ++k) {
+    Array coef = scale * squeeze(slice_in_dim(r, k, k + 1), 0);
+    q.push_back(reshape(coef, {1}));
+    r = r - pad(coef * w, {{k, m - n - k}});
+  }
+  return {q.empty() ? zeros({1}, d) : concatenate(q, 0), r};
+}
+
+// numpy's recipe: the Vandermonde columns are scaled to unit norm before the SVD least squares, and
+// rcond defaults to len(x) * eps.
+Array polyfit(const Array& x, const Array& y, int deg, std::optional<double> rcond, std::optional<Array> w) {
+  check_1d("polyfit", x, "x");
+  if (deg < 0) throw ValueError("polyfit", "deg must be non-negative, got ", deg);
+  if (y.ndim() < 1 || y.ndim() > 2 || y.shape()[0] != x.shape()[0])
+    throw ShapeError("polyfit", "y must be 1-d or 2-d with x's length, got x ", x.aval(), " and y ", y.aval());
+  if (x.shape()[0] == 0) throw ValueError("polyfit", "needs at least one point");
+  DType d = inexact_dtype(promote_types(x.dtype(), y.dtype()));
+  Array lhs = vander(x.astype(d), deg + 1), rhs = y.astype(d);
+  if (w) {
+    if (w->ndim() != 1 || w->shape()[0] != x.shape()[0])
+      throw ShapeError("polyfit", "w must be 1-d with x's length, got ", w->aval());
+    Array wd = w->astype(d);
+    lhs = lhs * expand_dims(wd, 1);
+    rhs = y.ndim() == 2 ? rhs * expand_dims(wd, 1) : rhs * wd;
+  }
+  double eps = d == float32 ? std::numeric_limits<float>::epsilon() : std::numeric_limits<double>::epsilon();
+  double rc = rcond.value_or(static_cast<double>(x.shape()[0]) * eps);
+  Array scale = sqrt(sum(lhs * lhs, 0));
+  scale = where(scale == 0.0, ones_like(scale), scale);
+  Array b = y.ndim() == 1 ? expand_dims(rhs, 1) : rhs;
+  Array c = linalg::lstsq(lhs / scale, b, rc).solution / expand_dims(scale, 1);
+  return y.ndim() == 1 ? squeeze(c, 1) : c;
 }
 
 // One gather of the zero-padded longer input into an (n + m - 1, m) Toeplitz matrix, times the shorter one.

@@ -12,19 +12,9 @@ namespace {
 
 using detail::check_key;
 using detail::check_shape;
-
-void check_floating(const char* op, DType dtype) {
-  if (!is_floating(dtype)) throw DTypeError(op, "dtype must be float32 or float64, got ", dtype);
-}
-
-// A parameter's shape must broadcast to the requested shape without changing it.
-void check_param_shape(const char* op, const Shape& shape, const Array& param) {
-  if (broadcast_shapes(shape, param.shape()) != shape)
-    throw ShapeError(op, "parameter ", param.aval(), " does not broadcast to the shape ", shape_str(shape));
-}
-
-// A C++ constant as a strongly typed 0-d array of a float dtype.
-Array constant(double v, DType dtype) { return array(v).astype(dtype); }
+using detail::check_floating;
+using detail::constant;
+using detail::sample_shape;
 
 // JAX turns Python floats into float32 (its default dtype); xjax's weak float scalars are float64.
 DType float_dtype_of(const Array& x) { return x.weak_type() && is_floating(x.dtype()) ? float32 : x.dtype(); }
@@ -75,20 +65,12 @@ Array shuffle(Array key, Array x, int axis) {
   return x;
 }
 
-// -log(-log(u)) for u uniform in [tiny, 1): JAX's default ("low" mode) Gumbel sampler.
-Array gumbel(const Array& key, const Shape& shape, DType dtype) {
-  double tiny = dtype == float32 ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
-  return -log(-log(uniform(key, shape, dtype, constant(tiny, dtype), 1.0)));
-}
-
 }  // namespace
 
 Array uniform(const Array& key, const Shape& shape, DType dtype, const Array& minval, const Array& maxval) {
   check_key("random.uniform", key);
-  check_shape("random.uniform", shape);
   check_floating("random.uniform", dtype);
-  check_param_shape("random.uniform", shape, minval);
-  check_param_shape("random.uniform", shape, maxval);
+  sample_shape("random.uniform", shape, {minval.shape(), maxval.shape()});
   Array lo = minval.astype(dtype), hi = maxval.astype(dtype);
   Array r = maximum(lo, unit_interval(key, shape, dtype) * (hi - lo) + lo);
   return r.shape() == shape ? r : broadcast_to(r, shape);
@@ -106,9 +88,7 @@ Array normal(const Array& key, const Shape& shape, DType dtype) {
 Array truncated_normal(const Array& key, const Array& lower, const Array& upper, std::optional<Shape> shape,
                        DType dtype) {
   check_floating("random.truncated_normal", dtype);
-  Shape s = shape.value_or(broadcast_shapes(lower.shape(), upper.shape()));
-  check_param_shape("random.truncated_normal", s, lower);
-  check_param_shape("random.truncated_normal", s, upper);
+  Shape s = sample_shape("random.truncated_normal", shape, {lower.shape(), upper.shape()});
   Array sqrt2 = constant(std::sqrt(2.0), dtype);
   Array lo = lower.astype(dtype), hi = upper.astype(dtype);
   Array u = uniform(key, s, dtype, erf(lo / sqrt2), erf(hi / sqrt2));
@@ -120,8 +100,7 @@ Array truncated_normal(const Array& key, const Array& lower, const Array& upper,
 Array bernoulli(const Array& key, const Array& p, std::optional<Shape> shape) {
   DType dtype = float_dtype_of(p);
   if (!is_floating(dtype)) throw DTypeError("random.bernoulli", "p must have a floating dtype, got ", p.aval());
-  Shape s = shape.value_or(p.shape());
-  check_param_shape("random.bernoulli", s, p);
+  Shape s = sample_shape("random.bernoulli", shape, {p.shape()});
   return uniform(key, s, dtype) < p.astype(dtype);
 }
 
@@ -150,10 +129,8 @@ Array categorical(const Array& key, const Array& logits, int axis, std::optional
 // limits the bias for spans that are not powers of two).
 Array randint(const Array& key, const Shape& shape, const Array& minval, const Array& maxval, DType dtype) {
   check_key("random.randint", key);
-  check_shape("random.randint", shape);
   if (dtype != int32 && dtype != uint32) throw DTypeError("random.randint", "dtype must be int32 or uint32, got ", dtype);
-  check_param_shape("random.randint", shape, minval);
-  check_param_shape("random.randint", shape, maxval);
+  sample_shape("random.randint", shape, {minval.shape(), maxval.shape()});
   auto wide = [](const Array& v) { return v.astype(int64); };  // exact for every integer dtype here
   double lowest = dtype == int32 ? std::numeric_limits<std::int32_t>::min() : 0.0;
   double highest = dtype == int32 ? std::numeric_limits<std::int32_t>::max() : std::numeric_limits<std::uint32_t>::max();

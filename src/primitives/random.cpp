@@ -3,6 +3,7 @@
 // built on it: key, split, fold_in, bits, and the public threefry2x32 hash.
 #include <array>
 #include <cstdint>
+#include <limits>
 
 #include "primitives/random.hpp"
 #include "primitives/shape.hpp"
@@ -87,6 +88,37 @@ void check_shape(const char* op, const Shape& shape) {
   for (std::int64_t d : shape)
     if (d < 0) throw ValueError(op, "negative dimension in shape ", shape_str(shape));
   shape_size(shape);  // overflow check
+}
+
+void check_floating(const char* op, DType dtype) {
+  if (!is_floating(dtype)) throw DTypeError(op, "dtype must be float32 or float64, got ", dtype);
+}
+
+Shape sample_shape(const char* op, const std::optional<Shape>& shape, std::initializer_list<Shape> params) {
+  Shape s = shape.value_or(Shape{});
+  for (const Shape& p : params) {
+    Shape b;
+    bool ok = true;
+    try {
+      b = broadcast_shapes(s, p);
+    } catch (const ShapeError&) {
+      ok = false;
+    }
+    if (!ok || (shape && b != *shape))
+      throw ShapeError(op, "parameter shape ", shape_str(p), " does not broadcast to ", shape ? "the shape " : "",
+                       shape_str(s));
+    s = b;
+  }
+  check_shape(op, s);
+  return s;
+}
+
+Array constant(double v, DType dtype) { return array(v).astype(dtype); }
+double tiny(DType dtype) {
+  return dtype == float32 ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
+}
+double eps(DType dtype) {
+  return dtype == float32 ? std::numeric_limits<float>::epsilon() : std::numeric_limits<double>::epsilon();
 }
 
 // Position i of the row-major shape is the 64-bit counter (i >> 32, i mod 2^32).

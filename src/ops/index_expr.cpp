@@ -389,10 +389,10 @@ Array AtIndices::min(const Array& v, IndexMode mode) const {
 Array AtIndices::max(const Array& v, IndexMode mode) const {
   return update("at.max", lax::scatter_max, x_, items_, v, mode);
 }
-// As JAX: x / (ones scatter-multiplied by v), so duplicate indices divide by every update.
+// As JAX: x / (ones scatter-multiplied by v), so duplicate indices divide by every update; v is cast
+// to x's dtype first, and an integer x gives a float result (true division).
 Array AtIndices::divide(const Array& v, IndexMode mode) const {
-  if (!is_floating(x_.dtype()))
-    throw DTypeError("at.divide", "needs a floating-point array, got ", x_.aval(), " (use multiply or floor_divide)");
+  if (x_.dtype() == bool_) throw DTypeError("at.divide", "cannot divide a bool array, got ", x_.aval());
   return x_ / update("at.divide", lax::scatter_mul, ones_like(x_), items_, v, mode);
 }
 

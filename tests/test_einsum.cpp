@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "golden.hpp"
@@ -138,6 +139,9 @@ TEST_CASE("einsum: numpy's examples in float64, float32 and int32, eager and jit
   check_same(xj::einsum("ij,jk", xj::ones({2, 0}), xj::ones({0, 3})), xj::zeros({2, 3}));
   CHECK(xj::einsum("ij,jk->ijk", xj::ones({0, 2}), xj::ones({2, 3})).shape() == xj::Shape{0, 2, 3});
   check_same(xj::einsum("ij,jk,kl", m1, m2, m3), xj::matmul(xj::matmul(m1, m2), m3));
+  const std::string_view spec = "ij,jk->ik";  // any string type names the subscripts
+  check_same(xj::einsum(spec, m1, m2), xj::matmul(m1, m2));
+  check_same(xj::einsum(std::string("ij,jk->ik"), {m1, m2}), xj::matmul(m1, m2));
   check_same(xj::einsum("ij", m1), m1);
 }
 

@@ -2,6 +2,7 @@
 // dot_general in an order chosen to keep intermediates small, so jit, grad and vmap apply.
 #pragma once
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -28,19 +29,19 @@ struct EinsumPath {
 // repeated in one operand takes its diagonal; letters absent from the output are summed; without
 // "->" the output is the ellipsis axes, then the letters that appear once, in alphabetical order.
 // Axes of extent 1 broadcast. The result dtype is the operands' promoted dtype.
-Array einsum(const std::string& subscripts, const std::vector<Array>& operands,
+Array einsum(std::string_view subscripts, const std::vector<Array>& operands,
              EinsumOptimize optimize = EinsumOptimize::automatic);
 template <class... A>
   requires(std::is_convertible_v<const A&, Array> && ...)
-Array einsum(const std::string& subscripts, const Array& first, const A&... rest) {
+Array einsum(std::string_view subscripts, const Array& first, const A&... rest) {
   return einsum(subscripts, std::vector<Array>{first, Array(rest)...});
 }
 // The order einsum would follow for these operands (only their shapes matter).
-EinsumPath einsum_path(const std::string& subscripts, const std::vector<Array>& operands,
+EinsumPath einsum_path(std::string_view subscripts, const std::vector<Array>& operands,
                        EinsumOptimize optimize = EinsumOptimize::automatic);
 template <class... A>
   requires(std::is_convertible_v<const A&, Array> && ...)
-EinsumPath einsum_path(const std::string& subscripts, const Array& first, const A&... rest) {
+EinsumPath einsum_path(std::string_view subscripts, const Array& first, const A&... rest) {
   return einsum_path(subscripts, std::vector<Array>{first, Array(rest)...});
 }
 

@@ -299,7 +299,8 @@ Ints positions(const Labels& of, const Labels& in) {
 
 }  // namespace
 
-Array einsum(const std::string& subscripts, const std::vector<Array>& operands, EinsumOptimize optimize) {
+Array einsum(std::string_view spec, const std::vector<Array>& operands, EinsumOptimize optimize) {
+  const std::string subscripts(spec);
   const std::vector<Shape> shapes = shapes_of(operands);
   std::vector<std::set<Label>> present;
   const Plan p = make_plan(subscripts, shapes, optimize, present);
@@ -340,7 +341,8 @@ Array einsum(const std::string& subscripts, const std::vector<Array>& operands, 
   return t.dtype == bool_ ? r != 0 : r;
 }
 
-EinsumPath einsum_path(const std::string& subscripts, const std::vector<Array>& operands, EinsumOptimize optimize) {
+EinsumPath einsum_path(std::string_view spec, const std::vector<Array>& operands, EinsumOptimize optimize) {
+  const std::string subscripts(spec);
   const std::vector<Shape> shapes = shapes_of(operands);
   std::vector<std::set<Label>> present;
   const Plan p = make_plan(subscripts, shapes, optimize, present);

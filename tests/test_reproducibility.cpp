@@ -1,6 +1,8 @@
 // The reproducibility promise: reductions give the same bits eager, jitted and through eval_jaxpr,
 // for 1 and 2 threads and under every instruction set the CPU supports; elementwise kernels give the
 // same bits under every instruction set.
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -160,6 +162,38 @@ TEST_CASE("reproducibility: elementwise kernels have the same bits under every i
       CHECK(same_bits((x * y - x / y) + xj::maximum(x, y) - xj::minimum(x, 2.0), reference));
     }
   }
+}
+
+// float32 exp runs on fused multiply-adds, emulated on SSE4.2 (kernels/unary_math.hpp): 2^20 bit
+// patterns spread over every float, the same bits on every set and within 1 ulp of exp in double.
+TEST_CASE("reproducibility: float32 exp has the same bits on every set and is within 1 ulp") {
+  PathGuard guard;
+  std::vector<float> host(std::size_t{1} << 20);
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    const auto bits = static_cast<std::uint32_t>(i * 4093u + (i >> 7));  // strides over all 2^32 patterns
+    std::memcpy(&host[i], &bits, 4);
+  }
+  const Array x = xj::array(host, {static_cast<std::int64_t>(host.size())});
+  const std::vector<Isa> isas = supported_isas();
+  xj::kernels::set_active_isa(isas.front());
+  const Array reference = xj::exp(x);
+  for (Isa isa : isas) {
+    xj::kernels::set_active_isa(isa);
+    CAPTURE(xj::kernels::isa_name(isa));
+    CHECK(same_bits(xj::exp(x), reference));
+  }
+  const float* got = reference.data<float>();
+  int worse = 0;
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    const double want = std::exp(static_cast<double>(host[i]));
+    if (std::isnan(host[i])) {
+      worse += !std::isnan(got[i]);
+      continue;
+    }
+    const float below = std::nextafter(static_cast<float>(want), 0.0f), above = std::nextafter(static_cast<float>(want), INFINITY);
+    worse += got[i] != static_cast<float>(want) && got[i] != below && got[i] != above;  // more than 1 ulp off
+  }
+  CHECK(worse == 0);
 }
 
 TEST_CASE("reproducibility: cpu_isa names the active set, and XJAX_CPU_ISA's names") {

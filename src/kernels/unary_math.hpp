@@ -5,6 +5,7 @@
 #pragma once
 #include <cmath>
 #include <functional>
+#include <immintrin.h>
 #include <type_traits>
 
 #include "kernels/loops.hpp"
@@ -43,6 +44,75 @@ V exp_family(const V& x, F f) {
   }
 }
 
+// a * b + c rounded once, on every instruction set: the FMA instruction where the set has one; on
+// SSE4 the exact product in double plus c, rounded to odd, then rounded to float (53 >= 2 * 24 + 2
+// bits, so the double rounding is exact: Boldo and Melquiond, 2008).
+template <class A>  // a template, so that only the branch of this set's architecture is compiled
+xsimd::batch<float, A> fused_multiply_add(const xsimd::batch<float, A>& a, const xsimd::batch<float, A>& b,
+                                          const xsimd::batch<float, A>& c) {
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<A, xsimd::avx512f>) return _mm512_fmadd_ps(a.data, b.data, c.data);
+  else
+#endif
+#if defined(__FMA__)
+  if constexpr (std::is_same_v<A, xsimd::avx2>) return _mm256_fmadd_ps(a.data, b.data, c.data);
+  else
+#endif
+  {
+    auto odd_sum = [](__m128d pa, __m128d pb, __m128d pc) {
+      __m128d p = _mm_mul_pd(pa, pb), s = _mm_add_pd(p, pc), bb = _mm_sub_pd(s, p);
+      __m128d err = _mm_add_pd(_mm_sub_pd(p, _mm_sub_pd(s, bb)), _mm_sub_pd(pc, bb));  // p + c - s, exactly
+      // Inexact (err is NaN for an infinite or NaN sum: compares false): truncate s toward zero, one
+      // ulp down when err points the other way, then set its last bit.
+      __m128i inexact = _mm_castpd_si128(_mm_cmpneq_pd(err, _mm_setzero_pd()));
+      inexact = _mm_and_si128(inexact, _mm_castpd_si128(_mm_cmpord_pd(err, err)));
+      __m128i over = _mm_shuffle_epi32(_mm_srai_epi32(_mm_castpd_si128(_mm_xor_pd(s, err)), 31), 0xF5);
+      const __m128i one = _mm_set1_epi64x(1);
+      __m128i si = _mm_sub_epi64(_mm_castpd_si128(s), _mm_and_si128(_mm_and_si128(over, inexact), one));
+      return _mm_castsi128_pd(_mm_or_si128(si, _mm_and_si128(inexact, one)));
+    };
+    const __m128 va = a.data, vb = b.data, vc = c.data;
+    __m128d lo = odd_sum(_mm_cvtps_pd(va), _mm_cvtps_pd(vb), _mm_cvtps_pd(vc));
+    __m128d hi = odd_sum(_mm_cvtps_pd(_mm_movehl_ps(va, va)), _mm_cvtps_pd(_mm_movehl_ps(vb, vb)),
+                         _mm_cvtps_pd(_mm_movehl_ps(vc, vc)));
+    return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi));
+  }
+}
+
+// float32 exp in fused multiply-adds (<= 1 ulp, the same bits on every set; bench/ulp_errors.cpp):
+// x = k ln2 + r with |r| <= ln2 / 2 (Cody and Waite), e^r by a degree-7 minimax polynomial
+// (Cephes' expf coefficients) in Horner form, times 2^k rounded once (AVX-512's scalef, else
+// 2^(k/2) exactly and then 2^(k - k/2)). The clamp keeps NaN (x86 min/max return their second
+// operand when one is NaN), so a NaN comes back as it went in, and saturates to 0 and inf
+// through the scaling.
+template <class A>
+xsimd::batch<float, A> exp_f32(const xsimd::batch<float, A>& x) {
+  using V = xsimd::batch<float, A>;
+  using VI = xsimd::batch<std::int32_t, A>;
+  V xc;
+  if constexpr (std::is_same_v<A, xsimd::avx512f>) xc = _mm512_min_ps(V(89.f).data, _mm512_max_ps(V(-104.f).data, x.data));
+  else if constexpr (std::is_same_v<A, xsimd::avx2>) xc = _mm256_min_ps(V(89.f).data, _mm256_max_ps(V(-104.f).data, x.data));
+  else xc = _mm_min_ps(V(89.f).data, _mm_max_ps(V(-104.f).data, x.data));
+  const V k = xsimd::nearbyint(xc * V(1.44269504088896341f));
+  V r = fused_multiply_add(k, V(-0.693145751953125f), xc);
+  r = fused_multiply_add(k, V(-1.428606765330187045e-06f), r);
+  V p(1.9875691500e-4f);
+  for (float c : {1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f, 1.f, 1.f})
+    p = fused_multiply_add(p, r, V(c));
+#if defined(__AVX512F__)
+  if constexpr (std::is_same_v<A, xsimd::avx512f>) return _mm512_scalef_ps(p.data, k.data);
+#endif
+  const VI ki = xsimd::batch_cast<std::int32_t>(k), k1 = ki >> 1;
+  return p * xsimd::bitwise_cast<V>((k1 + VI(127)) << 23) * xsimd::bitwise_cast<V>((ki - k1 + VI(127)) << 23);
+}
+
+// exp with the float32 batches above (every other type through xsimd's exp).
+template <class V>
+V exp_any(const V& x) {
+  if constexpr (std::is_same_v<V, Batch<float>>) return exp_f32(x);
+  else return exp_family(x, [](const V& a) { return xsimd::exp(a); });
+}
+
 #define XJAX_FUNCTOR(Name, body)             \
   struct Name {                              \
     static constexpr bool simd = true;       \
@@ -52,7 +122,7 @@ V exp_family(const V& x, F f) {
 XJAX_FUNCTOR(Floor, return xsimd::floor(x))
 XJAX_FUNCTOR(Ceil, return xsimd::ceil(x))
 XJAX_FUNCTOR(Round, return xsimd::nearbyint(x))  // half to even in the default rounding mode
-XJAX_FUNCTOR(Exp, return exp_family(x, [](const V& a) { return xsimd::exp(a); }))
+XJAX_FUNCTOR(Exp, return exp_any(x))
 XJAX_FUNCTOR(Exp2, return exp_family(x, [](const V& a) { return xsimd::exp2(a); }))
 XJAX_FUNCTOR(Log, return xsimd::log(x))
 XJAX_FUNCTOR(Log1p, return xsimd::log1p(x))
@@ -74,7 +144,8 @@ XJAX_FUNCTOR(Tanh, return exp_family(x, [](const V& a) { return xsimd::tanh(a); 
 XJAX_FUNCTOR(Asinh, return xsimd::asinh(x))
 XJAX_FUNCTOR(Acosh, return xsimd::acosh(x))
 XJAX_FUNCTOR(Atanh, return xsimd::atanh(x))
-XJAX_FUNCTOR(Logistic, return exp_family(x, [](const V& a) { return V(1) / (V(1) + xsimd::exp(-a)); }))
+XJAX_FUNCTOR(Logistic, if constexpr (std::is_same_v<V, Batch<float>>) return xsimd::select(xsimd::isnan(x), x, V(1) / (V(1) + exp_f32(-x)));
+             else return exp_family(x, [](const V& a) { return V(1) / (V(1) + xsimd::exp(-a)); }))
 XJAX_FUNCTOR(Identity, return x)
 #undef XJAX_FUNCTOR
 

@@ -1,6 +1,7 @@
 // A two-layer perceptron classifying the 8x8 handwritten digits (UCI, as scikit-learn ships them),
-// trained by Adam on minibatches; the training step is jit(value_and_grad) plus the update, one
-// compiled program. Initialisation and shuffling use xjax::random.
+// trained on minibatches by xjax::optim's Adam with a warm-up cosine learning-rate schedule; the
+// training step is jit(value_and_grad) plus the update, one compiled program. Initialisation and
+// shuffling use xjax::random.
 #include <zlib.h>  // the data set is gzipped (read in mlp_digits.hpp)
 
 #include <cstdio>

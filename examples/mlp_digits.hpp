@@ -1,5 +1,5 @@
 // The digits MLP shared by mlp_digits.cpp and mlp_digits_distributed.cpp: the data set, the model,
-// its loss, and one Adam step given the loss's value and gradient.
+// its loss, and one step of xjax::optim's Adam given the loss's value and gradient.
 #pragma once
 #include <zlib.h>
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <xjax/core.hpp>
+#include <xjax/optim.hpp>
 
 namespace xj = xjax;
 namespace xr = xjax::random;
@@ -20,10 +21,16 @@ struct Mlp {
   BOOST_HANA_DEFINE_STRUCT(Mlp, (Array, w1), (Array, b1), (Array, w2), (Array, b2));
 };
 
-// Adam's running moments have the parameters' structure.
-struct Adam {
-  BOOST_HANA_DEFINE_STRUCT(Adam, (Mlp, m), (Mlp, v), (Array, t));
-};
+// The optimizer's state (Adam's step count and moments, nested as optim::chain keeps them).
+using Adam = xj::optim::State<Mlp>;
+
+// Adam (Kingma and Ba, 2015) whose learning rate warms up over 50 steps to 5e-3 and then decays
+// along a cosine to 1e-4 at step 660 (30 epochs of 22 minibatches).
+inline const xj::optim::GradientTransformation& optimizer() {
+  static const xj::optim::GradientTransformation adam =
+      xj::optim::adam(xj::optim::warmup_cosine_decay_schedule(0.0, 5e-3, 50, 660, 1e-4));
+  return adam;
+}
 
 // digits.csv.gz: 1797 lines of 64 pixels (0..16) and the label.
 inline std::pair<Array, Array> load_digits(const std::string& path) {
@@ -68,22 +75,12 @@ inline Array accuracy(const Mlp& p, const Array& x, const Array& y) {
   return xj::mean((xj::argmax(logits(p, x), 1) == y).astype(xj::float32));
 }
 
-inline Adam adam_init(const Mlp& p) {
-  auto zeros = [](const Array& w) { return xj::zeros_like(w); };
-  return {xj::tree_map(zeros, p), xj::tree_map(zeros, p), xj::array(0.f)};
-}
+inline Adam adam_init(const Mlp& p) { return optimizer().init(p); }
 
-// One Adam step (Kingma and Ba, 2015) with bias-corrected moments, given the loss and its gradient.
+// One optimizer step given the loss and its gradient (the loss is passed through for reporting).
 inline std::tuple<Mlp, Adam, Array> adam_step(const Mlp& p, const Adam& s, const Array& value, const Mlp& g) {
-  const double lr = 3e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-  Array t = s.t + 1.0;
-  Mlp m = xj::tree_map([&](const Array& mi, const Array& gi) { return beta1 * mi + (1 - beta1) * gi; }, s.m, g);
-  Mlp v = xj::tree_map([&](const Array& vi, const Array& gi) { return beta2 * vi + (1 - beta2) * gi * gi; }, s.v, g);
-  Array m_scale = lr / (1.0 - xj::pow(Array(beta1), t)), v_scale = 1.0 / (1.0 - xj::pow(Array(beta2), t));
-  Mlp next = xj::tree_map(
-      [&](const Array& w, const Array& mi, const Array& vi) { return w - m_scale * mi / (xj::sqrt(vi * v_scale) + eps); },
-      p, m, v);
-  return {next, Adam{m, v, t}, value};
+  auto [updates, next] = optimizer().update(g, s, p);
+  return {xj::optim::apply_updates(p, updates), next, value};
 }
 
 // The training step of one process: the loss of a minibatch, its gradient, and the update.

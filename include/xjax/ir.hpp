@@ -94,6 +94,9 @@ struct AxisFrame {
 // A primitive: every rule in one place. Rules are written with public ops, so they trace again.
 struct Primitive {
   std::string name;
+  // How many operands the shape rule reads; -1: any number (the rule checks what it reads).
+  // def_primitive makes the shape rule raise ValueError for another count.
+  int arity = -1;
   // Output avals from input avals; throws a typed Error for bad input (runs before every kernel).
   std::function<Avals(const Avals&, const Params&)> shape;
   // Eager kernel on concrete inputs whose avals passed `shape`; outputs have exactly `out_avals`.

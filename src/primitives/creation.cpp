@@ -42,6 +42,7 @@ Arrays iota_eval(const Arrays&, const Params& p, const Avals& out) {
 // No inputs: under jit it is staged; under grad and vmap it is a constant (no tangent, unmapped).
 const Primitive& iota_p = def_primitive(
     {.name = "iota",
+     .arity = 0,
      .shape = iota_shape,
      .eval = iota_eval,
      .jvp = [](const Arrays&, const Tangents&, const Arrays&, const Params&) -> Tangents { return {std::nullopt}; },

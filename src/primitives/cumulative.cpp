@@ -27,7 +27,7 @@ std::pair<Arrays, BatchDims> scan_batch(const Primitive& p, const Arrays& v, con
 
 const Primitive& scan_primitive(const char* name, DTypes kinds, decltype(Primitive::eval) eval,
                                 decltype(Primitive::jvp) jvp, decltype(Primitive::transpose) transpose = nullptr) {
-  Primitive p{.name = name, .shape = [name, kinds](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = name, .arity = 1, .shape = [name, kinds](const Avals& in, const Params& params) -> Avals {
                 check_dtype(name, kinds, in[0]);
                 const std::int64_t axis = params.get_int("axis");
                 if (axis < 0 || axis >= in[0].ndim())

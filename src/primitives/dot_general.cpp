@@ -217,6 +217,7 @@ std::pair<Arrays, BatchDims> dot_general_batch(const Primitive&, const Arrays& v
 
 const Primitive& dot_general_p = def_primitive(
     Primitive{.name = "dot_general",
+              .arity = 2,
               .shape = dot_general_shape,
               .eval = dot_general_eval,
               .jvp = [](const Arrays& x, const Tangents& t, const Arrays&, const Params& params) -> Tangents {

@@ -18,7 +18,7 @@ using BinaryJvp = std::function<Tangents(const Arrays& x, const Tangents& t, con
 const Primitive& binary(const char* name, DTypes kinds, TileKernel tile, BinaryJvp jvp,
                         decltype(Primitive::transpose) transpose = nullptr, bool bool_out = false,
                         LowerFn lower = nullptr) {
-  Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
+  Primitive p{.name = name, .arity = 2, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
   p.lower = lower;
   if (jvp)
     p.jvp = [jvp](const Arrays& x, const Tangents& t, const Arrays& y, const Params&) -> Tangents {
@@ -155,7 +155,7 @@ const Primitive& ge_p = binary("ge", A, isa_tile<&Kernels::ge>, nullptr, nullptr
 
 // x ** n for a static integer n (negative n needs a float x).
 const Primitive& integer_pow_p = []() -> const Primitive& {
-  Primitive p{.name = "integer_pow", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "integer_pow", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 if (params.get_int("y") < 0 && !is_floating(in[0].dtype))
                   throw DTypeError("integer_pow", "negative power ", params.get_int("y"), " of ", in[0]);
                 return {elementwise_aval("integer_pow", in, DTypes::numeric)};
@@ -193,7 +193,7 @@ const Primitive& integer_pow_p = []() -> const Primitive& {
 
 // select_n(pred, on_false, on_true): pred is bool, of the cases' shape or 0-d.
 const Primitive& select_n_p = []() -> const Primitive& {
-  Primitive p{.name = "select_n", .shape = [](const Avals& in, const Params&) -> Avals {
+  Primitive p{.name = "select_n", .arity = 3, .shape = [](const Avals& in, const Params&) -> Avals {
                 if (in[0].dtype != bool_) throw DTypeError("select_n", "predicate must be bool, got ", in[0]);
                 ShapedArray r = elementwise_aval("select_n", {in[1], in[2]}, DTypes::any);
                 if (in[0].ndim() != 0 && r.ndim() != 0 && in[0].shape != r.shape)
@@ -235,7 +235,7 @@ const Primitive& select_n_p = []() -> const Primitive& {
 }();
 
 const Primitive& convert_element_type_p = []() -> const Primitive& {
-  Primitive p{.name = "convert_element_type", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "convert_element_type", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 return {ShapedArray{in[0].shape, params.get<DType>("new_dtype"), params.get<bool>("weak_type")}};
               }};
   p.tile = [](const TileArgs& a) {

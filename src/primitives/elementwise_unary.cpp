@@ -13,7 +13,7 @@ using UnaryJvp = Array (*)(const Array& x, const Array& y, const Array& t);
 
 const Primitive& unary(const char* name, DTypes kinds, TileKernel tile, UnaryJvp jvp, bool bool_out = false,
                        LowerFn lower = nullptr) {
-  Primitive p{.name = name, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
+  Primitive p{.name = name, .arity = 1, .shape = elementwise_shape(name, kinds, bool_out), .eval = tile_eval(tile), .tile = tile};
   // Floating functions run the eager kernel's vector code inlined in native code when it exists
   // under the primitive's name (transforms/jit/native/bitcode/math.cpp), else their tile kernel.
   p.lower = lower ? lower : kinds == DTypes::floating && !bool_out ? lowering::lower_math : nullptr;
@@ -35,7 +35,7 @@ using lowering::Op;
 }  // namespace
 
 const Primitive& neg_p = []() -> const Primitive& {
-  Primitive p{.name = "neg", .shape = elementwise_shape("neg", DTypes::numeric),
+  Primitive p{.name = "neg", .arity = 1, .shape = elementwise_shape("neg", DTypes::numeric),
               .eval = tile_eval(isa_tile<&Kernels::neg>), .tile = isa_tile<&Kernels::neg>};
   p.jvp = [](const Arrays&, const Tangents& t, const Arrays&, const Params&) -> Tangents { return {neg(*t[0])}; };
   p.transpose = [](const Tangents& ct, const LinearArgs&, const Params&) -> Tangents { return {neg(*ct[0])}; };
@@ -129,7 +129,7 @@ const Primitive& stop_gradient_p =
 
 // polygamma(n, x) for integer n >= 1 (n = 0 is digamma); the derivative raises n by one.
 const Primitive& polygamma_p = []() -> const Primitive& {
-  Primitive p{.name = "polygamma", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "polygamma", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 if (params.get_int("n") < 0) throw ValueError("polygamma", "order n must be >= 0");
                 return {elementwise_aval("polygamma", in, DTypes::floating)};
               }};

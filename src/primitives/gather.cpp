@@ -95,6 +95,7 @@ std::pair<Arrays, BatchDims> gather_batch(const Primitive&, const Arrays& v, con
 }
 
 const Primitive& gather_p = def_primitive({.name = "gather",
+                                           .arity = 2,
                                            .shape = gather_shape,
                                            .eval = gather_eval,
                                            .jvp = gather_jvp,
@@ -174,6 +175,7 @@ std::pair<Arrays, BatchDims> take_along_axis_batch(const Primitive&, const Array
 }
 
 const Primitive& take_along_axis_p = def_primitive({.name = "take_along_axis",
+                                                    .arity = 2,
                                                     .shape = take_along_axis_shape,
                                                     .eval = take_along_axis_eval,
                                                     .jvp = take_along_axis_jvp,

@@ -57,6 +57,7 @@ Tangents cholesky_jvp(const Arrays&, const Tangents& t, const Arrays& out, const
 }
 
 const Primitive& cholesky_p = def_primitive({.name = "cholesky",
+                                             .arity = 1,
                                              .shape = cholesky_shape,
                                              .eval = cholesky_eval,
                                              .jvp = cholesky_jvp,
@@ -153,6 +154,7 @@ std::pair<Arrays, BatchDims> triangular_solve_batch(const Primitive&, const Arra
 }
 
 const Primitive& triangular_solve_p = def_primitive({.name = "triangular_solve",
+                                                     .arity = 2,
                                                      .shape = triangular_solve_shape,
                                                      .eval = triangular_solve_eval,
                                                      .jvp = triangular_solve_jvp,
@@ -203,7 +205,7 @@ Tangents lu_jvp(const Arrays&, const Tangents& t, const Arrays& out, const Param
 }
 
 const Primitive& lu_p =
-    def_primitive({.name = "lu", .shape = lu_shape, .eval = lu_eval, .jvp = lu_jvp, .batch = matrix_stack_batch});
+    def_primitive({.name = "lu", .arity = 1, .shape = lu_shape, .eval = lu_eval, .jvp = lu_jvp, .batch = matrix_stack_batch});
 
 }  // namespace
 

@@ -55,7 +55,7 @@ Tangents eigh_jvp(const Arrays&, const Tangents& t, const Arrays& out, const Par
 }
 
 const Primitive& eigh_p = def_primitive(
-    {.name = "eigh", .shape = eigh_shape, .eval = eigh_eval, .jvp = eigh_jvp, .batch = matrix_stack_batch});
+    {.name = "eigh", .arity = 1, .shape = eigh_shape, .eval = eigh_eval, .jvp = eigh_jvp, .batch = matrix_stack_batch});
 
 // ---- qr ----
 
@@ -105,7 +105,7 @@ Tangents qr_jvp(const Arrays& in, const Tangents& t, const Arrays& out, const Pa
 }
 
 const Primitive& qr_p = def_primitive(
-    {.name = "qr", .shape = qr_shape, .eval = qr_eval, .jvp = qr_jvp, .batch = matrix_stack_batch});
+    {.name = "qr", .arity = 1, .shape = qr_shape, .eval = qr_eval, .jvp = qr_jvp, .batch = matrix_stack_batch});
 
 // ---- svd ----
 
@@ -161,7 +161,7 @@ Tangents svd_jvp(const Arrays& in, const Tangents& t, const Arrays& out, const P
 }
 
 const Primitive& svd_p = def_primitive(
-    {.name = "svd", .shape = svd_shape, .eval = svd_eval, .jvp = svd_jvp, .batch = matrix_stack_batch});
+    {.name = "svd", .arity = 1, .shape = svd_shape, .eval = svd_eval, .jvp = svd_jvp, .batch = matrix_stack_batch});
 
 }  // namespace
 

@@ -63,7 +63,7 @@ std::pair<Arrays, BatchDims> reduce_batch(const Primitive& p, const Arrays& v, c
 
 const Primitive& reduce_primitive(const char* name, DTypes kinds, bool nonempty,
                                   decltype(Primitive::eval) eval, decltype(Primitive::jvp) jvp) {
-  Primitive p{.name = name, .shape = [name, kinds, nonempty](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = name, .arity = 1, .shape = [name, kinds, nonempty](const Avals& in, const Params& params) -> Avals {
                 check_dtype(name, kinds, in[0]);
                 return {reduced_aval(name, in[0], params.get_ints("axes"), nonempty)};
               }};
@@ -80,7 +80,7 @@ constexpr DTypes N = DTypes::numeric, A = DTypes::any, BI = DTypes::boolean_or_i
 }  // namespace
 
 const Primitive& reduce_sum_p = []() -> const Primitive& {
-  Primitive p{.name = "reduce_sum", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "reduce_sum", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 check_dtype("reduce_sum", N, in[0]);
                 return {reduced_aval("reduce_sum", in[0], params.get_ints("axes"), false)};
               }};
@@ -152,7 +152,7 @@ namespace {
 // argmax[axes=(k,), index_dtype]: first index of the extremum along one non-empty axis.
 template <bool IsMax>
 const Primitive& arg_primitive(const char* name) {
-  Primitive p{.name = name, .shape = [name](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = name, .arity = 1, .shape = [name](const Avals& in, const Params& params) -> Avals {
                 const Ints& axes = params.get_ints("axes");
                 if (axes.size() != 1) throw ValueError(name, "needs exactly one axis, got ", axes.size());
                 DType index = params.get<DType>("index_dtype");

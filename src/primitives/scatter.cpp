@@ -199,6 +199,7 @@ std::pair<Arrays, BatchDims> scatter_batch(const Primitive& p, const Arrays& v, 
 const Primitive& scatter_primitive(const char* name, decltype(Primitive::eval) eval, decltype(Primitive::jvp) jvp,
                                    decltype(Primitive::transpose) transpose = nullptr) {
   return def_primitive({.name = name,
+                        .arity = 3,
                         .shape = scatter_shape(name),
                         .eval = std::move(eval),
                         .jvp = std::move(jvp),

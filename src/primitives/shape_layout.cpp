@@ -30,7 +30,7 @@ namespace {
 std::int64_t shift_past(std::int64_t d, int bdim) { return d >= bdim ? d + 1 : d; }
 
 const Primitive& reshape_p = []() -> const Primitive& {
-  Primitive p{.name = "reshape", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "reshape", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 const Shape& s = params.get_ints("new_sizes");
                 for (std::int64_t d : s)
                   if (d < 0) throw ValueError("reshape", "negative extent in new_sizes ", shape_str(s));
@@ -58,7 +58,7 @@ const Primitive& reshape_p = []() -> const Primitive& {
 }();
 
 const Primitive& squeeze_p = []() -> const Primitive& {
-  Primitive p{.name = "squeeze", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "squeeze", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 const Ints& dims = params.get_ints("dimensions");
                 check_dimensions("squeeze", "dimensions", dims, in[0]);
                 Shape s;
@@ -96,7 +96,7 @@ const Primitive& squeeze_p = []() -> const Primitive& {
 // broadcast_in_dim: operand axis i becomes result axis broadcast_dimensions[i]; an operand extent
 // of 1 may broadcast to any extent.
 const Primitive& broadcast_in_dim_p = []() -> const Primitive& {
-  Primitive p{.name = "broadcast_in_dim", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "broadcast_in_dim", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 const Shape& s = params.get_ints("shape");
                 const Ints& bd = params.get_ints("broadcast_dimensions");
                 const ShapedArray& x = in[0];
@@ -182,7 +182,7 @@ const Primitive& broadcast_in_dim_p = []() -> const Primitive& {
 }();
 
 const Primitive& transpose_p = []() -> const Primitive& {
-  Primitive p{.name = "transpose", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "transpose", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 const Ints& perm = params.get_ints("permutation");
                 if (static_cast<int>(perm.size()) != in[0].ndim())
                   throw ShapeError("transpose", "permutation ", shape_str(perm), " does not match ", in[0]);

@@ -28,7 +28,7 @@ std::int64_t slice_extent(std::int64_t start, std::int64_t limit, std::int64_t s
 }
 
 const Primitive& slice_p = []() -> const Primitive& {
-  Primitive p{.name = "slice", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "slice", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 const ShapedArray& x = in[0];
                 const Ints &start = params.get_ints("start_indices"), &limit = params.get_ints("limit_indices"),
                            &strides = params.get_ints("strides");
@@ -106,7 +106,7 @@ const Primitive& slice_p = []() -> const Primitive& {
 // pad(operand, padding_value): per axis, padding_lo/padding_hi elements before/after (negative:
 // cropped) and padding_interior elements between neighbours.
 const Primitive& pad_p = []() -> const Primitive& {
-  Primitive p{.name = "pad", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "pad", .arity = 2, .shape = [](const Avals& in, const Params& params) -> Avals {
                 const ShapedArray &x = in[0], &v = in[1];
                 if (v.ndim() != 0) throw ShapeError("pad", "padding value must be 0-d, got ", v);
                 if (v.dtype != x.dtype) throw DTypeError("pad", "padding value ", v, " does not match operand ", x);
@@ -206,7 +206,7 @@ const Primitive& pad_p = []() -> const Primitive& {
 }();
 
 const Primitive& rev_p = []() -> const Primitive& {
-  Primitive p{.name = "rev", .shape = [](const Avals& in, const Params& params) -> Avals {
+  Primitive p{.name = "rev", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 check_dimensions("rev", "dimensions", params.get_ints("dimensions"), in[0]);
                 return {in[0]};
               }};

@@ -170,6 +170,12 @@ Array bind1(const Primitive& p, const Arrays& inputs, const Params& params) {
 
 const Primitive& def_primitive(Primitive p) {
   static std::deque<Primitive> registry;  // deque: stable addresses
+  if (p.arity >= 0 && p.shape)
+    p.shape = [rule = std::move(p.shape), arity = static_cast<std::size_t>(p.arity), name = p.name](
+                  const Avals& in, const Params& params) {
+      if (in.size() != arity) throw ValueError(name, "takes ", arity, " operand(s), got ", in.size());
+      return rule(in, params);
+    };
   registry.push_back(std::move(p));
   const_cast<std::vector<const Primitive*>&>(all_primitives()).push_back(&registry.back());
   return registry.back();

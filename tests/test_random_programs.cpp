@@ -4,10 +4,13 @@
 // same program. XJAX_RANDOM_PROGRAMS=n runs n programs (default 2000).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "testing.hpp"
 #include "xjax/core.hpp"
@@ -141,11 +144,20 @@ int program_count() {
   return env ? std::max(1, std::atoi(env)) : 2000;
 }
 
+// XJAX_TEST_SHARD=k/n runs the k-th of n equal parts of the programs (CTest runs the parts side by side).
+std::pair<int, int> program_range(int n) {
+  int part = 1, parts = 1;
+  if (const char* env = std::getenv("XJAX_TEST_SHARD")) std::sscanf(env, "%d/%d", &part, &parts);
+  parts = std::max(1, parts);
+  part = std::clamp(part, 1, parts);
+  return {n * (part - 1) / parts, n * part / parts};
+}
+
 }  // namespace
 
 TEST_CASE("random programs: eager, jit (both tiers) and eval_jaxpr agree") {
-  int n = program_count();
-  for (int p = 0; p < n; ++p) {
+  auto [first, last] = program_range(program_count());
+  for (int p = first; p < last; ++p) {
     auto seed = static_cast<std::uint64_t>(p);
     Signature sig = signature_of(seed);
     Arrays in;

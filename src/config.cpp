@@ -28,6 +28,22 @@ Config::Config() {
     else if (std::strcmp(tier, "native") == 0) jit_tier = JitTier::native;
     else if (std::strcmp(tier, "auto") != 0) bad_jit_tier = tier;
   }
+  if (const char* dir = std::getenv("XJAX_COMPILATION_CACHE_DIR")) cache_dir_ = dir;
+  if (const char* bytes = std::getenv("XJAX_COMPILATION_CACHE_MAX_BYTES")) {
+    char* end = nullptr;
+    long long n = std::strtoll(bytes, &end, 10);
+    if (end != bytes && *end == '\0' && n > 0) compilation_cache_max_bytes = n;
+  }
+}
+
+void Config::set_compilation_cache_dir(std::string dir) {
+  std::lock_guard lock(cache_dir_mu_);
+  cache_dir_ = std::move(dir);
+}
+
+std::string Config::compilation_cache_dir() const {
+  std::lock_guard lock(cache_dir_mu_);
+  return cache_dir_;
 }
 
 // The sink runs with no library lock held: it may call back into xjax (a jitted function, or

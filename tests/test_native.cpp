@@ -162,6 +162,8 @@ TEST_CASE("native: a native while_loop that never ends stops on interrupt, and t
 TEST_CASE("native: the automatic tier takes over in the background after the second call") {
   if (!xj::has_native_jit()) return;
   TierScope tier(xj::JitTier::automatic);
+  const std::string cache = xj::config.compilation_cache_dir();  // cached code would run at once
+  xj::config.set_compilation_cache_dir("");
   auto f = xj::jit([](const Array& x) { return xj::tanh(x) * 2.0 + 1.0; });
   Array x = xj::array({0.5f, -1.0f, 2.0f});
   Array first = f(x);
@@ -176,6 +178,7 @@ TEST_CASE("native: the automatic tier takes over in the background after the sec
   CHECK(contains(text, "tier: native"));
   CHECK(identical(f(x), first));
   CHECK(identical(second, first));
+  xj::config.set_compilation_cache_dir(cache);
 }
 
 TEST_CASE("native: the interpreter tier stays the interpreter; a bad XJAX_JIT_TIER is a ValueError") {

@@ -71,6 +71,17 @@ struct Config {
   std::atomic<JitTier> jit_tier{JitTier::automatic};
   // The XJAX_JIT_TIER value that named no tier ("" when it was valid or unset).
   std::string bad_jit_tier;
+  // The persistent compilation cache: native code compiled by jit is stored in this directory
+  // (created when missing) and loaded by later processes, and by later programs of this one, in
+  // place of compiling it again; log_compiles says when code was loaded. An entry is keyed by a hash
+  // of the generated program, the CPU's instruction sets and the library's version; a stale or
+  // damaged entry, or a directory that cannot be written, only means compiling (and a log line).
+  // "" turns it off. Default: XJAX_COMPILATION_CACHE_DIR, else off.
+  void set_compilation_cache_dir(std::string dir);
+  std::string compilation_cache_dir() const;
+  // The cache's size bound: beyond it, the least recently used entries are deleted.
+  // Default: XJAX_COMPILATION_CACHE_MAX_BYTES, else 1 GiB.
+  std::atomic<std::int64_t> compilation_cache_max_bytes{std::int64_t{1} << 30};
 
   // Sends a line to the log sink (standard error unless replaced; its lines are never interleaved).
   // The sink is called without any library lock held, so it may call xjax, set_log_sink included; a
@@ -81,6 +92,8 @@ struct Config {
 
  private:
   std::mutex log_mu_;
+  mutable std::mutex cache_dir_mu_;
+  std::string cache_dir_;
   std::shared_ptr<const std::function<void(const std::string&)>> sink_;
 };
 extern Config config;

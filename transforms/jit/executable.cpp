@@ -308,7 +308,8 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
   // Compiles what the native tier can of this plan: the whole program as one region when every
   // value is small, else each kernel as a loop and each loop or cond as a region. What it cannot
   // compile keeps running on the interpreter; an LLVM failure leaves the interpreter in charge.
-  void compile_native() {
+  // With `cache_only`, takes the code from the compilation cache or leaves the plan alone.
+  void compile_native(bool cache_only = false) {
     auto start = std::chrono::steady_clock::now();
     native::UnitBuilder unit;
     auto code = std::make_unique<NativeCode>();
@@ -342,17 +343,21 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
       }
     }
     if (unit.empty()) {
-      set_note("interpreter: nothing here for native code");
+      if (!cache_only) set_note("interpreter: nothing here for native code");
       return;
     }
-    std::vector<void*> addresses;
+    native::Compiled compiled;
     try {
-      code->code = unit.compile(addresses);
+      compiled = unit.compile(cache_only);
     } catch (const std::exception& e) {
       set_note(std::string("interpreter: native compilation failed: ") + e.what());
       log(std::string("[jit] native compilation failed, running on the interpreter: ") + e.what());
       return;
     }
+    for (std::string& line : compiled.log) log(std::move(line));
+    if (!compiled.code) return;  // cache_only, and not in the cache
+    code->code = std::move(compiled.code);
+    const std::vector<void*>& addresses = compiled.addresses;
     if (whole) {
       code->whole = reinterpret_cast<native::RegionFn>(addresses[*whole]);
       code->regions = 1;
@@ -370,7 +375,8 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
                                  : std::to_string(code->loops) + " fused loops and " + std::to_string(code->regions) +
                                        " loop regions compiled, " +
                                        std::to_string(steps.size() - code->loops - code->regions) + " steps interpreted")
-         << " (" << std::setprecision(3) << code->milliseconds << " ms to compile)";
+         << " (" << std::setprecision(3) << code->milliseconds << " ms"
+         << (compiled.cache.empty() ? " to compile" : ", " + compiled.cache) << ")";
     set_note(line.str());
     if (config.log_compiles) log("[jit] " + line.str() + " for a program of " + std::to_string(j.eqns.size()) + " equations");
     native_owned = std::move(code);
@@ -457,6 +463,13 @@ Executable::Executable(const ClosedJaxpr& j) : impl_(std::make_shared<Impl>()) {
     impl_->defer_logs = false;
   } else {
     impl_->set_note("interpreter: native code is compiled when the program is called again");
+    // Code in the compilation cache costs a file read: it runs from the first call.
+    if (!config.compilation_cache_dir().empty() && native::available()) {
+      impl_->defer_logs = true;
+      impl_->compile_native(/*cache_only=*/true);
+      impl_->defer_logs = false;
+      if (impl_->native.load()) impl_->native_requested = true;
+    }
   }
 }
 Executable::~Executable() = default;

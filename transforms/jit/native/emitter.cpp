@@ -6,7 +6,6 @@
 
 #include "array/array_impl.hpp"
 #include "kernels/dispatch.hpp"
-#include "trace/interrupt.hpp"
 
 namespace xjax::native {
 
@@ -49,15 +48,18 @@ llvm::AllocaInst* Emitter::stack(llvm::Type* t) {
   return a;
 }
 
-llvm::Value* Emitter::ptr_constant(const void* p) {
-  return b_.CreateIntToPtr(b_.getInt64(reinterpret_cast<std::uint64_t>(p)), b_.getPtrTy());
+// A load the optimiser may hoist out of loops: the table does not change while code runs.
+llvm::Value* Emitter::table_entry(std::size_t index) {
+  llvm::LoadInst* p = b_.CreateAlignedLoad(b_.getPtrTy(), b_.CreateConstGEP1_64(b_.getPtrTy(), table, index), llvm::Align(8));
+  p->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(b_.getContext(), {}));
+  return p;
 }
 
-llvm::Value* Emitter::call(void* fn, llvm::Type* result, const std::vector<llvm::Value*>& args) {
+llvm::Value* Emitter::call(Helper helper, llvm::Type* result, const std::vector<llvm::Value*>& args) {
   std::vector<llvm::Type*> types;
   for (llvm::Value* a : args) types.push_back(a->getType());
   llvm::FunctionType* ft = llvm::FunctionType::get(result, types, false);
-  return b_.CreateCall(ft, ptr_constant(fn), args);
+  return b_.CreateCall(ft, table_entry(static_cast<std::size_t>(helper)), args);
 }
 
 llvm::Value* Emitter::widen(const Value& v, std::int64_t w) {
@@ -171,8 +173,7 @@ Value Emitter::tile(const Equation& e, const Values& in) {
     b_.CreateStore(size, b_.CreateConstGEP1_64(b_.getInt64Ty(), sizes, i));
   }
   llvm::AllocaInst* result = stack(vector_type(out, true));
-  call(reinterpret_cast<void*>(&xjax_native_tile), b_.getVoidTy(),
-       {ptr_constant(&e), ptrs, sizes, result, n, status_});
+  call(Helper::tile, b_.getVoidTy(), {table_entry(equation_entry(&e)), ptrs, sizes, result, n, status_});
   return load(result, out);
 }
 
@@ -313,7 +314,7 @@ Values Emitter::loop(const Values& init, std::int64_t max_trips, const CondFn& c
   if (cond) go = b_.CreateExtractElement(static_cast<llvm::Value*>(cond(carry).ir), std::uint64_t{0});
   if (max_trips >= 0) go = b_.CreateAnd(go, b_.CreateICmpSLT(trip, b_.getInt64(max_trips)));
   // One relaxed load per trip for interruption, one for an error raised in a helper.
-  llvm::LoadInst* now = b_.CreateAlignedLoad(b_.getInt64Ty(), ptr_constant(&interrupt_counter()), llvm::Align(8));
+  llvm::LoadInst* now = b_.CreateAlignedLoad(b_.getInt64Ty(), table_entry(static_cast<std::size_t>(Helper::interrupt_counter)), llvm::Align(8));
   now->setAtomic(llvm::AtomicOrdering::Monotonic);
   llvm::LoadInst* failed = b_.CreateAlignedLoad(b_.getInt32Ty(), status_, llvm::Align(4));
   failed->setAtomic(llvm::AtomicOrdering::Monotonic);
@@ -326,7 +327,7 @@ Values Emitter::loop(const Values& init, std::int64_t max_trips, const CondFn& c
   trip->addIncoming(b_.CreateAdd(trip, b_.getInt64(1)), b_.GetInsertBlock());
   b_.CreateBr(header);
   b_.SetInsertPoint(exit);
-  call(reinterpret_cast<void*>(&xjax_native_poll), b_.getVoidTy(), {status_});  // raises a pending interrupt
+  call(Helper::poll, b_.getVoidTy(), {status_});  // raises a pending interrupt
   return carry;
 }
 

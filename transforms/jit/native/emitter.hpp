@@ -16,6 +16,9 @@ namespace xjax::native {
 using lowering::Value;
 using lowering::Values;
 
+// Called from generated code, through the first entries of each unit's table (their order).
+enum class Helper : std::size_t { tile, poll, answered, interrupt_counter, count };
+
 class Emitter final : public lowering::Builder {
  public:
   // lanes == 0: a register region; else a fused loop whose blocks hold `lanes` elements.
@@ -46,8 +49,11 @@ class Emitter final : public lowering::Builder {
   llvm::FixedVectorType* vector_type(const ShapedArray& a, bool in_memory = false) const;
   std::int64_t width(const ShapedArray& a) const;
   llvm::AllocaInst* stack(llvm::Type* t);  // in the entry block, so loops do not grow the stack
-  llvm::Value* call(void* fn, llvm::Type* result, const std::vector<llvm::Value*>& args);
-  llvm::Value* ptr_constant(const void* p);
+  // Calls a helper of the library through the unit's table (unit.cpp), which holds every address
+  // generated code uses: its machine code depends on no address of this process, so it can be
+  // stored on disk and loaded by another (the compilation cache).
+  llvm::Value* call(Helper helper, llvm::Type* result, const std::vector<llvm::Value*>& args);
+  llvm::Value* table_entry(std::size_t index);
 
   llvm::IRBuilder<>& builder() { return b_; }
 
@@ -58,6 +64,9 @@ class Emitter final : public lowering::Builder {
   // the bytes of the batch each call processes.
   std::function<llvm::Function*(const std::string&)> math_function;
   std::int64_t math_batch_bytes = 0;
+  // The unit's table of addresses (Helper entries first), and the entry of an equation in it.
+  llvm::Value* table = nullptr;
+  std::function<std::size_t(const Equation*)> equation_entry;
 
  private:
   llvm::Value* widen(const Value& v, std::int64_t w);  // a 1-element value splat to w lanes
@@ -67,7 +76,6 @@ class Emitter final : public lowering::Builder {
   std::int64_t lanes_;
 };
 
-// Called from generated code.
 extern "C" {
 void xjax_native_tile(const Equation* e, const void* const* ins, const std::int64_t* sizes, void* out, std::int64_t n,
                       Status* status);

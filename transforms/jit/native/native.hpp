@@ -50,6 +50,16 @@ class Code {
   virtual ~Code() = default;
 };
 
+// What UnitBuilder::compile made: the code, the address of each function added (by its index),
+// whether the compilation cache gave or took the code, and lines for the log (a cache entry that
+// could not be used or stored).
+struct Compiled {
+  std::unique_ptr<Code> code;
+  std::vector<void*> addresses;
+  std::string cache;
+  std::vector<std::string> log;
+};
+
 // Elements of one block of a fused loop.
 constexpr std::int64_t loop_lanes = 64;
 
@@ -80,8 +90,9 @@ class UnitBuilder {
   // A row kernel as a loop over rows [begin, end) (a LoopFn whose `acc` is unused).
   std::size_t add_rows(const plan::RowKernel& kernel);
   bool empty() const;
-  // Optimises and compiles everything added; the addresses live as long as the returned Code.
-  std::unique_ptr<Code> compile(std::vector<void*>& addresses);
+  // Optimises and compiles everything added, or loads its code from the compilation cache
+  // (disk_cache.hpp); with `cache_only`, only loads it (no code when the cache has none).
+  Compiled compile(bool cache_only = false);
 
  private:
   // A new LoopFn of the unit, its body emitted by `emit` with an Emitter of loop_lanes lanes.

@@ -2,6 +2,8 @@
 // LLVM's O3 pipeline and compiled in-process by one ORC LLJIT for the instruction set the kernels
 // use; and the helpers generated code calls.
 #include <llvm/Bitcode/BitcodeReader.h>
+#include <llvm/Config/llvm-config.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -11,6 +13,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Linker/Linker.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/SHA256.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/TargetParser/Host.h>
 
@@ -19,12 +22,16 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <thread>
 
+#include "jit/native/disk_cache.hpp"
 #include "jit/native/emitter.hpp"
 #include "kernels/isa.hpp"
 #include "kernels/tables.hpp"
+#include "trace/interrupt.hpp"
 #include "trace/interrupt.hpp"
 #include "xjax/config.hpp"
 #include "xjax/errors.hpp"
@@ -287,7 +294,7 @@ void link_math(Engine& e, llvm::Module& m, const std::set<std::string>& names, c
     if (f.getName().startswith("xjax_math_")) f.addFnAttr(llvm::Attribute::AlwaysInline);
   }
   for (llvm::GlobalVariable& g : m.globals())
-    if (!g.isDeclaration()) g.setLinkage(llvm::GlobalValue::InternalLinkage);
+    if (!g.isDeclaration() && !g.getName().startswith(unit_prefix)) g.setLinkage(llvm::GlobalValue::InternalLinkage);
 }
 
 // Kept for the life of the process (code may run until exit).
@@ -309,18 +316,35 @@ void stop_compiling() {
 
 std::atomic<std::uint64_t> next_unit{0};
 
+// A unit's code lives in its own JITDylib: every unit names its functions alike (so that its code
+// is the same in every process), and removing the library frees it.
 class CompiledCode final : public Code {
  public:
-  explicit CompiledCode(llvm::orc::ResourceTrackerSP t) : tracker_(std::move(t)) {}
+  explicit CompiledCode(llvm::orc::JITDylib& library) : library_(library) {}
   ~CompiledCode() override {
     if (exiting) return;  // the process is ending (and the engine's lock is taken for good)
     std::lock_guard lock(engine()->mu);
-    llvm::consumeError(tracker_->remove());
+    llvm::consumeError(engine()->jit->getExecutionSession().removeJITDylib(library_));
   }
+  llvm::orc::JITDylib& library() { return library_; }
 
  private:
-  llvm::orc::ResourceTrackerSP tracker_;
+  llvm::orc::JITDylib& library_;
 };
+
+// Bump when the helpers' signatures, Status or the table's layout change: entries of the
+// compilation cache from an older library then no longer match.
+constexpr int cache_format = 1;
+
+std::string hex(const std::array<std::uint8_t, 32>& digest) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < 16; ++i) {
+    out += digits[digest[i] >> 4];
+    out += digits[digest[i] & 15];
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -331,10 +355,24 @@ struct UnitBuilder::Impl {
   std::unique_ptr<llvm::LLVMContext> context = std::make_unique<llvm::LLVMContext>();
   std::unique_ptr<llvm::Module> module;
   std::vector<std::string> names;
-  std::string prefix = "xjax_unit" + std::to_string(next_unit++) + "_";
+  std::string prefix = "xjax_unit_";
   std::set<std::string> math_used;
+  // The table of addresses generated code uses (the Helper entries, then equations' for their
+  // tile kernels): a placeholder until compile() knows its size.
+  llvm::GlobalVariable* table = nullptr;
+  std::vector<const Equation*> equations;
+  std::unordered_map<const Equation*, std::size_t> equation_entries;
 
-  Impl() { module = std::make_unique<llvm::Module>(prefix, *context); }
+  Impl() {
+    module = std::make_unique<llvm::Module>("xjax_unit", *context);
+    table = new llvm::GlobalVariable(*module, llvm::PointerType::getUnqual(*context), false,
+                                     llvm::GlobalValue::ExternalLinkage, nullptr, "xjax_unit_table_placeholder");
+  }
+  std::size_t equation_entry(const Equation* e) {
+    auto [it, added] = equation_entries.emplace(e, static_cast<std::size_t>(Helper::count) + equations.size());
+    if (added) equations.push_back(e);
+    return it->second;
+  }
 
   // A declaration of a math function of the bitcode; compile() makes sure the JIT has its code.
   llvm::Function* math_function(const std::string& name) {
@@ -345,10 +383,12 @@ struct UnitBuilder::Impl {
     llvm::FunctionType* ft = llvm::FunctionType::get(llvm::Type::getVoidTy(*context), {ptr, ptr}, false);
     return llvm::cast<llvm::Function>(module->getOrInsertFunction(name, ft).getCallee());
   }
-  void attach_math(Emitter& em) {
+  void attach(Emitter& em) {
     Engine* e = engine();
     em.math_function = [this](const std::string& name) { return math_function(name); };
     em.math_batch_bytes = e ? e->math_batch_bytes : 0;
+    em.table = table;
+    em.equation_entry = [this](const Equation* eqn) { return equation_entry(eqn); };
   }
 
   llvm::Function* function(std::vector<llvm::Type*> params) {
@@ -387,8 +427,8 @@ std::size_t UnitBuilder::add_region(const std::vector<const Var*>& ins, const st
   return impl_->finish(f, [&] {
     llvm::IRBuilder<> b(&f->getEntryBlock());
     Emitter em(b, f, f->getArg(2), 0);
-    impl_->attach_math(em);
-    em.seen_interrupts = em.call(reinterpret_cast<void*>(&xjax_native_answered), b.getInt64Ty(), {});
+    impl_->attach(em);
+    em.seen_interrupts = em.call(Helper::answered, b.getInt64Ty(), {});
     std::unordered_map<const Var*, Value> env;
     for (std::size_t i = 0; i < ins.size(); ++i)
       env[ins[i]] = em.load(b.CreateAlignedLoad(ptr, b.CreateConstGEP1_64(ptr, f->getArg(0), i), llvm::Align(8)), ins[i]->aval);
@@ -408,12 +448,12 @@ std::size_t UnitBuilder::add_loop_function(const std::function<void(llvm::Functi
   return impl_->finish(f, [&] {
     llvm::IRBuilder<> b(&f->getEntryBlock());
     Emitter em(b, f, f->getArg(4), loop_lanes);
-    impl_->attach_math(em);
+    impl_->attach(em);
     emit(f, em);
   });
 }
 
-std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
+Compiled UnitBuilder::compile(bool cache_only) {
   Engine* e = engine();
   if (!e) throw ValueError("jit", "the native tier is not available");
   if (exiting) throw ValueError("jit", "the process is exiting");
@@ -422,13 +462,90 @@ std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
   llvm::Module& m = *impl_->module;
   m.setDataLayout(e->jit->getDataLayout());
   m.setTargetTriple(e->jit->getTargetTriple().str());
+  {  // the table, now that its size is known
+    llvm::Type* ptr = llvm::PointerType::getUnqual(*impl_->context);
+    auto* type = llvm::ArrayType::get(ptr, static_cast<std::uint64_t>(Helper::count) + impl_->equations.size());
+    auto* table = new llvm::GlobalVariable(m, type, false, llvm::GlobalValue::ExternalLinkage,
+                                           llvm::ConstantAggregateZero::get(type), impl_->prefix + "table");
+    impl_->table->replaceAllUsesWith(table);
+    impl_->table->eraseFromParent();
+    impl_->table = table;
+  }
   std::set<std::string> shared, inlined;
   for (const std::string& name : impl_->math_used) (e->math_inline.count(name) ? inlined : shared).insert(name);
-  add_math(*e, shared);
   link_math(*e, m, inlined, impl_->prefix);
   std::string problems;
   llvm::raw_string_ostream os(problems);
   if (llvm::verifyModule(m, &os)) throw ValueError("jit", "generated code failed verification: ", os.str());
+
+  // The cache's key: the unit's IR (its target's instruction sets included) and what else decides
+  // the machine code made of it.
+  Compiled out;
+  const std::string dir = disk_cache::directory();
+  std::string key;
+  std::optional<disk_cache::Entry> entry;
+  if (!dir.empty()) {
+    std::string text = "xjax " XJAX_VERSION_STRING " cache format " + std::to_string(cache_format) + " LLVM " LLVM_VERSION_STRING "\n";
+    llvm::raw_string_ostream ir(text);
+    m.print(ir, nullptr);
+    ir.flush();
+    key = hex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(text)));
+    std::string why;
+    entry = disk_cache::load(dir, key, why);
+    if (!why.empty()) out.log.push_back("[jit] compilation cache: ignoring entry " + key + " in " + dir + " (" + why + "), compiling");
+  }
+  if (cache_only && !entry) return out;
+
+  auto new_library = [&] {
+    auto library = e->jit->getExecutionSession().createJITDylib("xjax_unit" + std::to_string(next_unit++));
+    if (!library) throw ValueError("jit", "LLVM could not make a library: ", llvm::toString(library.takeError()));
+    library->addToLinkOrder(e->jit->getMainJITDylib());
+    return std::make_unique<CompiledCode>(*library);
+  };
+  std::unique_ptr<CompiledCode> code = new_library();
+  // Adds an object file and looks up the unit's functions and table; an error message, or "".
+  auto link = [&](std::unique_ptr<llvm::MemoryBuffer> object) -> std::string {
+    llvm::orc::JITDylib& library = code->library();
+    if (llvm::Error err = e->jit->addObjectFile(library, std::move(object))) return llvm::toString(std::move(err));
+    out.addresses.clear();
+    for (const std::string& name : impl_->names) {
+      auto address = e->jit->lookup(library, name);
+      if (!address) return name + ": " + llvm::toString(address.takeError());
+      out.addresses.push_back(address->toPtr<void*>());
+    }
+    auto table = e->jit->lookup(library, impl_->prefix + "table");
+    if (!table) return llvm::toString(table.takeError());
+    auto** entries = table->toPtr<const void**>();
+    entries[static_cast<std::size_t>(Helper::tile)] = reinterpret_cast<const void*>(&xjax_native_tile);
+    entries[static_cast<std::size_t>(Helper::poll)] = reinterpret_cast<const void*>(&xjax_native_poll);
+    entries[static_cast<std::size_t>(Helper::answered)] = reinterpret_cast<const void*>(&xjax_native_answered);
+    entries[static_cast<std::size_t>(Helper::interrupt_counter)] = &interrupt_counter();
+    for (std::size_t i = 0; i < impl_->equations.size(); ++i)
+      entries[static_cast<std::size_t>(Helper::count) + i] = impl_->equations[i];
+    return "";
+  };
+  if (entry) {
+    std::set<std::string> needs;
+    std::istringstream names(entry->needs);
+    for (std::string name; names >> name;) needs.insert(name);
+    if (needs == shared) {
+      add_math(*e, shared);
+      std::string failed = link(llvm::MemoryBuffer::getMemBufferCopy(entry->object, "xjax_unit"));
+      if (failed.empty()) {
+        out.cache = "loaded from the compilation cache";
+        out.code = std::move(code);
+        return out;
+      }
+      out.log.push_back("[jit] compilation cache: entry " + key + " in " + dir + " did not link (" + failed + "), compiling");
+    } else {
+      out.log.push_back("[jit] compilation cache: entry " + key + " in " + dir + " calls other functions, compiling");
+    }
+    if (cache_only) return out;
+    code.reset();  // frees what was linked
+    code = new_library();
+  }
+
+  add_math(*e, shared);
   optimise(*e, m);
   if (const char* dump = std::getenv("XJAX_NATIVE_DUMP"); dump && *dump == '1') {  // a debugging aid
     std::string text;
@@ -436,17 +553,22 @@ std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>& addresses) {
     m.print(ir, nullptr);
     config.log("[jit] native code of " + impl_->prefix + ":\n" + ir.str());
   }
-  llvm::orc::ResourceTrackerSP tracker = e->jit->getMainJITDylib().createResourceTracker();
-  auto code = std::make_unique<CompiledCode>(tracker);
-  if (llvm::Error err = e->jit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(impl_->module), std::move(impl_->context))))
-    throw ValueError("jit", "LLVM could not add the generated code: ", llvm::toString(std::move(err)));
-  addresses.clear();
-  for (const std::string& name : impl_->names) {
-    auto address = e->jit->lookup(name);
-    if (!address) throw ValueError("jit", "LLVM could not compile ", name, ": ", llvm::toString(address.takeError()));
-    addresses.push_back(address->toPtr<void*>());
+  llvm::orc::SimpleCompiler compiler(*e->machine);
+  auto object = compiler(m);
+  if (!object) throw ValueError("jit", "LLVM could not compile the generated code: ", llvm::toString(object.takeError()));
+  std::string bytes = (*object)->getBuffer().str();
+  if (std::string failed = link(std::move(*object)); !failed.empty())
+    throw ValueError("jit", "LLVM could not link the generated code: ", failed);
+  if (!dir.empty()) {
+    std::string names;
+    for (const std::string& name : shared) names += (names.empty() ? "" : " ") + name;
+    if (std::string failed = disk_cache::store(dir, key, {names, std::move(bytes)}); !failed.empty())
+      out.log.push_back("[jit] compilation cache: not stored: " + failed);
+    else
+      out.cache = "stored in the compilation cache";
   }
-  return code;
+  out.code = std::move(code);
+  return out;
 }
 
 namespace {

@@ -19,7 +19,7 @@ std::size_t UnitBuilder::add_region(const std::vector<const Var*>&, const std::v
 std::size_t UnitBuilder::add_loop(const plan::Kernel&) { throw lowering::Unsupported{"built without LLVM"}; }
 std::size_t row_buffer_bytes(const plan::RowKernel&) { return 0; }
 std::size_t UnitBuilder::add_rows(const plan::RowKernel&) { throw lowering::Unsupported{"built without LLVM"}; }
-std::unique_ptr<Code> UnitBuilder::compile(std::vector<void*>&) { throw ValueError("jit", "built without LLVM"); }
+Compiled UnitBuilder::compile(bool) { throw ValueError("jit", "built without LLVM"); }
 void compile_in_background(std::function<void()> job) { job(); }
 void wait_for_background_compiles() {}
 

@@ -16,7 +16,11 @@ packages=(
   llvm-16-dev      # jit's native tier (LLVM ORC); without it jit runs on its interpreter tier
   zlib1g-dev
   python3          # scripts/notebook.py
-  clang-tools-16   # clang-repl: the notebook test
+  clang-tools-16   # clang-repl: the notebook test where xjax-kernel is not built
+  xeus-dev               # xjax-kernel, the Jupyter kernel (the Jupyter protocol)
+  libclang-16-dev        # xjax-kernel: clang::Interpreter, the incremental C++ compiler
+  python3-nbclient       # the notebook tests: notebooks executed through xjax-kernel
+  python3-jupyter-client # the kernel's protocol test
   libopenmpi-dev   # xjax::distributed (optional component, built when MPI is found)
   openmpi-bin      # mpirun for the distributed tests
   clang-14            # scripts/fuzz.sh: the libFuzzer build (XJAX_FUZZ)

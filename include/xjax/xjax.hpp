@@ -2,6 +2,7 @@
 // scientific library (optim, ode, optimize, special, stats); each may also be included alone.
 #pragma once
 #include "xjax/core.hpp"
+#include "xjax/display.hpp"
 #include "xjax/export.hpp"
 #include "xjax/interop.hpp"
 #include "xjax/ode.hpp"

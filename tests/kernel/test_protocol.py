@@ -57,6 +57,9 @@ def main():
                               'xj::Array x = xj::array({1.f, 2.f, 3.f});\nstd::cout << x * 2.0 << "\\n";')
         check(reply["status"] == "ok" and out == "[2. 4. 6.]\n", "a cell runs (xeus-cling's pragmas are no-ops): " + repr(out))
 
+        out, reply = k.stdout('std::printf("printf %d\\n", 7);\nstd::puts("puts");')
+        check(out == "printf 7\nputs\n", "printf and puts reach the notebook: " + repr(out))
+
         reply, outputs = k.run("int broken = undeclared_name;")
         errors = [c for kind, c in outputs if kind == "error"]
         check(reply["status"] == "error" and reply["ename"] == "CompileError", "a compile error is the cell's error")
@@ -79,6 +82,15 @@ def main():
                           '  std::cout << "caught " << e.what() << std::endl;\n}\nfor (int i = 0; i < 3; ++i) std::cout << i;\n'
                           'std::cout << std::endl;')
         check(out == "caught thrown\n012\n", "top-level try and for statements run: " + repr(out))
+
+        reply, outputs = k.run('std::cout << "before\\n";\nxj::display(x);\nx * 2.0  // shown: no semicolon')
+        displays = [c["data"] for kind, c in outputs if kind == "display_data"]
+        check([kind for kind, _ in outputs] == ["stream", "display_data", "display_data"],
+              "xj::display and a last expression show rich output, after the text before them: " + repr([kind for kind, _ in outputs]))
+        check(len(displays) == 2 and "<table" in displays[0].get("text/html", "") and displays[1].get("text/plain") == "[2. 4. 6.]",
+              "an array shows as text/plain and text/html")
+        reply, outputs = k.run("xj::plot::line(xj::array({3.0, 2.0, 1.5}), {.title = \"loss\"})")
+        check(any("image/svg+xml" in c["data"] for kind, c in outputs if kind == "display_data"), "plot::line shows an SVG")
 
         reply = k.client.complete("xj::ara", 7, reply=True)["content"]
         check("arange" in reply["matches"] and reply["cursor_start"] == 4, "complete_request: xj::ara -> " + repr(reply["matches"][:5]))

@@ -133,6 +133,7 @@ std::string rewrite_cell(const std::string& code, int& counter) {
   std::size_t i = 0;
   int depth = 0;
   bool at_start = true;  // at the start of a top-level declaration or statement
+  std::size_t chunk_start = 0, code_end = 0;  // in `out`: the current chunk, and the end of its code
   while (i < s.size()) {
     if (at_start && depth == 0) {
       std::size_t k = skip_space(s, i);
@@ -155,20 +156,27 @@ std::string rewrite_cell(const std::string& code, int& counter) {
         continue;
       }
       at_start = false;
+      chunk_start = out.size();
     }
     bool open = false;
     std::size_t j = skip_token(s, i, open);
     if (j != i) {
+      const bool comment = s[i] == '/';
       out.append(s, i, j - i);
+      if (!comment) code_end = out.size();
       i = j;
       continue;
     }
     const char c = s[i++];
     out += c;
+    if (!std::isspace(static_cast<unsigned char>(c))) code_end = out.size();
     if (c == '(' || c == '[' || c == '{') ++depth;
     else if (c == ')' || c == ']' || c == '}') --depth;
     if (depth == 0 && (c == ';' || c == '}')) at_start = true;
   }
+  if (!at_start && depth == 0 && code_end > chunk_start)  // a last expression without ';' is shown
+    out = out.substr(0, chunk_start) + "xjax::display(" + out.substr(chunk_start, code_end - chunk_start) + ");" +
+          out.substr(code_end);
   return out;
 }
 

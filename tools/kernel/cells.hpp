@@ -11,6 +11,7 @@ namespace xjax::kernel {
 // - a statement at the top level that begins with try, for, while, do, if or switch (which the
 //   interpreter cannot run at the top level: `try` crashes it) is wrapped in a function that runs
 //   at once: `void __xjax_statement_N() { <statement> } int __xjax_ran_N = (__xjax_statement_N(), 0);`.
+// - an expression ending the cell without a `;` is shown, as `xjax::display(<expression>);`.
 // `counter` numbers the wrappers across cells.
 std::string rewrite_cell(const std::string& code, int& counter);
 

@@ -13,6 +13,7 @@
 #include <clang/Frontend/TextDiagnosticPrinter.h>
 #include <clang/Interpreter/Interpreter.h>
 #include <cxxabi.h>
+#include <unistd.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Support/Error.h>
 #include <llvm/Support/TargetSelect.h>
@@ -30,6 +31,7 @@
 #include <unordered_map>
 
 #include "cells.hpp"
+#include "xjax/display.hpp"
 #include "xjax/errors.hpp"
 
 namespace xjax::kernel {
@@ -121,6 +123,13 @@ class Publisher final : public std::streambuf {
  public:
   Publisher(xeus::xinterpreter& interpreter, std::string name)
       : interpreter_(interpreter), name_(std::move(name)), owner_(std::this_thread::get_id()) {}
+  void add(const std::string& text) {
+    {
+      std::lock_guard lock(mu_);
+      pending_ += text;
+    }
+    if (text.find('\n') != std::string::npos) publish();
+  }
   void publish() {
     if (std::this_thread::get_id() != owner_) return;
     std::string text;
@@ -146,13 +155,6 @@ class Publisher final : public std::streambuf {
   }
 
  private:
-  void add(const std::string& text) {
-    {
-      std::lock_guard lock(mu_);
-      pending_ += text;
-    }
-    if (text.find('\n') != std::string::npos) publish();
-  }
   xeus::xinterpreter& interpreter_;
   std::string name_;
   std::thread::id owner_;
@@ -160,20 +162,56 @@ class Publisher final : public std::streambuf {
   std::string pending_;
 };
 
-// Streams the standard C++ streams to the front end for the life of the scope.
+// A file descriptor (1 or 2: printf, puts, a library writing to stderr) sent into a Publisher
+// through a pipe and a thread that reads it, until finish() puts the descriptor back.
+class Capture {
+ public:
+  Capture(int fd, Publisher& to) : fd_(fd) {
+    int ends[2];
+    if (::pipe(ends) != 0) return;
+    saved_ = ::dup(fd);
+    ::dup2(ends[1], fd);
+    ::close(ends[1]);
+    reader_ = std::thread([read_end = ends[0], &to] {
+      char buffer[4096];
+      for (ssize_t n; (n = ::read(read_end, buffer, sizeof buffer)) > 0;) to.add(std::string(buffer, static_cast<std::size_t>(n)));
+      ::close(read_end);
+    });
+  }
+  ~Capture() { finish(); }
+  void finish() {
+    if (saved_ < 0) return;
+    ::dup2(saved_, fd_);  // closes the pipe's write end: the reader sees its end
+    ::close(saved_);
+    saved_ = -1;
+    reader_.join();
+  }
+
+ private:
+  int fd_, saved_ = -1;
+  std::thread reader_;
+};
+
+// Streams a cell's standard output and error to the front end for the life of the scope: the C++
+// streams through a Publisher each, the file descriptors through a pipe each.
 class Redirect {
  public:
   explicit Redirect(xeus::xinterpreter& in)
-      : out_(in, "stdout"), err_(in, "stderr"), old_out_(std::cout.rdbuf(&out_)), old_err_(std::cerr.rdbuf(&err_)) {}
+      : out_(in, "stdout"), err_(in, "stderr"), old_out_(std::cout.rdbuf(&out_)), old_err_(std::cerr.rdbuf(&err_)),
+        out_fd_(1, out_), err_fd_(2, err_) {}
   ~Redirect() {
-    flush();
+    finish();
     std::cout.rdbuf(old_out_);
     std::cerr.rdbuf(old_err_);
   }
-  void flush() {
+  // Everything written so far, published (and the descriptors given back).
+  void finish() {
     std::cout.flush();
     std::cerr.flush();
     std::fflush(stdout);
+    std::fflush(stderr);
+    out_fd_.finish();
+    err_fd_.finish();
     out_.publish();
     err_.publish();
   }
@@ -182,6 +220,7 @@ class Redirect {
   Publisher out_, err_;
   std::streambuf* old_out_;
   std::streambuf* old_err_;
+  Capture out_fd_, err_fd_;
 };
 
 }  // namespace
@@ -212,9 +251,17 @@ void Interpreter::configure_impl() {
   // xjax.hpp but interop.hpp: clang 16's incremental parser rejects xtensor's headers.
   if (!run("#include <xjax/core.hpp>\n#include <xjax/export.hpp>\n#include <xjax/ode.hpp>\n#include <xjax/optim.hpp>\n"
            "#include <xjax/optimize.hpp>\n#include <xjax/special.hpp>\n#include <xjax/stats.hpp>\n"
-           "#include <xjax/random.hpp>\n#include <iostream>\nnamespace xj = xjax;",
+           "#include <xjax/random.hpp>\n#include <xjax/display.hpp>\n#include <iostream>\nnamespace xj = xjax;",
            diagnostics))
     throw std::runtime_error("xjax-kernel: xjax's headers do not compile here:\n" + diagnostics);
+  // xj::display(value) and a cell's last expression: rich output, after the text printed before it.
+  xjax::set_display_hook([this](const xjax::MimeBundle& bundle) {
+    std::cout.flush();
+    std::cerr.flush();
+    nl::json data = nl::json::object();
+    for (const auto& [type, content] : bundle) data[type] = content;
+    display_data(std::move(data), nl::json::object(), nl::json::object());
+  });
 }
 
 bool Interpreter::run(const std::string& code, std::string& diagnostics) {
@@ -246,7 +293,7 @@ nl::json Interpreter::execute_request_impl(int, const std::string& code, bool, b
   std::string diagnostics;
   try {
     bool ok = run(cell, diagnostics);
-    redirect.flush();
+    redirect.finish();
     if (!ok) {
       std::vector<std::string> lines = lines_of(diagnostics);
       auto first = std::find_if(lines.begin(), lines.end(), [](const std::string& l) { return l.find("error: ") != std::string::npos; });
@@ -254,11 +301,11 @@ nl::json Interpreter::execute_request_impl(int, const std::string& code, bool, b
       return error("CompileError", value, lines);
     }
   } catch (const std::exception& e) {
-    redirect.flush();
+    redirect.finish();
     const std::string type = demangle(typeid(e).name());
     return error(type, e.what(), {type + ": " + e.what()});
   } catch (...) {
-    redirect.flush();
+    redirect.finish();
     return error("exception", "the cell threw something that is not a std::exception", {});
   }
   if (!diagnostics.empty()) publish_stream("stderr", diagnostics);  // warnings

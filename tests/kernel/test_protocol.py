@@ -96,6 +96,8 @@ def main():
         check("arange" in reply["matches"] and reply["cursor_start"] == 4, "complete_request: xj::ara -> " + repr(reply["matches"][:5]))
         reply = k.client.complete("std::cout << coun", 17, reply=True)["content"]
         check("counter" in reply["matches"], "complete_request: a name from an earlier cell -> " + repr(reply["matches"][:5]))
+        reply = k.client.complete("x.ast", 5, reply=True)["content"]
+        check(reply["matches"] == ["astype"] and reply["cursor_start"] == 2, "complete_request: members after a dot -> " + repr(reply["matches"]))
         reply = k.client.inspect("xj::arange(3)", 6, reply=True)["content"]
         check(reply["found"] and "arange" in reply["data"]["text/plain"], "inspect_request shows the declarations")
         msg_id = k.client.is_complete("int f() {")

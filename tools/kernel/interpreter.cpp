@@ -20,6 +20,7 @@
 #include <xeus/xhelper.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -322,13 +323,40 @@ nl::json Interpreter::complete_request_impl(const std::string& code, int cursor_
   const std::string qualifier = colon == std::string::npos ? "" : token.substr(0, colon);
   const std::string prefix = colon == std::string::npos ? token : token.substr(colon + 2);
   std::set<std::string> matches;
-  for (clang::DeclContext* dc : clang_->contexts(qualifier))
-    for (clang::Decl* d : dc->decls())
-      if (auto* nd = llvm::dyn_cast<clang::NamedDecl>(d); nd && nd->getIdentifier()) {
-        std::string name = nd->getName().str();
-        if (name.rfind(prefix, 0) == 0 && (name[0] != '_' || prefix.rfind('_', 0) == 0) && name.rfind("__xjax_", 0) != 0)
-          matches.insert(name);
-      }
+  auto offer = [&](const clang::NamedDecl* nd) {
+    if (!nd->getIdentifier()) return;
+    std::string name = nd->getName().str();
+    if (name.rfind(prefix, 0) == 0 && (name[0] != '_' || prefix.rfind('_', 0) == 0) && name.rfind("__xjax_", 0) != 0)
+      matches.insert(name);
+  };
+  // After `variable.` or `variable->`: the public members of its class and of its bases.
+  const bool dot = start > 0 && code[start - 1] == '.' && colon == std::string::npos;
+  const bool arrow = start > 1 && code.compare(start - 2, 2, "->") == 0 && colon == std::string::npos;
+  if (dot || arrow) {
+    std::size_t object_end = start - (arrow ? 2 : 1), object_start = object_end;
+    while (object_start > 0 && (std::isalnum(static_cast<unsigned char>(code[object_start - 1])) || code[object_start - 1] == '_'))
+      --object_start;
+    const std::string object = code.substr(object_start, object_end - object_start);
+    std::function<void(const clang::CXXRecordDecl*)> members = [&](const clang::CXXRecordDecl* record) {
+      if (!record || !record->hasDefinition()) return;
+      record = record->getDefinition();
+      for (const clang::Decl* d : record->decls())
+        if (auto* nd = llvm::dyn_cast<clang::NamedDecl>(d); nd && d->getAccess() == clang::AS_public && !llvm::isa<clang::CXXConstructorDecl>(d))
+          offer(nd);
+      for (const clang::CXXBaseSpecifier& base : record->bases()) members(base.getType()->getAsCXXRecordDecl());
+    };
+    for (clang::DeclContext* dc : clang_->contexts(""))
+      for (clang::Decl* d : dc->decls())
+        if (auto* var = llvm::dyn_cast<clang::VarDecl>(d); var && var->getName() == object) {
+          clang::QualType type = var->getType().getCanonicalType().getNonReferenceType();
+          if (arrow && type->isPointerType()) type = type->getPointeeType();
+          members(type->getAsCXXRecordDecl());
+        }
+  } else {
+    for (clang::DeclContext* dc : clang_->contexts(qualifier))
+      for (clang::Decl* d : dc->decls())
+        if (auto* nd = llvm::dyn_cast<clang::NamedDecl>(d)) offer(nd);
+  }
   const int cursor_start = static_cast<int>(end - prefix.size());
   return xeus::create_complete_reply(nl::json(std::vector<std::string>(matches.begin(), matches.end())), cursor_start,
                                      static_cast<int>(end));

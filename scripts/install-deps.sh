@@ -19,6 +19,7 @@ packages=(
   clang-tools-16   # clang-repl: the notebook test where xjax-kernel is not built
   xeus-dev               # xjax-kernel, the Jupyter kernel (the Jupyter protocol)
   libclang-16-dev        # xjax-kernel: clang::Interpreter, the incremental C++ compiler
+  libclang-cpp16-dev     # xjax-kernel: libclang-cpp.so, the library clang::Interpreter is in
   python3-nbclient       # the notebook tests: notebooks executed through xjax-kernel
   python3-jupyter-client # the kernel's protocol test
   libopenmpi-dev   # xjax::distributed (optional component, built when MPI is found)

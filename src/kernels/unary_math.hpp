@@ -113,6 +113,66 @@ V exp_any(const V& x) {
   else return exp_family(x, [](const V& a) { return xsimd::exp(a); });
 }
 
+// float32 sin and cos in fused multiply-adds (<= 1.54 ulp, the same bits on every set;
+// bench/ulp_errors.cpp): x = q pi/2 + r with |r| <= pi/4, reduced in three float parts of pi/2
+// (the first product is exact for |x| <= 2^17), then Cephes' sinf or cosf polynomial on r by the
+// quadrant q. Lanes beyond 2^17 are reduced in double with 29-bit parts of pi/2, whose products
+// with q < 2^24 are exact; lanes beyond 2^24, inf and NaN go through xsimd. Exhaustively checked
+// below 2^24 in both paths.
+template <class A>
+xsimd::batch<float, A> sin_cos_f32(const xsimd::batch<float, A>& x, bool cosine) {
+  using V = xsimd::batch<float, A>;
+  using VI = xsimd::batch<std::int32_t, A>;
+  const V q = xsimd::nearbyint(x * V(0.636619772367581343f));
+  V r = fused_multiply_add(q, V(-0x1.921fb6p+0f), x);
+  r = fused_multiply_add(q, V(0x1.777a5cp-25f), r);
+  r = fused_multiply_add(q, V(0x1.ee59dap-50f), r);
+  VI quadrant = xsimd::batch_cast<std::int32_t>(q);
+  const V far = xsimd::abs(x);
+  const bool any_far = xsimd::any(far > V(131072.f)) || xsimd::any(xsimd::isnan(x));
+  if (any_far) {  // rare: per lane, so a lane's bits never depend on its neighbours
+    alignas(64) float xs[V::size], rs[V::size];
+    alignas(64) std::int32_t qs[V::size];
+    x.store_aligned(xs);
+    r.store_aligned(rs);
+    quadrant.store_aligned(qs);
+    for (std::size_t i = 0; i < V::size; ++i) {
+      const float a = std::fabs(xs[i]);
+      if (!(a > 131072.f && a < 16777216.f)) continue;
+      const double xd = xs[i], qd = std::nearbyint(xd * 0.63661977236758134308);
+      rs[i] = static_cast<float>(((xd - qd * 0x1.921fb54p+0) - qd * 0x1.10b4611p-30) - qd * 0x1.4c4c6628b80dcp-59);
+      qs[i] = static_cast<std::int32_t>(qd);
+    }
+    r = V::load_aligned(rs);
+    quadrant = VI::load_aligned(qs);
+  }
+  if (cosine) quadrant = quadrant + VI(1);
+  const V z = r * r;
+  V s = fused_multiply_add(V(-1.9515295891e-4f), z, V(8.3321608736e-3f));
+  s = fused_multiply_add(s, z, V(-1.6666654611e-1f));
+  s = fused_multiply_add(s * z, r, r);
+  V c = fused_multiply_add(V(2.443315711809948e-5f), z, V(-1.388731625493765e-3f));
+  for (float k : {4.166664568298827e-2f, -0.5f, 1.f}) c = fused_multiply_add(c, z, V(k));
+  const V odd = xsimd::bitwise_cast<V>(VI(0) - (quadrant & VI(1)));  // all ones in odd quadrants
+  V y = s ^ ((s ^ c) & odd);
+  y = y ^ xsimd::bitwise_cast<V>((quadrant & VI(2)) << 30);  // quadrants 2 and 3: negated
+  if (any_far) {
+    const auto slow = !(far < V(16777216.f));  // beyond 2^24, inf, NaN
+    if (xsimd::any(slow)) y = xsimd::select(slow, cosine ? xsimd::cos(x) : xsimd::sin(x), y);
+  }
+  return y;
+}
+template <class V>
+V sin_any(const V& x) {
+  if constexpr (std::is_same_v<V, Batch<float>>) return sin_cos_f32(x, false);
+  else return xsimd::sin(x);
+}
+template <class V>
+V cos_any(const V& x) {
+  if constexpr (std::is_same_v<V, Batch<float>>) return sin_cos_f32(x, true);
+  else return xsimd::cos(x);
+}
+
 #define XJAX_FUNCTOR(Name, body)             \
   struct Name {                              \
     static constexpr bool simd = true;       \
@@ -130,8 +190,8 @@ XJAX_FUNCTOR(Expm1, return exp_family(x, [](const V& a) { return xsimd::expm1(a)
 XJAX_FUNCTOR(Sqrt, return xsimd::sqrt(x))
 XJAX_FUNCTOR(Rsqrt, return V(1) / xsimd::sqrt(x))  // not xsimd::rsqrt: that one is approximate
 XJAX_FUNCTOR(Cbrt, return xsimd::cbrt(x))
-XJAX_FUNCTOR(Sin, return xsimd::sin(x))
-XJAX_FUNCTOR(Cos, return xsimd::cos(x))
+XJAX_FUNCTOR(Sin, return sin_any(x))
+XJAX_FUNCTOR(Cos, return cos_any(x))
 XJAX_FUNCTOR(Tan, return xsimd::tan(x))
 XJAX_FUNCTOR(Asin, return xsimd::asin(x))
 XJAX_FUNCTOR(Acos, return xsimd::acos(x))

@@ -39,6 +39,7 @@ XJAX_ERROR_TYPE(IOError)              // .npy load/save
 XJAX_ERROR_TYPE(FloatingPointError)   // a NaN or Inf produced while config.debug_nans/debug_infs is on
 XJAX_ERROR_TYPE(AllocationError)      // a buffer larger than memory allows (or XJAX_MAX_BUFFER_BYTES)
 XJAX_ERROR_TYPE(OverflowError)        // an integer that does not fit the target type of a conversion
+XJAX_ERROR_TYPE(DonatedArrayError)    // an array read after it was donated to a jitted call (JitOptions::donate_argnums)
 XJAX_ERROR_TYPE(InterruptedError)     // xjax::interrupt() (or Ctrl-C with the handler) stopped the computation
 #undef XJAX_ERROR_TYPE
 

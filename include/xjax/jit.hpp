@@ -27,6 +27,10 @@ class Executable {
   Executable(const Executable&) = delete;
   Executable& operator=(const Executable&) = delete;
   Arrays run(const Arrays& args) const;
+  // As run, with argument i donated where donate[i] names it (for the error a later read raises):
+  // its memory may hold an output, and every handle of the caller's array then throws
+  // DonatedArrayError. Arguments that cannot be donated safely (see JitOptions) are kept.
+  Arrays run(const Arrays& args, const std::vector<std::string>& donate) const;
   std::string as_text() const;          // the optimised program, its tier and fused kernels
   const ClosedJaxpr& jaxpr() const;     // the optimised jaxpr
 
@@ -50,6 +54,12 @@ struct JitOptions {
   std::size_t max_entries = 256;          // compiled signatures kept
   std::size_t max_bytes = std::size_t{1} << 30;  // estimated memory they hold (constants + program)
   std::string name;                       // in the compile log; default: f's C++ type
+  // Arguments (positions, as static argnums; every leaf of a pytree) whose memory the call may reuse
+  // for its results, as JAX's donate_argnums: a loop that feeds new parameters back in allocates
+  // nothing for them. A donated array cannot be used afterwards (DonatedArrayError). An argument is
+  // kept (not donated) when its memory is shared with another array, another argument or a
+  // constant of the program, came from from_external, or while config.debug_nans/debug_infs is on.
+  std::vector<std::size_t> donate_argnums;
 };
 
 // A readable C++ type name from typeid(T).name().

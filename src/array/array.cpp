@@ -53,7 +53,18 @@ NewBuffer new_buffer(const ShapedArray& aval) {
   std::shared_ptr<void> owner = allocate_buffer(padded);
   if (!owner) throw AllocationError("allocate", "out of memory allocating ", aval);
   auto* data = static_cast<std::byte*>(owner.get());
-  return {Array(std::make_shared<Buffer>(aval, owner, data)), data};
+  return {Array(std::make_shared<Buffer>(aval, owner, data, /*owned=*/true)), data};
+}
+
+std::shared_ptr<const void> Buffer::donate(std::string to) const {
+  donated_to_ = std::move(to);
+  donated_.store(true, std::memory_order_release);
+  return std::move(owner_);
+}
+
+void Buffer::throw_donated() const {
+  throw DonatedArrayError("array", "this ", aval(), " was donated to ", donated_to_,
+                          " (donate_argnums): its memory now holds that call's results, so it cannot be used again");
 }
 
 const Buffer& buffer_of(const Array& x) {
@@ -80,7 +91,7 @@ Array reshape_view(const Array& x, const Shape& shape) {
   const Buffer& b = buffer_of(x);
   ShapedArray aval{shape, b.aval().dtype, b.aval().weak_type};
   if (aval.size() != b.aval().size()) throw ShapeError("reshape", "cannot view ", b.aval(), " as ", aval);
-  return Array(std::make_shared<Buffer>(std::move(aval), b.owner(), b.data()));
+  return Array(std::make_shared<Buffer>(std::move(aval), b.owner(), b.data(), b.owned()));
 }
 
 void check_value_count(const char* op, std::size_t count, const Shape& shape) {

@@ -1,7 +1,9 @@
 // What an Array handle points at: a concrete buffer, or a tracer owned by some trace.
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <optional>
 
 #include "xjax/array.hpp"
@@ -24,17 +26,33 @@ class ArrayImpl {
 };
 
 // Row-major contiguous data; `owner` keeps the memory alive (shared between views of one buffer).
+// `owned`: the memory came from new_buffer (not a caller's, as from_external's), so a jitted program
+// that is donated the array may write its outputs into it.
 class Buffer final : public ArrayImpl {
  public:
-  Buffer(ShapedArray aval, std::shared_ptr<const void> owner, const std::byte* data)
-      : ArrayImpl(std::move(aval)), owner_(std::move(owner)), data_(data) {}
+  Buffer(ShapedArray aval, std::shared_ptr<const void> owner, const std::byte* data, bool owned = false)
+      : ArrayImpl(std::move(aval)), owner_(std::move(owner)), data_(data), owned_(owned) {}
   bool is_tracer() const override { return false; }
-  const std::byte* data() const { return data_; }
-  const std::shared_ptr<const void>& owner() const { return owner_; }
+  const std::byte* data() const {
+    if (donated_.load(std::memory_order_relaxed)) [[unlikely]] throw_donated();
+    return data_;
+  }
+  const std::shared_ptr<const void>& owner() const {
+    if (donated_.load(std::memory_order_relaxed)) [[unlikely]] throw_donated();
+    return owner_;
+  }
+  bool owned() const { return owned_; }
+  // Hands the memory over to a jitted call it was donated to (`to` names the argument and the
+  // function): from now on every handle of this buffer throws DonatedArrayError when read.
+  std::shared_ptr<const void> donate(std::string to) const;
 
  private:
-  std::shared_ptr<const void> owner_;
+  [[noreturn]] void throw_donated() const;
+  mutable std::shared_ptr<const void> owner_;
   const std::byte* data_;
+  bool owned_;
+  mutable std::atomic<bool> donated_{false};
+  mutable std::string donated_to_;
 };
 
 // A value inside a transformation. Subclasses (JVP, batching, staging) carry what their trace needs.

@@ -81,6 +81,8 @@ struct JitCache::Impl {
   std::atomic<std::uint64_t> clock{0};
   std::atomic<std::size_t> hits{0}, misses{0}, evictions{0}, compiles{0};
 
+  std::vector<std::string> donated_leaves(const Signature& sig, std::size_t num_leaves) const;
+
   static CacheKey key_of(const Signature& sig, const Arrays& leaves) {
     CacheKey key{sig.in_def, {}, sig.statics};
     key.avals.reserve(leaves.size());
@@ -253,6 +255,32 @@ JitCache::JitCache(JitOptions options, std::vector<std::size_t> static_argnums, 
   impl_->name = options.name.empty() ? short_name(demangle(type_name)) : options.name;
   impl_->options = std::move(options);
   impl_->layout.static_argnums = std::move(static_argnums);
+  for (std::size_t d : impl_->options.donate_argnums)
+    if (std::count(impl_->layout.static_argnums.begin(), impl_->layout.static_argnums.end(), d))
+      throw ValueError("jit", "argument ", d, " of ", impl_->name, " is both static and donated (donate_argnums): a static argument has no buffer to donate");
+}
+
+// The name of each donated leaf ("argument 0 (leaf 2 of 6) of step"), empty for the others.
+std::vector<std::string> JitCache::Impl::donated_leaves(const Signature& sig, std::size_t num_leaves) const {
+  std::vector<std::string> names(num_leaves);
+  const auto& statics = layout.static_argnums;
+  const std::size_t num_args = sig.in_def.children.size() + statics.size();
+  for (std::size_t d : options.donate_argnums) {
+    if (d >= num_args)
+      throw ValueError("jit", "donate_argnums names argument ", d, ", but ", name, " was called with ", num_args, " arguments");
+    const std::size_t traced = d - static_cast<std::size_t>(std::count_if(statics.begin(), statics.end(), [&](std::size_t s) { return s < d; }));
+    std::size_t first = 0;
+    for (std::size_t k = 0; k < traced; ++k) first += sig.in_def.children[k].num_leaves();
+    const std::size_t count = sig.in_def.children[traced].num_leaves();
+    for (std::size_t l = 0; l < count && first + l < num_leaves; ++l) {
+      std::ostringstream s;
+      s << "argument " << d;
+      if (count > 1) s << " (leaf " << l << " of " << count << ")";
+      s << " of " << name;
+      names[first + l] = s.str();
+    }
+  }
+  return names;
 }
 JitCache::~JitCache() = default;
 
@@ -269,8 +297,12 @@ Arrays JitCache::call(const Signature& sig, const Arrays& leaves, const TraceFn&
     args.insert(args.end(), leaves.begin(), leaves.end());
     return jit_call(impl_->name, e->lifted, args);
   }
-  Arrays outs = e->executable(impl_->compiles)->run(leaves);
-  if (checking_floats()) impl_->find_bad_floats(*e, leaves, outs);
+  // debug_nans/debug_infs replay a bad call op by op on its arguments: those are not donated then.
+  const bool checking = checking_floats();
+  Arrays outs = impl_->options.donate_argnums.empty() || checking
+                    ? e->executable(impl_->compiles)->run(leaves)
+                    : e->executable(impl_->compiles)->run(leaves, impl_->donated_leaves(sig, leaves.size()));
+  if (checking) impl_->find_bad_floats(*e, leaves, outs);
   return outs;
 }
 

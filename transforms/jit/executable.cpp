@@ -10,11 +10,13 @@
 #include <iomanip>
 #include <mutex>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "array/array_impl.hpp"
 #include "trace/interrupt.hpp"
+#include "jit/donation.hpp"
 #include "jit/passes.hpp"
 #include "jit/native/native.hpp"
 #include "jit/plan.hpp"
@@ -108,6 +110,9 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
   std::atomic<bool> native_requested{false};
   mutable std::mutex note_mu;
   std::string note;  // the native tier's state, for as_text
+  // Donation plans, per mask of donated arguments (one mask per jitted function, in practice).
+  std::mutex donation_mu;
+  std::vector<std::pair<std::vector<bool>, std::vector<plan::Reuse>>> donation_plans;
 
   // Compiling inside the constructor (the native tier) runs under the jit cache's lock of this
   // program: its log lines wait for the first run, so a log sink may call this very function.
@@ -399,9 +404,30 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
     });
   }
 
-  Arrays run(const Arrays& args) {
+  const std::vector<plan::Reuse>& donation_plan(const std::vector<std::string>& donate) {
+    std::vector<bool> mask(arg_slots.size(), false);
+    for (std::size_t i = 0; i < mask.size() && i < donate.size(); ++i) mask[i] = !donate[i].empty();
+    std::lock_guard lock(donation_mu);
+    for (const auto& [m, p] : donation_plans)
+      if (m == mask) return p;
+    std::vector<ShapedArray> avals;
+    for (const VarPtr& v : jaxpr.jaxpr->invars) avals.push_back(v->aval);
+    donation_plans.emplace_back(mask, plan::plan_donation(steps, num_slots, arg_slots, outs, avals, mask));
+    return donation_plans.back().second;
+  }
+
+  Arrays run(const Arrays& given, const std::vector<std::string>* donate) {
     if (has_deferred_logs.load(std::memory_order_relaxed)) flush_logs();
     maybe_tier_up();
+    // Donated arguments: their memory is the program's now, and some outputs are written into it.
+    Arrays taken_args;
+    std::vector<bool> taken;
+    const std::vector<plan::Reuse>* reuse = nullptr;
+    if (donate) {
+      std::tie(taken_args, taken) = take_donations(given, *donate, jaxpr.consts);
+      reuse = &donation_plan(*donate);
+    }
+    const Arrays& args = donate ? taken_args : given;
     const NativeCode* nc = native.load(std::memory_order_acquire);
     if (nc && nc->whole) {
       check_interrupt();
@@ -415,6 +441,12 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
     auto value = [&](const Operand& o) { return o.kind == Operand::literal ? o.value : env[static_cast<std::size_t>(o.index)]; };
     for (std::size_t i = 0; i < steps.size(); ++i) {
       const Step& s = steps[i];
+      if (reuse)  // the kernel writes these outputs into donated memory (run_kernel allocates the rest)
+        for (const plan::Reuse& r : *reuse)
+          if (r.step == i && taken[r.arg]) {
+            const Buffer& b = buffer_of(args[r.arg]);
+            env[static_cast<std::size_t>(r.slot)] = Array(std::make_shared<Buffer>(r.aval, b.owner(), b.data(), true));
+          }
       void* fn = nc ? nc->steps[i] : nullptr;
       check_interrupt();  // also once per iteration of a loop whose body is this program
       if (const Kernel* k = std::get_if<Kernel>(&s.body)) {
@@ -474,7 +506,9 @@ Executable::Executable(const ClosedJaxpr& j) : impl_(std::make_shared<Impl>()) {
 }
 Executable::~Executable() = default;
 
-Arrays Executable::run(const Arrays& args) const {
+Arrays Executable::run(const Arrays& args) const { return run(args, {}); }
+
+Arrays Executable::run(const Arrays& args, const std::vector<std::string>& donate) const {
   const Jaxpr& j = *impl_->jaxpr.jaxpr;
   if (args.size() != j.invars.size())
     throw ValueError("jit", "compiled program takes ", j.invars.size(), " arguments, got ", args.size());
@@ -484,7 +518,8 @@ Arrays Executable::run(const Arrays& args) const {
     if (args[i].shape() != j.invars[i]->aval.shape)
       throw ShapeError("jit", "argument ", i, " is ", args[i].aval(), " but the program was compiled for ", j.invars[i]->aval);
   }
-  return impl_->run(args);
+  const bool donating = std::any_of(donate.begin(), donate.end(), [](const std::string& d) { return !d.empty(); });
+  return impl_->run(args, donating ? &donate : nullptr);
 }
 
 const ClosedJaxpr& Executable::jaxpr() const { return impl_->jaxpr; }

@@ -92,7 +92,8 @@ std::byte* thread_scratch(std::size_t bytes) {
 void run_kernel(const Kernel& k, std::vector<Array>& env, int num_slots, void* native_loop) {
   const auto loop = reinterpret_cast<native::LoopFn>(native_loop);
   for (const FusedOp& op : k.ops)
-    if (op.slot_out >= 0) env[static_cast<std::size_t>(op.slot_out)] = new_buffer(op.eqn->outputs[0]->aval).array;
+    if (op.slot_out >= 0 && !env[static_cast<std::size_t>(op.slot_out)].defined())  // defined: donated memory
+      env[static_cast<std::size_t>(op.slot_out)] = new_buffer(op.eqn->outputs[0]->aval).array;
   const std::size_t nr = k.reduces.size();
   const std::int64_t chunks = kernels::num_chunks(k.n, kernels::parallel_grain);
   std::vector<double> partial(static_cast<std::size_t>(chunks) * nr);

@@ -3,16 +3,19 @@
 // jit against hand-written C++ in the same binary, ratios printed; workloads as ../shared/peers.
 #include <cblas.h>
 
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <vector>
 
+#include <xjax/config.hpp>
 #include <xjax/core.hpp>
 
 #include "bench_util.hpp"
 
 namespace xj = xjax;
 using xj::Array;
+using xj::JitOptions;
 
 namespace {
 void report(const char* w, const char* what, const char* impl, const bench::Stats& s, double base_ms, double check) {
@@ -137,6 +140,29 @@ void w3() {
   std::printf("W3 value_and_grad/forward ratio (eager) = %.2f\n", e.median_ms / fwd.median_ms);
   report("W3", "batch=256", "xjax_value_and_grad_jit", j, h.median_ms, lval);
   std::printf("W3 jit step / its sgemm calls = %.2f\n", j.median_ms / g.median_ms);
+  // A 200-step training loop feeding its parameters back in, without and with donation: time per
+  // step, and bytes of array buffers allocated per step (xj::memory_stats).
+  using Params6 = std::tuple<Array, Array, Array, Array, Array, Array>;
+  for (bool donate : {false, true}) {
+    JitOptions options;
+    if (donate) options.donate_argnums = {0};
+    auto train = xj::jit([&](const Params6& q) { return step(q); }, options);
+    Params6 q = xj::tree_map([](const Array& a) { return a * 1.0f; }, params);
+    for (int i = 0; i < 3; ++i) q = train(q).second;  // compiled, and buffers of this size recycled
+    const xj::MemoryStats m0 = xj::memory_stats();
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 200; ++i) {
+      auto r = train(q);
+      q = r.second;
+      lval = r.first.item<float>();
+    }
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 200;
+    const xj::MemoryStats m1 = xj::memory_stats();
+    std::printf("W3 training loop of 200 steps impl=xjax_jit donation=%s ms_per_step=%.3f steps_per_s=%.0f "
+                "bytes_allocated_per_step=%.0f buffers_per_step=%.1f ratio_vs_hand=%.2f check=%.7g\n",
+                donate ? "on" : "off", ms, 1e3 / ms, static_cast<double>(m1.bytes_allocated - m0.bytes_allocated) / 200,
+                static_cast<double>(m1.num_allocs - m0.num_allocs) / 200, ms / h.median_ms, lval);
+  }
   // W6: the first call of a new jitted step: trace, optimise, compile and run once.
   auto first = bench::time_it([&] {
     auto fresh = xj::jit([&](const std::tuple<Array, Array, Array, Array, Array, Array>& q) { return step(q); });

@@ -58,8 +58,10 @@ TEST_CASE("donation: a step that feeds its result back in reuses the donated mem
     for (int i = 0; i < 5; ++i) {
       expected = expected - 0.5 * g;
       Array before = p;
+      const std::size_t allocations = xj::memory_stats().num_allocs;
       p = step(p, g);
-      CHECK(p.data<float>() == memory);  // written in place: nothing allocated for the result
+      if (i > 0) CHECK(xj::memory_stats().num_allocs == allocations);  // no buffer at all, after the first call
+      CHECK(p.data<float>() == memory);  // written in place
       CHECK(before.shape() == xj::Shape{n});  // its shape and dtype can still be asked
       const std::string message = donated_message(before);
       CHECK(message.find("argument 0 of") != std::string::npos);
@@ -174,4 +176,20 @@ TEST_CASE("donation: a static argument cannot be donated, nor one beyond the arg
     CHECK(std::string(e.what()).find("donate_argnums names argument 1") != std::string::npos);
   }
   CHECK(same(x, ramp()));
+}
+
+TEST_CASE("memory_stats: counts the buffers arrays hold, in use and allocated in all") {
+  xj::native::wait_for_background_compiles();
+  const xj::MemoryStats before = xj::memory_stats();
+  {
+    const Array x = xj::zeros({1000});
+    const xj::MemoryStats during = xj::memory_stats();
+    CHECK(during.num_allocs >= before.num_allocs + 1);
+    CHECK(during.bytes_allocated >= before.bytes_allocated + 4000);
+    CHECK(during.bytes_in_use >= 4000);
+    CHECK(during.peak_bytes_in_use >= during.bytes_in_use);
+  }
+  const xj::MemoryStats after = xj::memory_stats();
+  CHECK(after.bytes_in_use <= before.bytes_in_use);  // given back
+  CHECK(after.peak_bytes_in_use >= before.peak_bytes_in_use);
 }

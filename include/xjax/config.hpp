@@ -35,6 +35,13 @@ void interrupt() noexcept;
 // InterruptedError instead of ending the process.
 void install_interrupt_handler();
 
+// The memory held by arrays' buffers (as JAX's device.memory_stats()): in use now, the most in use
+// at once so far, and allocated in all since the process started, in bytes and in buffers.
+struct MemoryStats {
+  std::size_t bytes_in_use = 0, peak_bytes_in_use = 0, bytes_allocated = 0, num_allocs = 0;
+};
+MemoryStats memory_stats();
+
 // Which code runs a jitted program. `interpreter`: the plan's steps run as calls of the eager
 // kernels and fused loops of tile kernels, compiled in about a millisecond. `native`: the program is
 // compiled to machine code with LLVM before its first run (fused loops, loops and small programs

@@ -4,6 +4,9 @@
 // the hand loop with fresh buffers per op), so a chain of eager ops reuses its intermediates' memory.
 #include "array/buffer_pool.hpp"
 
+#include "xjax/config.hpp"
+
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <vector>
@@ -71,18 +74,45 @@ Pool& pool() {
   return *p;
 }
 
+// memory_stats(): counted where buffers are handed out and given back.
+std::atomic<std::size_t> in_use{0}, peak{0}, allocated{0}, allocations{0};
+
+void count_allocation(std::size_t bytes) {
+  const std::size_t now = in_use.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  allocated.fetch_add(bytes, std::memory_order_relaxed);
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  std::size_t seen = peak.load(std::memory_order_relaxed);
+  while (now > seen && !peak.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<void> allocate_buffer(std::size_t bytes) {
   if (!pooling || bytes < pooled_from) {
-    void* mem = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
-    return mem ? std::shared_ptr<void>(mem, std::free) : nullptr;
+    const std::size_t size = (bytes + 63) / 64 * 64;
+    void* mem = std::aligned_alloc(64, size);
+    if (!mem) return nullptr;
+    count_allocation(size);
+    return std::shared_ptr<void>(mem, [size](void* m) {
+      in_use.fetch_sub(size, std::memory_order_relaxed);
+      std::free(m);
+    });
   }
   std::size_t rounded = (bytes + page - 1) / page * page;
   void* mem = pool().take(rounded);
   if (!mem) mem = std::aligned_alloc(page, rounded);
   if (!mem) return nullptr;
-  return std::shared_ptr<void>(mem, [rounded](void* m) { pool().give(m, rounded); });
+  count_allocation(rounded);
+  return std::shared_ptr<void>(mem, [rounded](void* m) {
+    in_use.fetch_sub(rounded, std::memory_order_relaxed);
+    pool().give(m, rounded);
+  });
+}
+
+MemoryStats memory_stats() {
+  return {in_use.load(std::memory_order_relaxed), peak.load(std::memory_order_relaxed),
+          allocated.load(std::memory_order_relaxed), allocations.load(std::memory_order_relaxed)};
 }
 
 }  // namespace xjax

@@ -112,7 +112,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
   std::string note;  // the native tier's state, for as_text
   // Donation plans, per mask of donated arguments (one mask per jitted function, in practice).
   std::mutex donation_mu;
-  std::vector<std::pair<std::vector<bool>, std::vector<plan::Reuse>>> donation_plans;
+  std::vector<std::pair<std::vector<bool>, std::shared_ptr<const std::vector<plan::Reuse>>>> donation_plans;
 
   // Compiling inside the constructor (the native tier) runs under the jit cache's lock of this
   // program: its log lines wait for the first run, so a log sink may call this very function.
@@ -404,7 +404,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
     });
   }
 
-  const std::vector<plan::Reuse>& donation_plan(const std::vector<std::string>& donate) {
+  std::shared_ptr<const std::vector<plan::Reuse>> donation_plan(const std::vector<std::string>& donate) {
     std::vector<bool> mask(arg_slots.size(), false);
     for (std::size_t i = 0; i < mask.size() && i < donate.size(); ++i) mask[i] = !donate[i].empty();
     std::lock_guard lock(donation_mu);
@@ -412,8 +412,9 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
       if (m == mask) return p;
     std::vector<ShapedArray> avals;
     for (const VarPtr& v : jaxpr.jaxpr->invars) avals.push_back(v->aval);
-    donation_plans.emplace_back(mask, plan::plan_donation(steps, num_slots, arg_slots, outs, avals, mask));
-    return donation_plans.back().second;
+    auto p = std::make_shared<const std::vector<plan::Reuse>>(plan::plan_donation(steps, num_slots, arg_slots, outs, avals, mask));
+    donation_plans.emplace_back(mask, p);
+    return p;
   }
 
   Arrays run(const Arrays& given, const std::vector<std::string>* donate) {
@@ -422,10 +423,10 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
     // Donated arguments: their memory is the program's now, and some outputs are written into it.
     Arrays taken_args;
     std::vector<bool> taken;
-    const std::vector<plan::Reuse>* reuse = nullptr;
+    std::shared_ptr<const std::vector<plan::Reuse>> reuse;
     if (donate) {
       std::tie(taken_args, taken) = take_donations(given, *donate, jaxpr.consts);
-      reuse = &donation_plan(*donate);
+      reuse = donation_plan(*donate);
     }
     const Arrays& args = donate ? taken_args : given;
     const NativeCode* nc = native.load(std::memory_order_acquire);

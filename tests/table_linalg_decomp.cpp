@@ -90,6 +90,9 @@ const bool registered = add_cases({
     {"cholesky", [](const Arrays& a) { return linalg::cholesky(spd(a[0]), true); }, {vals({3, 3}, 3)}, true, "upper"},
     {"cholesky", [](const Arrays& a) { return linalg::cholesky(spd(a[0])); }, {vals({1, 1}, 4)}, true, "1x1"},
     {"cholesky", [](const Arrays& a) { return linalg::cholesky(a[0]); }, {vals({0, 0}, 1)}, true, "0x0"},
+    // a non-symmetric input: the factor of (a + a^T) / 2, the symmetrisation fused into the kernel
+    {"cholesky", [](const Arrays& a) { return linalg::cholesky(spd(a[0]) + 0.3 * triu(a[0], 1)); }, {vals({2, 3, 3}, 5)},
+     true, "non-symmetric input"},
     // triangular_solve, every option
     tri("left lower", {3, 3}, {3, 2}, {}),
     tri("left upper transposed", {3, 3}, {3, 2}, {.lower = false, .transpose_a = true}),

@@ -8,9 +8,9 @@
 
 namespace xjax::kernels {
 
-// l = the lower Cholesky factor of each symmetric [n, n] matrix given by its lower triangle
-// (upper triangle of l zero).
-void cholesky(DType dtype, const void* a, void* l, std::int64_t batch, std::int64_t n);
+// l = the lower Cholesky factor of each symmetric [n, n] matrix given by its lower triangle, or with
+// symmetrize by (a + a^T) / 2 (upper triangle of l zero).
+void cholesky(DType dtype, const void* a, void* l, std::int64_t batch, std::int64_t n, bool symmetrize = false);
 
 // Solves op(a) x = b (left_side) or x op(a) = b for x, a triangular [k, k], b and x [m, n] with
 // k = m (left) or n (right); op transposes when transpose_a; unit_diagonal does not read a's diagonal.

@@ -80,7 +80,7 @@ Array pinv_from_svd(const Array& a, double rtol) {
 
 Array cholesky(const Array& a, bool upper) {
   check_matrix_stack("cholesky", a.aval(), true);
-  Array l = lax::cholesky(symmetrized(a));
+  Array l = lax::cholesky(a, /*symmetrize_input=*/true);
   return upper ? matrix_transpose(l) : l;
 }
 

@@ -7,8 +7,9 @@
 namespace xjax::lax {
 
 // The lower Cholesky factor of the symmetric matrices given by their lower triangles (the upper
-// triangle is not read); NaN-filled where a matrix is not positive definite.
-Array cholesky(const Array& a);
+// triangle is not read), or of (a + a^T) / 2 with symmetrize_input; NaN-filled where a matrix is not
+// positive definite.
+Array cholesky(const Array& a, bool symmetrize_input = false);
 // x with op(a) x = b (left_side) or x op(a) = b, a triangular (only the `lower` or upper triangle
 // read; its diagonal taken as ones when unit_diagonal), op(a) = a^T when transpose_a. a and b share
 // their batch dimensions.

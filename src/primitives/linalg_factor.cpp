@@ -37,19 +37,25 @@ Avals cholesky_shape(const Avals& in, const Params&) {
   return {ShapedArray{in[0].shape, in[0].dtype, false}};
 }
 
-Arrays cholesky_eval(const Arrays& in, const Params&, const Avals& out) {
+// symmetrize_input (present and true): the factor of (a + a^T) / 2, as JAX's cholesky, computed in
+// the kernel's one pass over a instead of three ops before it.
+bool symmetrizes(const Params& p) { return p.contains("symmetrize_input") && p.get<bool>("symmetrize_input"); }
+
+Arrays cholesky_eval(const Arrays& in, const Params& p, const Avals& out) {
   NewBuffer l = new_buffer(out[0]);
-  kernels::cholesky(in[0].dtype(), buffer_of(in[0]).data(), l.data, matrix_count(out[0]), matrix_cols(out[0]));
+  kernels::cholesky(in[0].dtype(), buffer_of(in[0]).data(), l.data, matrix_count(out[0]), matrix_cols(out[0]),
+                    symmetrizes(p));
   return {l.array};
 }
 
 // dA = L dL^T + dL L^T gives L^-1 dA L^-T = X + X^T with X = L^-1 dL lower triangular, so
 // dL = L phi(L^-1 dA L^-T), phi taking the lower triangle with its diagonal halved. The primitive
-// reads only the lower triangle, so the tangent's lower triangle defines the symmetric dA.
-Tangents cholesky_jvp(const Arrays&, const Tangents& t, const Arrays& out, const Params&) {
+// reads only the lower triangle, so the tangent's lower triangle defines the symmetric dA (of the
+// symmetrised tangent under symmetrize_input).
+Tangents cholesky_jvp(const Arrays&, const Tangents& t, const Arrays& out, const Params& p) {
   const Array& l = out[0];
   const std::int64_t n = matrix_cols(l.aval());
-  Array da = symmetrize_lower(*t[0]);
+  Array da = symmetrize_lower(symmetrizes(p) ? (*t[0] + matrix_transpose(*t[0])) * 0.5 : *t[0]);
   Array right = lax::triangular_solve(l, da, {.left_side = false, .lower = true, .transpose_a = true});
   Array inner = lax::triangular_solve(l, right, {.left_side = true, .lower = true});
   Array phi = tril(inner) * (1.0 - 0.5 * identity_like(l, n));
@@ -209,7 +215,9 @@ const Primitive& lu_p =
 
 }  // namespace
 
-Array lax::cholesky(const Array& a) { return bind1(cholesky_p, {a}); }
+Array lax::cholesky(const Array& a, bool symmetrize_input) {
+  return symmetrize_input ? bind1(cholesky_p, {a}, {{"symmetrize_input", true}}) : bind1(cholesky_p, {a});
+}
 
 Array lax::triangular_solve(const Array& a, const Array& b, const TriangularSolve& how) {
   return bind1(triangular_solve_p, {a, b}, params_of(how));

@@ -17,6 +17,7 @@ namespace xj = xjax;
 using xj::Array;
 
 namespace hand {
+void set_threads(int n);
 double w1(const float* x, std::int64_t n);
 void softmax(const float* x, float* y, std::int64_t rows, std::int64_t cols);
 void layer_norm(const float* x, float* y, std::int64_t rows, std::int64_t cols);
@@ -185,6 +186,7 @@ void conds() {
 
 int main() {
   bench::print_machine();
+  hand::set_threads(xj::num_threads());  // XJAX_NUM_THREADS for both sides
   w1(1000000);
   w1(10000000);
   softmax();

@@ -1,8 +1,9 @@
 // jit's two tiers against hand-written C++ (bench/hand/native_tier_hand.cpp, -O3 -march=native
 // -ffast-math) in one binary, the workloads of the native tier's goals: W1, a last-axis softmax and
-// layer norm, a fori_loop of a scalar body (the logistic map) and of an RK4 step on a 3-vector, and
+// layer norm, W2 (jit(grad(W1))), a fori_loop of a scalar body (the logistic map) and of an RK4 step on a 3-vector, and
 // cond (a call, and inside a compiled loop). Every xjax figure is printed with its ratio to the hand loop; every
 // hand loop's result is checked against a float64 reference.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -19,6 +20,7 @@ using xj::Array;
 namespace hand {
 void set_threads(int n);
 double w1(const float* x, std::int64_t n);
+void w2(const float* x, float* g, std::int64_t n);
 void softmax(const float* x, float* y, std::int64_t rows, std::int64_t cols);
 void layer_norm(const float* x, float* y, std::int64_t rows, std::int64_t cols);
 double logistic(double r, double x, std::int64_t n);
@@ -56,6 +58,32 @@ void w1(std::int64_t n) {
     auto s = bench::time_it([&] { y = f(x).item<float>(); }, 3, 15);
     row("W1 n=" + std::to_string(n) + " impl=xjax_jit_" + tier_name(t), s, h.median_ms,
         "rel_err_vs_f64=" + std::to_string(std::abs(y - reference) / std::abs(reference)));
+  }
+}
+
+// W2: jit(grad(W1)) against the analytic derivative loop, checked against it in float64.
+void w2(std::int64_t n) {
+  std::vector<float> host(static_cast<std::size_t>(n)), g(host.size());
+  for (std::int64_t i = 0; i < n; ++i)
+    host[static_cast<std::size_t>(i)] = static_cast<float>(static_cast<double>(i) / static_cast<double>(n) * 4.0 - 2.0);
+  auto h = bench::time_it([&] { hand::w2(host.data(), g.data(), n); bench::keep(g); }, 3, 15);
+  auto worst_vs_f64 = [&](const float* got) {
+    double worst = 0;
+    for (std::size_t i = 0; i < host.size(); i += 97) {
+      const double v = host[i], want = std::cos(v) * v + std::sin(v) - 2 * v * std::exp(-v * v);
+      worst = std::max(worst, std::abs(got[i] - want));
+    }
+    return worst;
+  };
+  bench::print("W2 n=" + std::to_string(n) + " impl=hand_fused", h, "max_abs_err_vs_f64=" + std::to_string(worst_vs_f64(g.data())));
+  Array x = xj::array(host, {n});
+  for (xj::JitTier t : tiers) {
+    xj::config.jit_tier = t;
+    auto df = xj::jit(xj::grad([](const Array& v) { return xj::sum(xj::sin(v) * v + xj::exp(-(v * v))); }));
+    Array out;
+    auto s = bench::time_it([&] { out = df(x); }, 3, 15);
+    row("W2 n=" + std::to_string(n) + " impl=xjax_jit_grad_" + tier_name(t), s, h.median_ms,
+        "max_abs_err_vs_f64=" + std::to_string(worst_vs_f64(out.data<float>())));
   }
 }
 
@@ -189,6 +217,7 @@ int main() {
   hand::set_threads(xj::num_threads());  // XJAX_NUM_THREADS for both sides
   w1(1000000);
   w1(10000000);
+  w2(1000000);
   softmax();
   layer_norm();
   loops();

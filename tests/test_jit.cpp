@@ -97,6 +97,28 @@ TEST_CASE("jit: CSE, DCE, constant folding and x*1 simplification") {
   CHECK(close(xj::jit(f)(x), f(x), 1e-12));
 }
 
+TEST_CASE("jit: products with an array of broadcast ones (reverse mode's seed) are dropped, and grad fuses into one kernel") {
+  const std::int64_t n = 100000;  // too large to fold the ones into a constant
+  auto f = [](const Array& v) { return xj::sum(xj::sin(v) * v + xj::exp(-(v * v))); };
+  const Array x = ramp(n);
+  xj::Lowered low = xj::jit(xj::grad(f)).lower(x);
+  for (const auto& e : low.executable->jaxpr().jaxpr->eqns) {
+    CAPTURE(e.prim->name);
+    CHECK(e.prim->name != "broadcast_in_dim");
+  }
+  CHECK(low.as_text().find("(1 fused kernels;") != std::string::npos);
+  CHECK(close(xj::jit(xj::grad(f))(x), xj::grad(f)(x), 0));
+  // Filled with anything but one, or added as zeros (x + 0 is not x for x = -0): kept.
+  auto g = [](const Array& v) {
+    return std::make_tuple(v * xj::full(v.shape(), 2.0), v + xj::zeros(v.shape()), v * xj::ones(v.shape()));
+  };
+  const Array signed_zeros = xj::zeros({n}) * -1.0;
+  const auto [twice, plus_zero, times_one] = xj::jit(g)(signed_zeros);
+  CHECK(close(twice, signed_zeros * 2.0, 0));
+  CHECK(xj::all(xj::signbit(plus_zero) == xj::signbit(signed_zeros + 0.0)).item<bool>());
+  CHECK(xj::all(xj::signbit(times_one)).item<bool>());
+}
+
 TEST_CASE("jit: chains of transposes, reshapes and broadcasts become one equation (or none)") {
   auto names = [](const xj::Lowered& low) {
     std::vector<std::string> r;

@@ -38,6 +38,7 @@ struct Rewriter {
   std::unordered_map<const Var*, Array> known;  // constants (given or folded)
   std::unordered_map<const Var*, std::size_t> producer;  // output -> its equation in out.eqns
   std::unordered_map<const Var*, int> uses;              // in the input jaxpr (outputs count once)
+  std::unordered_map<const Var*, double> filled;         // broadcast_in_dim of a literal scalar (too large to fold)
   Jaxpr out;
   Arrays consts;
 
@@ -51,11 +52,20 @@ struct Rewriter {
     if (auto it = known.find(std::get<VarPtr>(a).get()); it != known.end()) return it->second;
     return std::nullopt;
   }
+  // A literal with value v, or an array filled with ones when v is 1 (reverse mode seeds its
+  // cotangents with broadcast ones; multiplying by one is exact, adding a zero is not for -0).
+  bool is_value(const Atom& a, double v) const {
+    if (is_literal_value(a, v)) return true;
+    const VarPtr* var = std::get_if<VarPtr>(&a);
+    auto it = var ? filled.find(var->get()) : filled.end();
+    return v == 1 && it != filled.end() && it->second == 1;
+  }
   // x op identity -> x, when that changes neither shape nor dtype nor weak type.
   std::optional<Atom> simplify(const Equation& e, const std::vector<Atom>& ins) const {
     const Primitive* p = e.prim;
     const ShapedArray& out = e.outputs[0]->aval;
     auto same = [&](const Atom& a) { return atom_aval(a) == out; };
+    auto is_literal_value = [this](const Atom& a, double v) { return is_value(a, v); };
     if ((p == &prims::mul() && is_literal_value(ins[1], 1)) ||
         ((p == &prims::add() || p == &prims::sub()) && is_literal_value(ins[1], 0)) ||
         (p == &prims::div() && is_literal_value(ins[1], 1)))
@@ -198,6 +208,8 @@ struct Rewriter {
       if (reused) continue;
       seen.emplace(h, out.eqns.size());
       for (const VarPtr& o : e.outputs) producer[o.get()] = out.eqns.size();
+      if (e.prim == &prims::broadcast_in_dim())
+        if (const Literal* l = std::get_if<Literal>(&ins[0])) filled[e.outputs[0].get()] = l->value.item<double>();
       out.eqns.push_back({e.prim, e.params, std::move(ins), e.outputs});
     }
     for (const Atom& a : in.jaxpr->outvars) out.outvars.push_back(map(a));

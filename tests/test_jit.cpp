@@ -119,6 +119,30 @@ TEST_CASE("jit: products with an array of broadcast ones (reverse mode's seed) a
   CHECK(xj::all(xj::signbit(times_one)).item<bool>());
 }
 
+TEST_CASE("jit: elementwise ops on broadcast scalars are computed on the scalars, which then fuse as literals") {
+  const std::int64_t n = 100000;
+  const Array x = ramp(n);
+  auto relu_grad = xj::grad([](const Array& v) { return xj::sum(xj::nn::relu(v) * 3.0); });
+  auto mixed = [](const Array& v) {
+    return xj::where(v > 0.0, v, 0.0) + xj::maximum(v, 0.0) * xj::full(v.shape(), 2.0) + xj::ones(v.shape()) * 3.0 -
+           xj::zeros(v.shape()).astype(xj::float32);
+  };
+  for (xj::JitTier tier : {xj::JitTier::interpreter, xj::JitTier::native}) {
+    if (tier == xj::JitTier::native && !xj::has_native_jit()) continue;
+    xj::test::TierScope scope(tier);
+    xj::Lowered low = xj::jit(relu_grad).lower(x);
+    for (const auto& e : low.executable->jaxpr().jaxpr->eqns) {
+      CAPTURE(e.prim->name);
+      CHECK(e.prim->name != "broadcast_in_dim");  // select_n(x <= 0, 3.0, 0.0): nothing materialised
+    }
+    CHECK(low.as_text().find("(1 fused kernels;") != std::string::npos);
+    CHECK(close(xj::jit(relu_grad)(x), relu_grad(x), 0));
+    CHECK(close(xj::jit(mixed)(x), mixed(x), 0));
+    CHECK(close(xj::jit(mixed)(x[3]), mixed(x[3]), 0));
+    CHECK(xj::jit(mixed).lower(x).as_text().find("broadcast_in_dim") == std::string::npos);
+  }
+}
+
 TEST_CASE("jit: chains of transposes, reshapes and broadcasts become one equation (or none)") {
   auto names = [](const xj::Lowered& low) {
     std::vector<std::string> r;

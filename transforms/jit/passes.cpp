@@ -1,10 +1,12 @@
-// jit's passes: fold constants, simplify x*1 / x+0 / no-op conversions and reshapes, merge chains of
+// jit's passes: fold constants, simplify x*1 / x+(-0) / x-0 / no-op conversions and reshapes, compute
+// elementwise ops on broadcast scalars once (and fuse them as literals), merge chains of
 // transposes, reshapes and broadcasts, share common subexpressions, drop dead equations. Each
 // rewrites atoms through one substitution map.
 #include "jit/passes.hpp"
 #include "trace/rules.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -38,7 +40,7 @@ struct Rewriter {
   std::unordered_map<const Var*, Array> known;  // constants (given or folded)
   std::unordered_map<const Var*, std::size_t> producer;  // output -> its equation in out.eqns
   std::unordered_map<const Var*, int> uses;              // in the input jaxpr (outputs count once)
-  std::unordered_map<const Var*, double> filled;         // broadcast_in_dim of a literal scalar (too large to fold)
+  std::unordered_map<const Var*, Array> filled;          // broadcast_in_dim of a literal scalar (too large to fold)
   Jaxpr out;
   Arrays consts;
 
@@ -58,7 +60,43 @@ struct Rewriter {
     if (is_literal_value(a, v)) return true;
     const VarPtr* var = std::get_if<VarPtr>(&a);
     auto it = var ? filled.find(var->get()) : filled.end();
-    return v == 1 && it != filled.end() && it->second == 1;
+    return v == 1 && it != filled.end() && it->second.item<double>() == 1;
+  }
+
+  // Elementwise ops on arrays filled with one value (broadcast literals too large to fold): computed
+  // once on the scalars and broadcast, or, beside an operand of the full shape, given the scalar
+  // itself where it has the output's dtype (fused kernels read 0-d operands as broadcast). So
+  // cotangent seeds, zeros and `full` arrays fuse instead of being written to memory.
+  void fill_scalars(Equation& e, std::vector<Atom>& ins) const {
+    const ShapedArray& out = e.outputs[0]->aval;
+    auto filled_value = [&](const Atom& a) -> const Array* {
+      const VarPtr* v = std::get_if<VarPtr>(&a);
+      auto it = v ? filled.find(v->get()) : filled.end();
+      return it == filled.end() ? nullptr : &it->second;
+    };
+    bool any_filled = false, all_scalar = true, has_full = false;
+    for (const Atom& a : ins) {
+      const bool f = filled_value(a) != nullptr;
+      any_filled = any_filled || f;
+      all_scalar = all_scalar && (f || std::holds_alternative<Literal>(a));
+      has_full = has_full || (!f && atom_aval(a).shape == out.shape);
+    }
+    if (!any_filled || out.size() == 0) return;
+    if (all_scalar) {
+      Arrays scalars;
+      for (const Atom& a : ins) scalars.push_back(filled_value(a) ? *filled_value(a) : std::get<Literal>(a).value);
+      Arrays r = eval_primitive(*e.prim, scalars, e.params);
+      if (r.size() != 1 || r[0].ndim() != 0 || r[0].dtype() != out.dtype) return;
+      e.prim = &prims::broadcast_in_dim();
+      e.params = Params{{"shape", Ints(out.shape.begin(), out.shape.end())}, {"broadcast_dimensions", Ints{}}};
+      ins = {Literal{r[0]}};
+      e.inputs = ins;
+      return;
+    }
+    if (!has_full) return;
+    for (Atom& a : ins)
+      if (const Array* v = filled_value(a); v && v->dtype() == out.dtype) a = Literal{*v};
+    e.inputs = ins;
   }
   // x op identity -> x, when that changes neither shape nor dtype nor weak type.
   std::optional<Atom> simplify(const Equation& e, const std::vector<Atom>& ins) const {
@@ -66,11 +104,15 @@ struct Rewriter {
     const ShapedArray& out = e.outputs[0]->aval;
     auto same = [&](const Atom& a) { return atom_aval(a) == out; };
     auto is_literal_value = [this](const Atom& a, double v) { return is_value(a, v); };
-    if ((p == &prims::mul() && is_literal_value(ins[1], 1)) ||
-        ((p == &prims::add() || p == &prims::sub()) && is_literal_value(ins[1], 0)) ||
-        (p == &prims::div() && is_literal_value(ins[1], 1)))
+    // x + 0 is +0 for x = -0 in floating point: only -0 (or an integer zero) adds nothing; x - 0 is x.
+    auto adds_nothing = [&](const Atom& a) {
+      return is_literal_value(a, 0) &&
+             (!is_floating(out.dtype) || std::signbit(std::get<Literal>(a).value.item<double>()));
+    };
+    if ((p == &prims::mul() && is_literal_value(ins[1], 1)) || (p == &prims::add() && adds_nothing(ins[1])) ||
+        (p == &prims::sub() && is_literal_value(ins[1], 0)) || (p == &prims::div() && is_literal_value(ins[1], 1)))
       if (same(ins[0])) return ins[0];
-    if ((p == &prims::mul() && is_literal_value(ins[0], 1)) || (p == &prims::add() && is_literal_value(ins[0], 0)))
+    if ((p == &prims::mul() && is_literal_value(ins[0], 1)) || (p == &prims::add() && adds_nothing(ins[0])))
       if (same(ins[1])) return ins[1];
     if ((p == &prims::convert_element_type() || p == &prims::reshape() || p == &prims::broadcast_in_dim() ||
          p == &prims::squeeze()) &&
@@ -154,6 +196,7 @@ struct Rewriter {
         out.eqns.push_back({e.prim, e.params, std::move(ins), e.outputs});
         continue;
       }
+      if (e.outputs.size() == 1 && e.prim->tile) fill_scalars(e, ins);
       if (e.outputs.size() == 1)
         if (std::optional<Atom> s = simplify(e, ins)) {
           subst[e.outputs[0].get()] = *s;
@@ -209,7 +252,7 @@ struct Rewriter {
       seen.emplace(h, out.eqns.size());
       for (const VarPtr& o : e.outputs) producer[o.get()] = out.eqns.size();
       if (e.prim == &prims::broadcast_in_dim())
-        if (const Literal* l = std::get_if<Literal>(&ins[0])) filled[e.outputs[0].get()] = l->value.item<double>();
+        if (const Literal* l = std::get_if<Literal>(&ins[0])) filled[e.outputs[0].get()] = l->value;
       out.eqns.push_back({e.prim, e.params, std::move(ins), e.outputs});
     }
     for (const Atom& a : in.jaxpr->outvars) out.outvars.push_back(map(a));

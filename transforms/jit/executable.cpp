@@ -281,28 +281,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
 
   // Free each slot after the last step that reads it, so buffers are reused as early as possible.
   void plan_releases() {
-    std::vector<int> last(static_cast<std::size_t>(num_slots), -1);
-    auto touch = [&](const Operand& o, int step) {
-      if (o.kind == Operand::slot) last[static_cast<std::size_t>(o.index)] = step;
-    };
-    for (std::size_t s = 0; s < steps.size(); ++s) {
-      int si = static_cast<int>(s);
-      std::visit(
-          [&](const auto& b) {
-            using B = std::decay_t<decltype(b)>;
-            if constexpr (std::is_same_v<B, Kernel>) {
-              for (const FusedOp& op : b.ops)
-                for (const Operand& o : op.ins) touch(o, si);
-              for (const FusedReduce& r : b.reduces) touch(r.src, si);
-            } else if constexpr (std::is_same_v<B, RowKernel>) {
-              for (const RowOp& op : b.ops)
-                for (const Operand& o : op.ins) touch(o, si);
-            } else {
-              for (const Operand& o : b.ins) touch(o, si);
-            }
-          },
-          steps[s].body);
-    }
+    std::vector<int> last = plan::last_reads(steps, num_slots);
     for (const Operand& o : outs)
       if (o.kind == Operand::slot) last[static_cast<std::size_t>(o.index)] = std::numeric_limits<int>::max();
     for (std::size_t i = 0; i < last.size(); ++i)

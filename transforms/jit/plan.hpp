@@ -118,6 +118,8 @@ struct Uses {
 // first equation after it. `slot` names the program slot of a variable.
 std::optional<std::pair<RowKernel, std::size_t>> plan_rows(const Jaxpr& j, std::size_t first, const Uses& uses,
                                                            const std::function<int(const VarPtr&)>& slot);
+// For each of num_slots slots, the last step that reads it (-1: none).
+std::vector<int> last_reads(const std::vector<Step>& steps, int num_slots);
 // Runs a flat kernel (its programme has num_slots slots): on the interpreter, or with its native
 // loop (a native::LoopFn) if not null. Its outputs and reductions go to their slots of env.
 void run_kernel(const Kernel& k, std::vector<Array>& env, int num_slots, void* native_loop = nullptr);

@@ -206,4 +206,25 @@ void run_rows(const RowKernel& k, std::vector<Array>& env, void* native_loop) {
   });
 }
 
+std::vector<int> last_reads(const std::vector<Step>& steps, int num_slots) {
+  std::vector<int> last(static_cast<std::size_t>(num_slots), -1);
+  auto touch = [&](const Operand& o, int step) {
+    if (o.kind == Operand::slot) last[static_cast<std::size_t>(o.index)] = step;
+  };
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    const int si = static_cast<int>(s);
+    if (const Kernel* k = std::get_if<Kernel>(&steps[s].body)) {
+      for (const FusedOp& op : k->ops)
+        for (const Operand& o : op.ins) touch(o, si);
+      for (const FusedReduce& r : k->reduces) touch(r.src, si);
+    } else if (const RowKernel* rk = std::get_if<RowKernel>(&steps[s].body)) {
+      for (const RowOp& op : rk->ops)
+        for (const Operand& o : op.ins) touch(o, si);
+    } else {
+      for (const Operand& o : std::get<Call>(steps[s].body).ins) touch(o, si);
+    }
+  }
+  return last;
+}
+
 }  // namespace xjax::plan

@@ -44,12 +44,12 @@ struct Values {
 };
 Values values_of(const Array& x) {
   Values r;
-  xj::dispatch_dtype(x.dtype(), [&](auto tag) {
+  xj::dispatch_any_dtype(x.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* p = static_cast<const T*>(x.raw_data());
     for (std::int64_t k = 0; k < x.size(); ++k) {
-      if constexpr (std::is_floating_point_v<T>)
-        r.f.push_back(p[k]);
+      if constexpr (std::is_floating_point_v<T> || xj::is_half_v<T>)
+        r.f.push_back(static_cast<double>(p[k]));
       else if constexpr (std::is_same_v<T, bool>)
         r.i.push_back(p[k] ? 1 : 0);
       else
@@ -128,7 +128,8 @@ void check_against_reference(const Array& got, const Array& x, const Array& y, c
   REQUIRE(got.shape() == want_shape);
   REQUIRE(got.dtype() == x.dtype());
   const Values v = values_of(got);
-  const double tol = x.dtype() == xj::float32 ? 1e-5 : 1e-12;
+  // float16 and bfloat16 accumulate in float32 and round once.
+  const double tol = x.dtype() == xj::float32 ? 1e-5 : xj::is_half(x.dtype()) ? xj::finfo(x.dtype()).eps : 1e-12;
   for (std::size_t k = 0; k < want.f.size(); ++k)
     CHECK(std::abs(v.f[k] - want.f[k]) <= tol * (1 + std::abs(want.f[k])));
   for (std::size_t k = 0; k < want.i.size(); ++k) CHECK(same_bits(v.i[k], want.i[k], x.dtype()));
@@ -385,7 +386,8 @@ void check_matmul(const Shape& xs, const Shape& ys, DType d = xj::float64) {
   REQUIRE(got.shape() == shape);
   CHECK(got.dtype() == d);
   const Values g = values_of(got.astype(xj::float64));
-  for (std::size_t k = 0; k < want.size(); ++k) CHECK(g.f[k] == doctest::Approx(want[k]).epsilon(1e-5));
+  const double tol = xj::is_half(d) ? xj::finfo(d).eps : 1e-5;  // one rounding of the float32 sum
+  for (std::size_t k = 0; k < want.size(); ++k) CHECK(g.f[k] == doctest::Approx(want[k]).epsilon(tol));
 }
 }  // namespace
 

@@ -26,6 +26,7 @@ TEST_CASE("dtype: names, short names, item sizes and kinds of every dtype") {
       {xj::bool_, "bool", "bool", 1, false, false, false},     {xj::int32, "int32", "i32", 4, false, true, true},
       {xj::int64, "int64", "i64", 8, false, true, true},       {xj::uint32, "uint32", "u32", 4, false, true, false},
       {xj::float32, "float32", "f32", 4, true, false, true}, {xj::float64, "float64", "f64", 8, true, false, true},
+      {xj::float16, "float16", "f16", 2, true, false, true}, {xj::bfloat16, "bfloat16", "bf16", 2, true, false, true},
   };
   for (const Row& r : rows) {
     CAPTURE(r.name);
@@ -45,7 +46,9 @@ TEST_CASE("dtype: names, short names, item sizes and kinds of every dtype") {
   CHECK(xj::dtype_of<std::uint32_t>() == xj::uint32);
   CHECK(xj::dtype_of<float>() == xj::float32);
   CHECK(xj::dtype_of<double>() == xj::float64);
-  CHECK(std::size(xj::all_dtypes) == 6);
+  CHECK(xj::dtype_of<xj::float16_t>() == xj::float16);
+  CHECK(xj::dtype_of<xj::bfloat16_t>() == xj::bfloat16);
+  CHECK(std::size(xj::all_dtypes) == 8);
 }
 
 TEST_CASE("dtype: shape_size, shape_str and abstract value printing") {
@@ -69,29 +72,32 @@ TEST_CASE("dtype: shape_size, shape_str and abstract value printing") {
 }
 
 namespace {
-// JAX's lattice (x64): b < i* < {u32, i32} < i64 < f* < f32 < f64. Nodes in the order below;
-// i* and f* are the weak int (int64, weak) and weak float (float64, weak) of C++ scalars.
-enum Node { B, I32, I64, U32, F32, F64, IW, FW };
-constexpr Node join_table[8][8] = {
-    //        B    I32  I64  U32  F32  F64  IW   FW
-    /* B   */ {B, I32, I64, U32, F32, F64, IW, FW},
-    /* I32 */ {I32, I32, I64, I64, F32, F64, I32, FW},
-    /* I64 */ {I64, I64, I64, I64, F32, F64, I64, FW},
-    /* U32 */ {U32, I64, I64, U32, F32, F64, U32, FW},
-    /* F32 */ {F32, F32, F32, F32, F32, F64, F32, F32},
-    /* F64 */ {F64, F64, F64, F64, F64, F64, F64, F64},
-    /* IW  */ {IW, I32, I64, U32, F32, F64, IW, FW},
-    /* FW  */ {FW, FW, FW, FW, F32, F64, FW, FW},
+// JAX's lattice (x64): b < i* < {u32, i32} < i64 < f* < {f16, bf16} < f32 < f64. Nodes in the order
+// below; i* and f* are the weak int (int64, weak) and weak float (float64, weak) of C++ scalars.
+enum Node { B, I32, I64, U32, F32, F64, F16, BF16, IW, FW };
+constexpr Node join_table[10][10] = {
+    //         B     I32   I64   U32   F32  F64  F16   BF16  IW    FW
+    /* B    */ {B,    I32,  I64,  U32,  F32, F64, F16,  BF16, IW,   FW},
+    /* I32  */ {I32,  I32,  I64,  I64,  F32, F64, F16,  BF16, I32,  FW},
+    /* I64  */ {I64,  I64,  I64,  I64,  F32, F64, F16,  BF16, I64,  FW},
+    /* U32  */ {U32,  I64,  I64,  U32,  F32, F64, F16,  BF16, U32,  FW},
+    /* F32  */ {F32,  F32,  F32,  F32,  F32, F64, F32,  F32,  F32,  F32},
+    /* F64  */ {F64,  F64,  F64,  F64,  F64, F64, F64,  F64,  F64,  F64},
+    /* F16  */ {F16,  F16,  F16,  F16,  F32, F64, F16,  F32,  F16,  F16},
+    /* BF16 */ {BF16, BF16, BF16, BF16, F32, F64, F32,  BF16, BF16, BF16},
+    /* IW   */ {IW,   I32,  I64,  U32,  F32, F64, F16,  BF16, IW,   FW},
+    /* FW   */ {FW,   FW,   FW,   FW,   F32, F64, F16,  BF16, FW,   FW},
 };
 Node node(DType d, bool weak) {
   if (weak && xj::is_integer(d)) return IW;
   if (weak && xj::is_floating(d)) return FW;
-  const Node strong[] = {B, I32, I64, U32, F32, F64};
+  const Node strong[] = {B, I32, I64, U32, F32, F64, F16, BF16};
   return strong[static_cast<int>(d)];
 }
 xj::PromotedType result(Node n) {
-  const xj::PromotedType r[] = {{xj::bool_, false},  {xj::int32, false},   {xj::int64, false}, {xj::uint32, false},
-                                {xj::float32, false}, {xj::float64, false}, {xj::int64, true},  {xj::float64, true}};
+  const xj::PromotedType r[] = {{xj::bool_, false},   {xj::int32, false},   {xj::int64, false},    {xj::uint32, false},
+                                {xj::float32, false}, {xj::float64, false}, {xj::float16, false},  {xj::bfloat16, false},
+                                {xj::int64, true},    {xj::float64, true}};
   return r[n];
 }
 }  // namespace
@@ -122,6 +128,9 @@ TEST_CASE("dtype: promote_types for every pair of strong and weak dtypes follows
   CHECK(xj::promote_types(xj::bool_, false, xj::float64, true).weak_type);
   CHECK(xj::promote_types(xj::float32, false, xj::float64, true).dtype == xj::float32);
   CHECK(!xj::promote_types(xj::float32, false, xj::float64, true).weak_type);
+  CHECK(xj::promote_types(xj::bfloat16, xj::float16) == xj::float32);
+  CHECK(xj::promote_types(xj::int64, xj::float16) == xj::float16);
+  CHECK(xj::promote_types(xj::float16, false, xj::float64, true).dtype == xj::float16);
 }
 
 namespace {
@@ -133,6 +142,8 @@ std::vector<std::pair<Array, Node>> node_arrays() {
           {xj::array({3u, 4u}), U32},
           {xj::array({3.0f, 4.0f}), F32},
           {xj::array({3.0, 4.0}), F64},
+          {xj::array({3.0, 4.0}).astype(xj::float16), F16},
+          {xj::array({3.0, 4.0}).astype(xj::bfloat16), BF16},
           {Array(2), IW},
           {Array(2.0), FW}};
 }

@@ -21,6 +21,9 @@ class AtIndices;  // index.hpp
 
 template <class T>
 concept Scalar = std::is_arithmetic_v<T>;
+// What arrays are made of and read as: C++ scalars, float16_t and bfloat16_t.
+template <class T>
+concept Element = Scalar<T> || is_half_v<T>;
 
 class Array {
  public:
@@ -92,7 +95,7 @@ class Array {
   Array round() const;
   Array dot(const Array& y) const;
 
-  template <Scalar T>
+  template <Element T>
   T item() const {
     element_t<T> out{};  // a small integer type reads through the int32 it is stored as
     copy_item(&out, dtype_of<T>());
@@ -100,7 +103,7 @@ class Array {
   }
   // Concrete data (row-major, contiguous); throws ConcretizationError on a tracer.
   const void* raw_data() const;
-  template <Scalar T>
+  template <Element T>
   const T* data() const {
     static_assert(sizeof(T) == sizeof(element_t<T>), "xjax: data<T>() needs the buffer's element type (int8_t and int16_t data is int32_t)");
     check_dtype(dtype_of<T>());
@@ -137,12 +140,12 @@ Array from_external(const void* data, DType dtype, const Shape& shape, std::shar
 // ShapeError unless `count` values fill `shape` exactly (array(values, shape)).
 void check_value_count(const char* op, std::size_t count, const Shape& shape);
 
-template <Scalar T>
+template <Element T>
 Array array(T v) {
   element_t<T> stored = static_cast<element_t<T>>(v);
   return from_data(&stored, dtype_of<T>(), {});
 }
-template <Scalar T>
+template <Element T>
 Array array(const std::vector<T>& v, const Shape& shape) {
   check_value_count("array", v.size(), shape);
   if constexpr (std::is_same_v<T, bool>) {
@@ -155,15 +158,15 @@ Array array(const std::vector<T>& v, const Shape& shape) {
     return from_data(v.data(), dtype_of<T>(), shape);
   }
 }
-template <Scalar T>
+template <Element T>
 Array array(const std::vector<T>& v) {
   return array(v, Shape{static_cast<std::int64_t>(v.size())});
 }
-template <Scalar T>
+template <Element T>
 Array array(std::initializer_list<T> v) {
   return array(std::vector<T>(v));
 }
-template <Scalar T>
+template <Element T>
 Array array(std::initializer_list<std::initializer_list<T>> rows) {
   std::vector<T> flat;
   std::int64_t cols = rows.size() ? static_cast<std::int64_t>(rows.begin()->size()) : 0;
@@ -173,7 +176,7 @@ Array array(std::initializer_list<std::initializer_list<T>> rows) {
   }
   return array(flat, Shape{static_cast<std::int64_t>(rows.size()), cols});
 }
-template <Scalar T>
+template <Element T>
 Array array(std::initializer_list<std::initializer_list<std::initializer_list<T>>> planes) {
   std::vector<T> flat;
   Shape inner;

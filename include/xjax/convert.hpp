@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "xjax/errors.hpp"
+#include "xjax/half.hpp"
 
 namespace xjax {
 
@@ -13,7 +14,11 @@ namespace xjax {
 // (NaN gives 0); integer to a narrower integer wraps (as numpy's astype); the rest is the nearest value.
 template <class To, class From>
 inline To convert_value(From v) {
-  if constexpr (std::is_same_v<To, bool>) {
+  if constexpr (is_half_v<From>) {  // every float16 and bfloat16 value is exact in float
+    return convert_value<To>(static_cast<float>(v));
+  } else if constexpr (is_half_v<To>) {
+    return To(v);
+  } else if constexpr (std::is_same_v<To, bool>) {
     return v != From(0);
   } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<From>) {
     if (v != v) return To(0);

@@ -6,30 +6,47 @@
 #include <type_traits>
 #include <vector>
 
+#include "xjax/half.hpp"
+
 namespace xjax {
 
-enum class DType : std::uint8_t { bool_, int32, int64, uint32, float32, float64 };
+enum class DType : std::uint8_t { bool_, int32, int64, uint32, float32, float64, float16, bfloat16 };
 inline constexpr DType bool_ = DType::bool_;
 inline constexpr DType int32 = DType::int32;
 inline constexpr DType int64 = DType::int64;
 inline constexpr DType uint32 = DType::uint32;
 inline constexpr DType float32 = DType::float32;
 inline constexpr DType float64 = DType::float64;
-inline constexpr DType all_dtypes[] = {bool_, int32, int64, uint32, float32, float64};
+inline constexpr DType float16 = DType::float16;
+inline constexpr DType bfloat16 = DType::bfloat16;
+inline constexpr DType all_dtypes[] = {bool_, int32, int64, uint32, float32, float64, float16, bfloat16};
 
 std::size_t itemsize(DType d);
 const char* dtype_name(DType d);   // "float32"
 const char* short_name(DType d);   // "f32", as jaxprs print it
-inline bool is_floating(DType d) { return d == float32 || d == float64; }
+inline bool is_floating(DType d) { return d == float32 || d == float64 || d == float16 || d == bfloat16; }
+// float16 and bfloat16: stored in 16 bits, computed in float32.
+inline bool is_half(DType d) { return d == float16 || d == bfloat16; }
 inline bool is_integer(DType d) { return d == int32 || d == int64 || d == uint32; }
 inline bool is_signed(DType d) { return d != uint32 && d != bool_; }
 std::ostream& operator<<(std::ostream& os, DType d);
+
+// Machine limits of a floating dtype, as numpy's finfo: 2^minexp is the smallest normal number,
+// 2^maxexp the first power of two that overflows; precision is in decimal digits.
+struct FloatInfo {
+  DType dtype;
+  int bits, nexp, nmant, minexp, maxexp, precision;
+  double eps, max, min, smallest_normal, smallest_subnormal, resolution;
+};
+FloatInfo finfo(DType d);  // DTypeError for a dtype that is not floating
 
 template <class T>
 constexpr DType dtype_of() {
   if constexpr (std::is_same_v<T, bool>) return bool_;
   else if constexpr (std::is_same_v<T, float>) return float32;
   else if constexpr (std::is_same_v<T, double>) return float64;
+  else if constexpr (std::is_same_v<T, float16_t>) return float16;
+  else if constexpr (std::is_same_v<T, bfloat16_t>) return bfloat16;
   else if constexpr (std::is_same_v<T, std::uint32_t>) return uint32;
   else if constexpr (std::is_integral_v<T> && std::is_signed_v<T> && sizeof(T) <= 4) return int32;
   else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) return int64;
@@ -40,7 +57,7 @@ constexpr DType dtype_of() {
 // held as int32_t, long long as int64_t, long double as double).
 template <class T>
 using element_t = std::conditional_t<
-    std::is_same_v<T, bool>, bool,
+    std::is_same_v<T, bool> || is_half_v<T>, T,
     std::conditional_t<std::is_floating_point_v<T>, std::conditional_t<sizeof(T) == 4, float, double>,
                        std::conditional_t<std::is_same_v<T, std::uint32_t>, std::uint32_t,
                                           std::conditional_t<sizeof(T) <= 4, std::int32_t, std::int64_t>>>>;

@@ -123,6 +123,9 @@ struct Primitive {
   TileKernel tile = nullptr;
   // Has an effect besides its outputs (debug callbacks): jit never folds, shares or drops it.
   bool effectful = false;
+  // Its kernels take float16 and bfloat16 operands as they are. Other primitives receive them
+  // widened to float32 and round their float32 results back (computes_in_float32 in rules.hpp).
+  bool handles_half = false;
 };
 
 // Registers a primitive for the lifetime of the program; its address is its identity.

@@ -149,10 +149,10 @@ void Array::copy_item(void* out, DType as) const {
   Array c = to_concrete(*this, "item");
   if (c.size() != 1) throw ValueError("item", "needs an array of one element, got ", c.aval());
   const std::byte* src = buffer_of(c).data();
-  dispatch_dtype(c.dtype(), [&](auto from) {
+  dispatch_any_dtype(c.dtype(), [&](auto from) {
     using From = typename decltype(from)::type;
     From v = *reinterpret_cast<const From*>(src);
-    dispatch_dtype(as, [&](auto to) {
+    dispatch_any_dtype(as, [&](auto to) {
       using To = typename decltype(to)::type;
       *static_cast<To*>(out) = convert_value<To>(v);
     });

@@ -2,6 +2,7 @@
 #include "xjax/dtype.hpp"
 
 #include <array>
+#include <cmath>
 #include <limits>
 #include <ostream>
 #include <sstream>
@@ -13,6 +14,7 @@ namespace xjax {
 std::size_t itemsize(DType d) {
   switch (d) {
     case bool_: return 1;
+    case float16: case bfloat16: return 2;
     case int32: case uint32: case float32: return 4;
     case int64: case float64: return 8;
   }
@@ -20,16 +22,38 @@ std::size_t itemsize(DType d) {
 }
 
 const char* dtype_name(DType d) {
-  static const char* names[] = {"bool", "int32", "int64", "uint32", "float32", "float64"};
+  static const char* names[] = {"bool", "int32", "int64", "uint32", "float32", "float64", "float16", "bfloat16"};
   return names[static_cast<int>(d)];
 }
 
 const char* short_name(DType d) {
-  static const char* names[] = {"bool", "i32", "i64", "u32", "f32", "f64"};
+  static const char* names[] = {"bool", "i32", "i64", "u32", "f32", "f64", "f16", "bf16"};
   return names[static_cast<int>(d)];
 }
 
 std::ostream& operator<<(std::ostream& os, DType d) { return os << dtype_name(d); }
+
+FloatInfo finfo(DType d) {
+  auto info = [d](int bits, int nexp, int nmant, int precision) {
+    const int maxexp = 1 << (nexp - 1), minexp = 2 - maxexp;
+    FloatInfo f{.dtype = d, .bits = bits, .nexp = nexp, .nmant = nmant, .minexp = minexp, .maxexp = maxexp,
+                .precision = precision};
+    f.eps = std::ldexp(1.0, -nmant);
+    f.max = std::ldexp(2.0 - f.eps, maxexp - 1);
+    f.min = -f.max;
+    f.smallest_normal = std::ldexp(1.0, minexp);
+    f.smallest_subnormal = std::ldexp(1.0, minexp - nmant);
+    f.resolution = std::pow(10.0, -precision);
+    return f;
+  };
+  switch (d) {
+    case float16: return info(16, 5, 10, 3);
+    case bfloat16: return info(16, 8, 7, 2);
+    case float32: return info(32, 8, 23, 6);
+    case float64: return info(64, 11, 52, 15);
+    default: throw DTypeError("finfo", "needs a floating dtype, got ", d);
+  }
+}
 
 std::int64_t shape_size(const Shape& s) {
   if (s.size() > max_rank) throw ShapeError("shape", "rank ", s.size(), " exceeds the maximum of ", max_rank);
@@ -64,15 +88,16 @@ std::ostream& operator<<(std::ostream& os, const ShapedArray& a) {
 }
 
 namespace {
-// Lattice nodes: the six dtypes plus the weak "any int" (i*) and "any float" (f*) types.
-enum Node { B, I32, I64, U32, F32, F64, IW, FW, N };
+// Lattice nodes: the eight dtypes plus the weak "any int" (i*) and "any float" (f*) types.
+enum Node { B, I32, I64, U32, F32, F64, F16, BF16, IW, FW, N };
 constexpr std::array<std::array<bool, N>, N> lattice_edges() {
   std::array<std::array<bool, N>, N> e{};
   e[B][IW] = true;
   e[IW][U32] = e[IW][I32] = true;
   e[U32][I64] = e[I32][I64] = true;
   e[I64][FW] = true;
-  e[FW][F32] = true;
+  e[FW][F16] = e[FW][BF16] = true;
+  e[F16][F32] = e[BF16][F32] = true;
   e[F32][F64] = true;
   return e;
 }
@@ -81,7 +106,7 @@ UpperSet upper_bounds(Node n) {
   static constexpr auto edges = lattice_edges();
   UpperSet up{};
   up[n] = true;
-  for (bool grew = true; grew;) {  // transitive closure; the lattice has 8 nodes
+  for (bool grew = true; grew;) {  // transitive closure; the lattice has 10 nodes
     grew = false;
     for (int a = 0; a < N; ++a)
       for (int b = 0; b < N; ++b)
@@ -99,6 +124,8 @@ Node node_of(DType d, bool weak) {
     case uint32: return U32;
     case float32: return F32;
     case float64: return F64;
+    case float16: return F16;
+    case bfloat16: return BF16;
   }
   return B;
 }
@@ -120,6 +147,8 @@ PromotedType promote_types(DType a, bool weak_a, DType b, bool weak_b) {
       case U32: return {uint32, false};
       case F32: return {float32, false};
       case F64: return {float64, false};
+      case F16: return {float16, false};
+      case BF16: return {bfloat16, false};
       case IW: return {int64, true};
       case FW: return {float64, true};
     }

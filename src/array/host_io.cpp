@@ -93,7 +93,7 @@ template <class T>
 Array parse_items(const std::vector<std::string_view>& items, DType dtype) {
   std::vector<T> values;
   for (std::size_t k = 0; k < items.size(); ++k) {
-    if constexpr (std::is_floating_point_v<T>) {
+    if constexpr (std::is_floating_point_v<T> || is_half_v<T>) {
       values.push_back(static_cast<T>(parse_float(items[k], k, dtype)));
     } else {
       const std::int64_t v = parse_int(items[k], k, dtype);
@@ -191,6 +191,10 @@ Array fromstring(std::string_view text, DType dtype, std::string_view sep, std::
       return parse_items<float>(items, dtype);
     case DType::float64:
       return parse_items<double>(items, dtype);
+    case DType::float16:
+      return parse_items<float16_t>(items, dtype);
+    case DType::bfloat16:
+      return parse_items<bfloat16_t>(items, dtype);
   }
   throw DTypeError("fromstring", "unknown dtype");
 }

@@ -10,9 +10,9 @@ void copy_converted(const Array& x, DType dtype, void* out) {
   const Array c = to_concrete(x, "to_xarray");
   const std::byte* src = buffer_of(c).data();
   const std::int64_t n = c.size();
-  dispatch_dtype(c.dtype(), [&](auto from) {
+  dispatch_any_dtype(c.dtype(), [&](auto from) {
     using From = typename decltype(from)::type;
-    dispatch_dtype(dtype, [&](auto to) {
+    dispatch_any_dtype(dtype, [&](auto to) {
       using To = typename decltype(to)::type;
       const From* s = reinterpret_cast<const From*>(src);
       To* d = static_cast<To*>(out);

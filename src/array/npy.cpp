@@ -46,6 +46,10 @@ std::string descr_of(DType d) {
       return std::string(1, order) + "f4";
     case DType::float64:
       return std::string(1, order) + "f8";
+    case DType::float16:
+      return std::string(1, order) + "f2";
+    case DType::bfloat16:  // numpy has no bfloat16: ml_dtypes saves it as two opaque bytes
+      return std::string(1, order) + "V2";
   }
   return "";
 }
@@ -158,7 +162,8 @@ class HeaderParser {
   void dtype(const std::string& descr, Header& h) {
     if (descr.size() < 3) unsupported(descr);
     static constexpr std::pair<std::string_view, DType> codes[] = {{"b1", bool_},  {"i4", int32},   {"i8", int64},
-                                                                   {"u4", uint32}, {"f4", float32}, {"f8", float64}};
+                                                                   {"u4", uint32}, {"f4", float32}, {"f8", float64},
+                                                                   {"f2", float16}, {"V2", bfloat16}};
     const auto* it = std::find_if(std::begin(codes), std::end(codes),
                                   [&](const auto& c) { return c.first == std::string_view(descr).substr(1); });
     if (it == std::end(codes)) unsupported(descr);
@@ -167,7 +172,7 @@ class HeaderParser {
     const bool multibyte = itemsize(h.dtype) > 1;
     if (order == '<' || order == '>')
       h.swap = multibyte && (order == '<') != host_little;
-    else if (order != '=' && !(order == '|' && !multibyte))
+    else if (order != '=' && !(order == '|' && (!multibyte || h.dtype == bfloat16)))
       unsupported(descr);
   }
 

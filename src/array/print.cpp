@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -38,8 +39,27 @@ void split_scientific(const std::string& s, std::string& digits, int& exponent) 
 template <class T>
 void shortest_digits(T v, std::string& digits, int& exponent) {
   char buf[64];
-  auto end = std::to_chars(buf, buf + sizeof buf, std::fabs(v), std::chars_format::scientific).ptr;
-  split_scientific(std::string(buf, end), digits, exponent);
+  if constexpr (is_half_v<T>) {  // the fewest correctly rounded digits that round back to v's bits
+    const double a = std::fabs(static_cast<double>(v));
+    for (int p = 0; p < 17; ++p) {
+      std::snprintf(buf, sizeof buf, "%.*e", p, a);
+      if (T(std::strtod(buf, nullptr)).bits == T(a).bits) break;
+    }
+    split_scientific(buf, digits, exponent);
+  } else {
+    auto end = std::to_chars(buf, buf + sizeof buf, std::fabs(v), std::chars_format::scientific).ptr;
+    split_scientific(std::string(buf, end), digits, exponent);
+  }
+}
+
+// bfloat16 elements as ml_dtypes (and so JAX) prints them: each on its own, with six significant
+// digits, numpy's layout without alignment.
+std::string bfloat16_str(bfloat16_t v) {
+  const float f = v;
+  if (std::isnan(f)) return "nan";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(f));
+  return buf;
 }
 
 std::string trim_zeros(std::string s) {
@@ -105,13 +125,21 @@ std::string exponent_str(int exponent, std::size_t min_digits) {
 
 const char* non_finite(double v) { return std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"; }
 
-// A 0-d float: positional between 1e-4 and 1e16 (and for zero) with at least one fractional
-// digit, else scientific without trailing zeros.
+// Decimal digits of precision (numpy's finfo(T).precision), which set numpy's cut-offs for
+// scientific notation.
+template <class T>
+constexpr int decimal_precision() {
+  return std::is_same_v<T, double> ? 15 : std::is_same_v<T, float> ? 6 : 3;
+}
+
+// A 0-d float: positional from 1e-4 up to 10^precision (1e16 for float64), and for zero, with at
+// least one fractional digit; else scientific without trailing zeros (numpy 2).
 template <class T>
 std::string scalar_str(T v) {
   if (!std::isfinite(v)) return non_finite(static_cast<double>(v));
   double a = std::fabs(static_cast<double>(v));
-  if (a == 0 || (a >= 1e-4 && a < 1e16)) {
+  const double cutoff = std::is_same_v<T, double> ? 1e16 : std::pow(10.0, decimal_precision<T>());
+  if (a == 0 || (a >= 1e-4 && a < cutoff)) {
     Parts p = positional(v, -1);
     return (p.negative ? "-" : "") + p.integer + "." + (p.fraction.empty() ? "0" : p.fraction);
   }
@@ -126,7 +154,8 @@ std::string pad_left(const std::string& s, std::size_t width) {
 // The sign written before a non-negative number: none, '+' or ' ' (numpy's sign option).
 std::string plus_sign(const PrintOptions& o) { return o.sign == '+' ? "+" : ""; }
 
-// One format for all elements shown, as numpy's FloatingFormat.
+// One format for all elements shown, as numpy's FloatingFormat (numpy 2: the cut-off for
+// scientific notation follows the dtype's precision).
 template <class T>
 class FloatFormat {
  public:
@@ -150,7 +179,8 @@ class FloatFormat {
       max_abs = std::max(max_abs, a);
       min_abs = min_abs == 0 ? a : std::min(min_abs, a);
     }
-    exp_ = max_abs != 0 && (max_abs >= 1e8 || (!o.suppress && (min_abs < 1e-4 || max_abs / min_abs > 1000.)));
+    const double cutoff = std::pow(10.0, std::min(8, decimal_precision<T>()));
+    exp_ = max_abs != 0 && (max_abs >= cutoff || (!o.suppress && (min_abs < 1e-4 || max_abs / min_abs > 1000.)));
     for (T v : finite) {
       Parts p = parts(v, max_frac_);
       pad_left_ = std::max(pad_left_, p.integer.size() + (p.negative || o.sign == '+'));
@@ -307,7 +337,7 @@ std::function<std::string(std::int64_t)> integer_format(const T* v, const std::v
 std::string array_to_string(const Array& c, const PrintOptions& o, const Style& style) {
   std::string out;
   const std::byte* data = buffer_of(c).data();
-  dispatch_dtype(c.dtype(), [&](auto tag) {
+  dispatch_any_dtype(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* v = reinterpret_cast<const T*>(data);
     bool summarise = c.size() > o.threshold;
@@ -317,7 +347,9 @@ std::string array_to_string(const Array& c, const PrintOptions& o, const Style& 
     if constexpr (std::is_same_v<T, bool>) {
       const bool zero_d = c.ndim() == 0;
       element = [v, zero_d](std::int64_t i) { return std::string(v[i] ? (zero_d ? "True" : " True") : "False"); };
-    } else if constexpr (std::is_floating_point_v<T>) {
+    } else if constexpr (std::is_same_v<T, bfloat16_t>) {
+      element = [v](std::int64_t i) { return bfloat16_str(v[i]); };
+    } else if constexpr (std::is_floating_point_v<T> || is_half_v<T>) {
       element = [v, format = std::make_shared<FloatFormat<T>>(shown, o)](std::int64_t i) { return (*format)(v[i]); };
     } else {
       element = integer_format(v, shown, o.sign);
@@ -333,11 +365,12 @@ std::string str_of(const Array& x, const PrintOptions& o) {
   if (c.size() == 0 && c.ndim() > 0) return "[]";
   if (c.ndim() > 0) return array_to_string(c, o, Style{});
   std::string out;
-  dispatch_dtype(c.dtype(), [&](auto tag) {
+  dispatch_any_dtype(c.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T v = *reinterpret_cast<const T*>(buffer_of(c).data());
     if constexpr (std::is_same_v<T, bool>) out = v ? "True" : "False";
-    else if constexpr (std::is_floating_point_v<T>) out = scalar_str(v);
+    else if constexpr (std::is_same_v<T, bfloat16_t>) out = bfloat16_str(v);
+    else if constexpr (std::is_floating_point_v<T> || is_half_v<T>) out = scalar_str(v);
     else out = std::to_string(+v);
   });
   return out;

@@ -1,6 +1,7 @@
 // Runs a generic kernel body with the C++ element type of a runtime dtype.
 #pragma once
 #include <cstdint>
+#include <utility>
 
 #include "xjax/convert.hpp"
 #include "xjax/dtype.hpp"
@@ -13,7 +14,8 @@ struct TypeTag {
   using type = T;
 };
 
-// f(TypeTag<T>{}) for the element type T of d (bool arrays hold one byte, 0 or 1, as bool).
+// f(TypeTag<T>{}) for the element type T of d (bool arrays hold one byte, 0 or 1, as bool), for
+// kernels that compute: float16 and bfloat16 never reach them (eval_primitive widens them to float32).
 template <class F>
 decltype(auto) dispatch_dtype(DType d, F&& f) {
   switch (d) {
@@ -23,8 +25,19 @@ decltype(auto) dispatch_dtype(DType d, F&& f) {
     case DType::uint32: return f(TypeTag<std::uint32_t>{});
     case DType::float32: return f(TypeTag<float>{});
     case DType::float64: return f(TypeTag<double>{});
+    case DType::float16:
+    case DType::bfloat16: break;
   }
-  throw DTypeError("dispatch", "unknown dtype");
+  throw DTypeError("dispatch", "no kernel computes in ", d);
+}
+
+// dispatch_dtype over every dtype, for code that moves or converts elements (float16_t and
+// bfloat16_t convert to and from float).
+template <class F>
+decltype(auto) dispatch_any_dtype(DType d, F&& f) {
+  if (d == DType::float16) return f(TypeTag<float16_t>{});
+  if (d == DType::bfloat16) return f(TypeTag<bfloat16_t>{});
+  return dispatch_dtype(d, std::forward<F>(f));
 }
 
 }  // namespace xjax

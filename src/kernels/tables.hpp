@@ -18,6 +18,10 @@ struct ElementwiseKernels {
       polygamma, is_finite, logical_not, identity;
   TileKernel add, sub, mul, div, rem, pow, max, min, atan2, nextafter, bit_and, bit_or, bit_xor, shift_left,
       shift_right_arithmetic, shift_right_logical, eq, ne, lt, le, gt, ge;
+  // n float16 or bfloat16 elements (d) to float32 and back, rounding to nearest even (F16C where the
+  // set has it); the bits of xjax/half.hpp's conversions.
+  void (*widen_half)(DType d, const void* in, float* out, std::int64_t n);
+  void (*narrow_half)(DType d, const float* in, void* out, std::int64_t n);
 };
 
 enum class ReduceOp : std::uint8_t { sum, prod, max, min, logical_and, logical_or };

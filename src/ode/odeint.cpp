@@ -272,6 +272,8 @@ std::vector<double> host_values(const Array& x) {
   switch (x.dtype()) {
     case float64: copy(x.data<double>()); break;
     case float32: copy(x.data<float>()); break;
+    case float16: copy(x.data<float16_t>()); break;
+    case bfloat16: copy(x.data<bfloat16_t>()); break;
     default: v.clear();  // integers and bools are always finite
   }
   return v;

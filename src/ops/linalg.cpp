@@ -13,9 +13,7 @@
 namespace xjax::linalg {
 namespace {
 
-double epsilon(DType d) {
-  return d == float32 ? std::numeric_limits<float>::epsilon() : std::numeric_limits<double>::epsilon();
-}
+double epsilon(DType d) { return finfo(d).eps; }
 
 Shape batch_shape(const Array& x) { return Shape(x.shape().begin(), x.shape().end() - 2); }
 

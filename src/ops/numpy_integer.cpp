@@ -98,6 +98,10 @@ Array exact_pow2(const Array& n, DType d, int steps) {
 std::pair<Array, Array> frexp(const Array& x0) {
   Array x = inexact(x0);
   DType d = x.dtype();
+  if (is_half(d)) {  // every float16 and bfloat16 value is a normal float32 with the same mantissa
+    auto [m, e] = frexp(x.astype(float32));
+    return {m.astype(d), e};
+  }
   FloatFormat f = format_of(d);
   Array special = (x == 0.0) | isinf(x) | isnan(x);
   Array y = where(special, ones_like(x), abs(x));
@@ -129,6 +133,8 @@ Array ldexp(const Array& x1, const Array& x2) {
     throw DTypeError("ldexp", "the exponent must be an integer array, got ", x2.aval());
   Array x = inexact(x1);
   DType d = x.dtype();
+  // Exact in float32 wherever the 16-bit result is not zero, so rounded once.
+  if (is_half(d)) return ldexp(x.astype(float32), x2).astype(d);
   FloatFormat f = format_of(d);
   int min_sub = f.min_normal - f.mantissa + 1;  // 2^min_sub is the smallest subnormal
   Shape s = broadcast_shapes(x.shape(), x2.shape());

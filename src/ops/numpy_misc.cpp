@@ -26,7 +26,7 @@ Array isreal(const Array& x) { return ones_like(x, bool_); }
 
 Array nan_to_num(const Array& x, double nan_value, std::optional<double> posinf, std::optional<double> neginf) {
   if (!is_floating(x.dtype())) return x;
-  double big = x.dtype() == float32 ? std::numeric_limits<float>::max() : std::numeric_limits<double>::max();
+  double big = finfo(x.dtype()).max;
   Array r = where(isnan(x), nan_value, x);
   r = where(r == inf, posinf.value_or(big), r);
   return where(r == -inf, neginf.value_or(-big), r);

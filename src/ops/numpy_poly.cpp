@@ -179,7 +179,7 @@ Array polyfit(const Array& x, const Array& y, int deg, std::optional<double> rco
     lhs = lhs * expand_dims(wd, 1);
     rhs = y.ndim() == 2 ? rhs * expand_dims(wd, 1) : rhs * wd;
   }
-  double eps = d == float32 ? std::numeric_limits<float>::epsilon() : std::numeric_limits<double>::epsilon();
+  double eps = finfo(d).eps;
   double rc = rcond.value_or(static_cast<double>(x.shape()[0]) * eps);
   Array scale = sqrt(sum(lhs * lhs, 0));
   scale = where(scale == 0.0, ones_like(scale), scale);
@@ -295,7 +295,7 @@ Array multi_dot(const std::vector<Array>& arrays) {
 Array matrix_rank(const Array& m, std::optional<double> rtol) {
   if (m.ndim() < 2) throw ShapeError("linalg.matrix_rank", "needs at least 2 dimensions, got ", m.aval());
   Array s = svdvals(inexact(m));
-  double eps = s.dtype() == float32 ? std::numeric_limits<float>::epsilon() : std::numeric_limits<double>::epsilon();
+  double eps = finfo(s.dtype()).eps;
   double r = rtol.value_or(static_cast<double>(std::max(m.shape()[m.shape().size() - 2], m.shape().back())) * eps);
   Array tol = max(s, -1, true) * r;
   return sum(s > tol, -1);

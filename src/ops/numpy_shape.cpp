@@ -223,7 +223,7 @@ Array interp(const Array& x, const Array& xp0, const Array& fp0, std::optional<A
     Array i = clip(searchsorted(xp, xf, "right"), 1, static_cast<std::int64_t>(n - 1));
     Array x0 = take(xp, i - 1), x1 = take(xp, i), f0 = take(fp, i - 1), f1 = take(fp, i);
     Array dx = x1 - x0;
-    double eps = d == float32 ? 1.401298464324817e-45 : 4.9406564584124654e-324;
+    double eps = finfo(d).smallest_subnormal;
     Array flat = abs(dx) <= eps;
     f = where(flat, f0, f0 + (xf - x0) / where(flat, 1.0, dx) * (f1 - f0));
   }

@@ -21,6 +21,8 @@ std::vector<double> concrete_values(const Array& x) {
   switch (x.dtype()) {
     case float64: read(x.data<double>()); break;
     case float32: read(x.data<float>()); break;
+    case float16: read(x.data<float16_t>()); break;
+    case bfloat16: read(x.data<bfloat16_t>()); break;
     case int64: read(x.data<std::int64_t>()); break;
     case int32: read(x.data<std::int32_t>()); break;
     case uint32: read(x.data<std::uint32_t>()); break;

@@ -49,6 +49,11 @@ window::Config make_config(const char* op, const Shape& in, const Ints& window, 
 
 // Whether the concrete 0-d v is op's identity (the value every window starts from anyway).
 bool is_identity(WindowOp op, const Array& v) {
+  if (is_half(v.dtype())) {
+    const double x = v.item<double>();
+    if (op == WindowOp::sum) return x == 0 && !std::signbit(x);
+    return x == (op == WindowOp::max ? -1 : 1) * std::numeric_limits<double>::infinity();
+  }
   return dispatch_dtype(v.dtype(), [&](auto tag) -> bool {
     using T = typename decltype(tag)::type;
     if constexpr (std::is_arithmetic_v<T>) {

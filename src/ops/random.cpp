@@ -21,10 +21,16 @@ DType float_dtype_of(const Array& x) { return x.weak_type() && is_floating(x.dty
 
 // Uniform in [0, 1): the top mantissa bits of the random word over 1.0, minus 1. Written as an
 // integer times a power of two, which is the same number exactly (no bitcast needed); float64
-// takes its 52 bits from the word pair (w0 << 32 | w1), as JAX's 64-bit random bits.
+// takes its 52 bits from the word pair (w0 << 32 | w1), as JAX's 64-bit random bits. float16 and
+// bfloat16 take the top 10 or 7 bits of the float32 word (JAX draws 16-bit words for them, so their
+// values differ from JAX's).
 Array unit_interval(const Array& key, const Shape& shape, DType dtype) {
   auto [w0, w1] = detail::hash_positions(key, shape);
-  if (dtype == float32) return ((w0 ^ w1) >> 9).astype(float32) * constant(std::ldexp(1.0, -23), float32);
+  if (dtype != float64) {
+    const int nmant = finfo(dtype).nmant;
+    Array u = ((w0 ^ w1) >> (32 - nmant)).astype(float32) * constant(std::ldexp(1.0, -nmant), float32);
+    return u.astype(dtype);  // exact: a multiple of 2^-nmant below one
+  }
   Array mantissa = w0.astype(float64) * std::ldexp(1.0, 20) + (w1 >> 12).astype(float64);
   return mantissa * std::ldexp(1.0, -52);
 }
@@ -79,7 +85,7 @@ Array uniform(const Array& key, const Shape& shape, DType dtype, const Array& mi
 // sqrt(2) erf_inv(u) for u uniform in (-1, 1): the open interval keeps erf_inv finite.
 Array normal(const Array& key, const Shape& shape, DType dtype) {
   check_floating("random.normal", dtype);
-  double lo = dtype == float32 ? std::nextafter(-1.0f, 0.0f) : std::nextafter(-1.0, 0.0);
+  double lo = std::ldexp(1.0, -finfo(dtype).nmant - 1) - 1.0;  // the float above -1
   Array u = uniform(key, shape, dtype, constant(lo, dtype), 1.0);
   return constant(std::sqrt(2.0), dtype) * jax_erf_inv(u);
 }

@@ -38,7 +38,7 @@ void check_safe_cast(const char* op, DType dtype, const Array& param) {
     throw DTypeError(op, "cannot safely cast parameter ", param.aval(), " to ", dtype);
 }
 
-int mantissa_bits(DType d) { return d == float32 ? 23 : 52; }
+int mantissa_bits(DType d) { return finfo(d).nmant; }
 
 // JAX turns Python floats (and integers, for samplers that need floats) into its default float32.
 DType float_dtype_of(const Array& x) { return is_floating(x.dtype()) && !x.weak_type() ? x.dtype() : float32; }

@@ -1,6 +1,7 @@
 // custom_root (implicit differentiation of a solver's solution) and the input checks the solvers share.
 #include <cmath>
 
+#include "trace/trace.hpp"
 #include "xjax/linalg.hpp"
 #include "xjax/optimize.hpp"
 
@@ -54,10 +55,7 @@ Array checked_start(const char* op, const Array& x0) {
   Array x = is_floating(x0.dtype()) ? x0 : astype(x0, float64);
   // Read from the buffer, not with ops: under jit those would be traced even for a concrete x0.
   if (!x0.is_tracer() && is_floating(x0.dtype())) {
-    bool finite = true;
-    for (std::int64_t i = 0; i < x0.size(); ++i)
-      finite = finite && (x0.dtype() == float32 ? std::isfinite(x0.data<float>()[i]) : std::isfinite(x0.data<double>()[i]));
-    if (!finite) throw ValueError(op, "x0 has non-finite values: ", x0.aval());
+    if (first_bad_float(x0, true, true) >= 0) throw ValueError(op, "x0 has non-finite values: ", x0.aval());
   }
   return x;
 }

@@ -135,9 +135,40 @@ const Primitive& atan2_p = binary("atan2", DTypes::floating, isa_tile<&Kernels::
                                     return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1] / denom; }),
                                                          scaled(t[1], [&](const Array& u) { return -(u * x[0] / denom); }))};
                                   });
+namespace {
+// float16 and bfloat16 step through their own bits (a float32 step would round back to x).
+template <class T>
+T half_nextafter(T x, T y) {
+  const float fx = x, fy = y;
+  if (fx != fx || fy != fy) return T(fx + fy);
+  if (fx == fy) return y;
+  if (fx == 0) return T::from_bits(static_cast<std::uint16_t>((y.bits & 0x8000) | 1));
+  const bool away_from_zero = (fx < fy) == (fx > 0);
+  return T::from_bits(static_cast<std::uint16_t>(away_from_zero ? x.bits + 1 : x.bits - 1));
+}
+void nextafter_tile(const TileArgs& a) {
+  if (!is_half(a.in_dtype[0])) return isa_tile<&Kernels::nextafter>(a);
+  dispatch_any_dtype(a.in_dtype[0], [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if constexpr (is_half_v<T>) {
+      const T* x = reinterpret_cast<const T*>(a.in[0]);
+      const T* y = reinterpret_cast<const T*>(a.in[1]);
+      const std::int64_t sx = a.in_size[0] == 1 ? 0 : 1, sy = a.in_size[1] == 1 ? 0 : 1;
+      T* o = reinterpret_cast<T*>(a.out);
+      for (std::int64_t i = 0; i < a.n; ++i) o[i] = half_nextafter(x[i * sx], y[i * sy]);
+    }
+  });
+}
+}  // namespace
+
 // The neighbouring representable value: a step function, so its derivative is zero.
-const Primitive& nextafter_p =
-    binary("nextafter", DTypes::floating, isa_tile<&Kernels::nextafter>, nullptr);
+const Primitive& nextafter_p = []() -> const Primitive& {
+  Primitive p{.name = "nextafter", .arity = 2, .shape = elementwise_shape("nextafter", DTypes::floating, false),
+              .eval = tile_eval(nextafter_tile), .tile = nextafter_tile, .handles_half = true};
+  p.jvp = [](const Arrays&, const Tangents&, const Arrays&, const Params&) -> Tangents { return {std::nullopt}; };
+  p.batch = elementwise_batch;
+  return def_primitive(std::move(p));
+}();
 const Primitive& and_p = binary("and", BI, isa_tile<&Kernels::bit_and>, nullptr, nullptr, false, lower_op<Op::bit_and>);
 const Primitive& or_p = binary("or", BI, isa_tile<&Kernels::bit_or>, nullptr, nullptr, false, lower_op<Op::bit_or>);
 const Primitive& xor_p = binary("xor", BI, isa_tile<&Kernels::bit_xor>, nullptr, nullptr, false, lower_op<Op::bit_xor>);
@@ -238,10 +269,16 @@ const Primitive& convert_element_type_p = []() -> const Primitive& {
   Primitive p{.name = "convert_element_type", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
                 return {ShapedArray{in[0].shape, params.get<DType>("new_dtype"), params.get<bool>("weak_type")}};
               }};
+  p.handles_half = true;
   p.tile = [](const TileArgs& a) {
-    dispatch_dtype(a.in_dtype[0], [&](auto from) {
+    const DType from_dtype = a.in_dtype[0], to_dtype = a.params->get<DType>("new_dtype");
+    if (is_half(from_dtype) && to_dtype == float32)
+      return kernels::elementwise().widen_half(from_dtype, a.in[0], reinterpret_cast<float*>(a.out), a.n);
+    if (from_dtype == float32 && is_half(to_dtype))
+      return kernels::elementwise().narrow_half(to_dtype, reinterpret_cast<const float*>(a.in[0]), a.out, a.n);
+    dispatch_any_dtype(a.in_dtype[0], [&](auto from) {
       using From = typename decltype(from)::type;
-      dispatch_dtype(a.params->get<DType>("new_dtype"), [&](auto to) {
+      dispatch_any_dtype(a.params->get<DType>("new_dtype"), [&](auto to) {
         using To = typename decltype(to)::type;
         const From* x = reinterpret_cast<const From*>(a.in[0]);
         To* o = reinterpret_cast<To*>(a.out);

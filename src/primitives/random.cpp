@@ -114,12 +114,8 @@ Shape sample_shape(const char* op, const std::optional<Shape>& shape, std::initi
 }
 
 Array constant(double v, DType dtype) { return array(v).astype(dtype); }
-double tiny(DType dtype) {
-  return dtype == float32 ? std::numeric_limits<float>::min() : std::numeric_limits<double>::min();
-}
-double eps(DType dtype) {
-  return dtype == float32 ? std::numeric_limits<float>::epsilon() : std::numeric_limits<double>::epsilon();
-}
+double tiny(DType dtype) { return finfo(dtype).smallest_normal; }
+double eps(DType dtype) { return finfo(dtype).eps; }
 
 // Position i of the row-major shape is the 64-bit counter (i >> 32, i mod 2^32).
 std::pair<Array, Array> hash_positions(const Array& key, const Shape& shape) {

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "kernels/dispatch.hpp"
 #include "trace/trace.hpp"
 #include "xjax/config.hpp"
 
@@ -25,6 +26,8 @@ std::int64_t first_bad_float(const Array& x, bool nans, bool infs) {
   if (x.is_tracer()) return -1;
   if (x.dtype() == float32) return first_bad(x.data<float>(), x.size(), nans, infs);
   if (x.dtype() == float64) return first_bad(x.data<double>(), x.size(), nans, infs);
+  if (x.dtype() == float16) return first_bad(x.data<float16_t>(), x.size(), nans, infs);
+  if (x.dtype() == bfloat16) return first_bad(x.data<bfloat16_t>(), x.size(), nans, infs);
   return -1;
 }
 
@@ -34,8 +37,10 @@ void check_floats(const std::string& op, const Arrays& inputs, const Arrays& out
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     std::int64_t at = first_bad_float(outputs[k], nans, infs);
     if (at < 0) continue;
-    double value = outputs[k].dtype() == float32 ? static_cast<double>(outputs[k].data<float>()[at])
-                                                 : outputs[k].data<double>()[at];
+    const double value = dispatch_any_dtype(outputs[k].dtype(), [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      return static_cast<double>(static_cast<const T*>(outputs[k].raw_data())[at]);
+    });
     std::ostringstream in;
     for (std::size_t i = 0; i < inputs.size(); ++i) in << (i ? ", " : "") << inputs[i].aval();
     throw FloatingPointError(op, std::isnan(value) ? "debug_nans: NaN" : value > 0 ? "debug_infs: inf" : "debug_infs: -inf",

@@ -32,6 +32,16 @@ std::shared_ptr<const Executable> compiled(const std::shared_ptr<const ClosedJax
 // of one compiled program. The jaxpr has no consts (they lead `args`). (src/primitives/jit_call.cpp)
 Arrays jit_call(const std::string& name, const std::shared_ptr<const ClosedJaxpr>& jaxpr, const Arrays& args);
 
+// --- float16 and bfloat16: storage types, computed in float32 ---
+// Whether an equation of p with these avals computes on float32 copies of its float16/bfloat16
+// operands and rounds its results back (every primitive but those with handles_half, effects or
+// sub-programs, whose inner equations widen themselves). (src/trace/trace.cpp)
+bool computes_in_float32(const Primitive& p, const Avals& in, const Avals& out, const Params& params);
+// params with every float16/bfloat16 dtype (iota's, convert's, ...) replaced by float32.
+Params float32_params(const Params& params);
+// p's params hold a jaxpr or an opaque rule: it runs a sub-program.
+bool has_subprogram(const Params& params);
+
 // --- primitives jit's passes and planner recognise (src/primitives) ---
 // A primitive is identified by its address (its name is a label for printing): `e.prim == &prims::mul()`.
 namespace prims {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "trace/interrupt.hpp"
+#include "trace/rules.hpp"
 #include "xjax/config.hpp"
 
 namespace xjax {
@@ -79,6 +80,28 @@ EagerScope::~EagerScope() { state.dynamic = saved_; }
 
 bool tracing_active() { return !state.stack.empty(); }
 
+bool has_subprogram(const Params& params) {
+  for (const auto& item : params.items())
+    if (std::holds_alternative<std::shared_ptr<const ClosedJaxpr>>(item.second) ||
+        std::holds_alternative<std::shared_ptr<const OpaqueParam>>(item.second))
+      return true;
+  return false;
+}
+
+bool computes_in_float32(const Primitive& p, const Avals& in, const Avals& out, const Params& params) {
+  auto half = [](const ShapedArray& a) { return is_half(a.dtype); };
+  if (p.handles_half || p.effectful || (std::none_of(in.begin(), in.end(), half) && std::none_of(out.begin(), out.end(), half)))
+    return false;
+  return !has_subprogram(params);
+}
+
+Params float32_params(const Params& params) {
+  Params r = params;
+  for (const auto& [key, value] : params.items())
+    if (const DType* d = std::get_if<DType>(&value); d && is_half(*d)) r = r.with(key, float32);
+  return r;
+}
+
 namespace {
 // Outputs without elements need no kernel, and skipping it keeps kernels from looping over the
 // extents of an empty operand (a (2^40, 0) array would cost 2^40 empty iterations). Not for effects
@@ -87,11 +110,21 @@ bool has_no_elements(const Primitive& p, const Params& params, const Avals& out_
   if (p.effectful || out_avals.empty()) return false;
   for (const ShapedArray& a : out_avals)
     if (a.size() != 0) return false;
-  for (const auto& item : params.items())
-    if (std::holds_alternative<std::shared_ptr<const ClosedJaxpr>>(item.second) ||
-        std::holds_alternative<std::shared_ptr<const OpaqueParam>>(item.second))
-      return false;
-  return true;
+  return !has_subprogram(params);
+}
+
+Array converted(const Array& x, DType d, bool weak_type) {
+  return eval_primitive(prims::convert_element_type(), {x}, Params{{"new_dtype", d}, {"weak_type", weak_type}})[0];
+}
+
+// The float32 evaluation of an equation on float16/bfloat16 values, rounded back.
+Arrays eval_in_float32(const Primitive& p, const Arrays& inputs, const Params& params, const Avals& out_avals) {
+  Arrays wide;
+  for (const Array& x : inputs) wide.push_back(is_half(x.dtype()) ? converted(x, float32, x.weak_type()) : x);
+  Arrays outs = eval_primitive(p, wide, float32_params(params));
+  for (std::size_t k = 0; k < outs.size(); ++k)
+    if (is_half(out_avals[k].dtype)) outs[k] = converted(outs[k], out_avals[k].dtype, out_avals[k].weak_type);
+  return outs;
 }
 }  // namespace
 
@@ -101,6 +134,7 @@ Arrays eval_primitive(const Primitive& p, const Arrays& inputs, const Params& pa
   for (const Array& x : inputs) in_avals.push_back(x.aval());
   Avals out_avals = p.shape(in_avals, params);
   if (!p.eval) throw TransformError(p.name, "primitive has no eager kernel");
+  if (computes_in_float32(p, in_avals, out_avals, params)) return eval_in_float32(p, inputs, params, out_avals);
   if (has_no_elements(p, params, out_avals)) {
     Arrays outs;
     for (const ShapedArray& a : out_avals) outs.push_back(new_buffer(a).array);

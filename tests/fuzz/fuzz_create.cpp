@@ -90,7 +90,9 @@ Count count_of(const xj::Shape& s) {
   return {true, zero ? 0 : static_cast<std::int64_t>(product)};
 }
 
-std::uint64_t itemsize_of(xj::DType d) { return d == xj::bool_ ? 1 : (d == xj::int64 || d == xj::float64) ? 8 : 4; }
+std::uint64_t itemsize_of(xj::DType d) {
+  return d == xj::bool_ ? 1 : (d == xj::float16 || d == xj::bfloat16) ? 2 : (d == xj::int64 || d == xj::float64) ? 8 : 4;
+}
 
 // FUZZ_CREATE_VERBOSE=1 prints each call to stderr.
 const bool verbose = std::getenv("FUZZ_CREATE_VERBOSE") != nullptr;
@@ -184,7 +186,7 @@ std::shared_ptr<std::uint8_t> block(std::size_t bytes) {
 }
 
 void create_raw(bool external, Bytes& in) {
-  xj::DType dtype = xj::all_dtypes[in.below(6)];
+  xj::DType dtype = xj::all_dtypes[in.below(static_cast<int>(std::size(xj::all_dtypes)))];
   xj::Shape shape = in.shape();
   int mode = in.below(4);  // 0: null; 1: exactly the bytes; 2: a decoded length; 3: misaligned (from_data)
   Count c = count_of(shape);

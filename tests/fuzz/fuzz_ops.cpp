@@ -40,7 +40,7 @@ class Bytes : public fuzz::ByteReader {
     for (auto& e : v) e = number();
     return v;
   }
-  xj::DType dtype() { return xj::all_dtypes[below(6)]; }
+  xj::DType dtype() { return xj::all_dtypes[below(static_cast<int>(std::size(xj::all_dtypes)))]; }
   double real() {
     static const double table[] = {0, 1, -1, 0.5, 2, -3, 7, 1e30, -1e30, 1e-40, 100, 1e300, -0.0, 3.5, 1e9, 4096};
     std::uint8_t b = u8();

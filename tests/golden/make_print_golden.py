@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# Writes print.inc: arrays and the text numpy's str() gives for them (Debian's python3-numpy).
+# Writes print.inc: arrays and the text numpy's str() gives for them (numpy 2: `pip install numpy`).
 # Each array is v[i] = ((i * a) % m - c) * scale in float64, cast to the dtype, with some elements
 # replaced by specials; the test builds the same values and compares xjax's printing.
 import numpy as np

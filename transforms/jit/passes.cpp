@@ -1,4 +1,4 @@
-// jit's passes: fold constants, simplify x*1 / x+(-0) / x-0 / no-op conversions and reshapes, compute
+// jit's passes: compute float16/bfloat16 in float32, fold constants, simplify x*1 / x+(-0) / x-0 / no-op conversions and reshapes, compute
 // elementwise ops on broadcast scalars once (and fuse them as literals), merge chains of
 // transposes, reshapes and broadcasts, share common subexpressions, drop dead equations. Each
 // rewrites atoms through one substitution map.
@@ -329,10 +329,64 @@ ClosedJaxpr inline_calls(const ClosedJaxpr& j) {
   return ClosedJaxpr{std::make_shared<Jaxpr>(std::move(in.out)), std::move(in.consts)};
 }
 
+// Every equation that computes on float16/bfloat16 values (computes_in_float32) becomes its float32
+// form between conversions, as eager evaluation runs it: fused kernels then only meet float32, and
+// the conversions, which handle both formats.
+ClosedJaxpr widen_half(const ClosedJaxpr& j) {
+  auto avals_of = [](const auto& atoms) {
+    Avals r;
+    for (const auto& a : atoms) r.push_back(atom_aval(Atom(a)));
+    return r;
+  };
+  auto widened = [&](const Equation& e) {
+    return computes_in_float32(*e.prim, avals_of(e.inputs), avals_of(e.outputs), e.params);
+  };
+  if (std::none_of(j.jaxpr->eqns.begin(), j.jaxpr->eqns.end(), widened)) return j;
+  std::int64_t next_id = 0;
+  auto see = [&](const VarPtr& v) { next_id = std::max(next_id, v->id + 1); };
+  std::for_each(j.jaxpr->constvars.begin(), j.jaxpr->constvars.end(), see);
+  std::for_each(j.jaxpr->invars.begin(), j.jaxpr->invars.end(), see);
+  for (const Equation& e : j.jaxpr->eqns) std::for_each(e.outputs.begin(), e.outputs.end(), see);
+  Jaxpr out{j.jaxpr->constvars, j.jaxpr->invars, {}, j.jaxpr->outvars};
+  auto convert = [&](const Atom& x, DType to, bool weak_type) -> Atom {
+    const Params params{{"new_dtype", to}, {"weak_type", weak_type}};
+    if (const Literal* l = std::get_if<Literal>(&x))
+      return Literal{eval_primitive(prims::convert_element_type(), {l->value}, params)[0]};
+    VarPtr v = std::make_shared<const Var>(Var{next_id++, ShapedArray{atom_aval(x).shape, to, weak_type}});
+    out.eqns.push_back({&prims::convert_element_type(), params, {x}, {v}});
+    return v;
+  };
+  for (const Equation& e : j.jaxpr->eqns) {
+    if (!widened(e)) {
+      out.eqns.push_back(e);
+      continue;
+    }
+    Equation wide{e.prim, float32_params(e.params), {}, {}};
+    for (const Atom& a : e.inputs) {
+      const ShapedArray& aval = atom_aval(a);
+      wide.inputs.push_back(is_half(aval.dtype) ? convert(a, float32, aval.weak_type) : a);
+    }
+    std::vector<std::pair<VarPtr, VarPtr>> narrowed;  // (float32 result, the equation's own output)
+    for (const VarPtr& o : e.outputs) {
+      if (!is_half(o->aval.dtype)) {
+        wide.outputs.push_back(o);
+        continue;
+      }
+      wide.outputs.push_back(std::make_shared<const Var>(Var{next_id++, ShapedArray{o->aval.shape, float32, o->aval.weak_type}}));
+      narrowed.emplace_back(wide.outputs.back(), o);
+    }
+    out.eqns.push_back(std::move(wide));
+    for (const auto& [w, o] : narrowed)
+      out.eqns.push_back({&prims::convert_element_type(),
+                          Params{{"new_dtype", o->aval.dtype}, {"weak_type", o->aval.weak_type}}, {w}, {o}});
+  }
+  return ClosedJaxpr{std::make_shared<Jaxpr>(std::move(out)), j.consts};
+}
+
 }  // namespace
 
 ClosedJaxpr optimize(const ClosedJaxpr& program) {
-  ClosedJaxpr j = inline_calls(program);
+  ClosedJaxpr j = widen_half(inline_calls(program));
   Rewriter r{j, {}, {}, {}, {}};
   r.run();
   return ClosedJaxpr{std::make_shared<Jaxpr>(std::move(r.out)), std::move(r.consts)};

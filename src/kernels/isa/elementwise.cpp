@@ -1,6 +1,9 @@
 // The elementwise primitives' tile kernels, compiled once per instruction set (see kernels/isa.hpp):
 // one functor per operation, run over contiguous operands by kernels/loops.hpp. Functors whose `simd`
 // member is true also take xsimd batches (floating types); the others run element by element.
+#include <immintrin.h>
+
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -210,6 +213,34 @@ struct Shift {
 constexpr Kinds N = Kinds::numeric, F = Kinds::floating, A = Kinds::any, BI = Kinds::boolean_or_integer,
                 I = Kinds::integer;
 
+void widen_half(DType d, const void* in, float* out, std::int64_t n) {
+  const auto* h = static_cast<const std::uint16_t*>(in);
+  std::int64_t i = 0;
+  if (d == bfloat16) {
+    for (; i < n; ++i) out[i] = std::bit_cast<float>(static_cast<std::uint32_t>(h[i]) << 16);
+    return;
+  }
+#ifdef __F16C__
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h + i))));
+#endif
+  for (; i < n; ++i) out[i] = detail::half_bits_to_float(h[i]);
+}
+
+void narrow_half(DType d, const float* in, void* out, std::int64_t n) {
+  auto* h = static_cast<std::uint16_t*>(out);
+  std::int64_t i = 0;
+  if (d == bfloat16) {
+    for (; i < n; ++i) h[i] = detail::float_to_bfloat16_bits(in[i]);
+    return;
+  }
+#ifdef __F16C__
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(h + i), _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT));
+#endif
+  for (; i < n; ++i) h[i] = detail::float_to_half_bits(in[i]);
+}
+
 }  // namespace
 
 extern const ElementwiseKernels elementwise;
@@ -272,6 +303,8 @@ const ElementwiseKernels elementwise{
     .le = binary_tile<Le, A, true>,
     .gt = binary_tile<Gt, A, true>,
     .ge = binary_tile<Ge, A, true>,
+    .widen_half = widen_half,
+    .narrow_half = narrow_half,
 };
 
 }  // namespace xjax::kernels::XJAX_ISA

@@ -64,7 +64,7 @@ void write_file(const std::filesystem::path& p, const std::string& bytes) {
 
 TEST_CASE("export: elementwise programs of every dtype round-trip bit for bit") {
   auto jf = xj::jit([](const Array& x) { return xj::sin(x) * x + xj::exp(-(x * x)) / 3.0; });
-  for (xj::DType d : {xj::float32, xj::float64}) {
+  for (xj::DType d : {xj::float32, xj::float64, xj::float16, xj::bfloat16}) {
     Array x = ramp(37, d);
     xj::Exported e = round_trip(jf, x);
     CHECK(same_bits(e.call(x), jf(x)));

@@ -125,6 +125,13 @@ TEST_CASE("half: conversions to and from every dtype follow numpy's astype") {
   CHECK((xj::array({1.0f}).astype(xj::float16) + xj::array({1.0f}).astype(xj::bfloat16)).dtype() == xj::float32);
   CHECK((xj::array({1.0f}).astype(xj::float16) + 1.5).dtype() == xj::float16);
   CHECK((xj::array({1, 2}) * xj::array({1.0f}).astype(xj::bfloat16)).dtype() == xj::bfloat16);
+  CHECK(xj::can_cast(xj::float16, xj::float32));
+  CHECK(xj::can_cast(xj::bfloat16, xj::float64));
+  CHECK_FALSE(xj::can_cast(xj::float32, xj::float16));
+  CHECK_FALSE(xj::can_cast(xj::float16, xj::bfloat16));
+  CHECK(xj::can_cast(xj::float32, xj::bfloat16, "same_kind"));
+  CHECK(xj::isdtype(xj::bfloat16, "real floating"));
+  CHECK(xj::issubdtype(xj::float16, xj::DTypeKind::floating));
 }
 
 TEST_CASE("half: every elementwise op is its float32 op rounded once") {

@@ -156,7 +156,7 @@ class Reader {
   }
   DType dtype() {
     std::uint8_t d = u8();
-    if (d > static_cast<std::uint8_t>(float64)) bad("unknown dtype code ", int(d));
+    if (d >= std::size(all_dtypes)) bad("unknown dtype code ", int(d));
     return static_cast<DType>(d);
   }
   ShapedArray aval() {

@@ -202,6 +202,8 @@ bool safe_cast(DType from, DType to) {
     case int64: return to == float64;
     case uint32: return to == int64 || to == float64;
     case float32: return to == float64;
+    case float16:
+    case bfloat16: return to == float32 || to == float64;
     default: return false;
   }
 }

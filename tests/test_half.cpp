@@ -105,6 +105,36 @@ TEST_CASE("half: every finite pattern decodes, converts back exactly, and midpoi
   CHECK(std::isnan(xj::array(std::nanf("")).astype(xj::bfloat16).item<float>()));
 }
 
+TEST_CASE("half: the conversion kernels (F16C) and generated code round every float as half.hpp does") {
+  for (DType d : halves) {
+    CAPTURE(d);
+    std::vector<float> floats;  // every pattern, the midpoints to its neighbour, and one float either side
+    for (std::uint32_t b = 0; b < 0x10000; ++b) {
+      const double v = decode(d, static_cast<std::uint16_t>(b)), w = decode(d, static_cast<std::uint16_t>(b + 1));
+      floats.push_back(static_cast<float>(v));
+      if (std::isnan(v) || std::isnan(w) || (b & 0x7fff) == 0x7fff) continue;
+      const auto mid = static_cast<float>((v + w) / 2);
+      floats.insert(floats.end(), {mid, std::nextafter(mid, -INFINITY), std::nextafter(mid, INFINITY)});
+    }
+    floats.insert(floats.end(), {1e-45f, -1e-40f, 3e38f, -INFINITY, std::nanf("")});
+    std::vector<std::uint16_t> want;
+    for (float f : floats) want.push_back(d == xj::float16 ? xj::float16_t(f).bits : xj::bfloat16_t(f).bits);
+    Array x = xj::array(floats);
+    CHECK(bit_patterns(x.astype(d)) == want);
+    auto round_trip = [d](const Array& v) { return v.astype(d).astype(xj::float32) * 1.0f; };
+    Array eager = round_trip(x);
+    for (xj::JitTier tier : {xj::JitTier::interpreter, xj::JitTier::native}) {
+      xj::test::TierScope scope(tier);
+      auto jf = xj::jit(round_trip);
+      CHECK(xj::test::identical(jf(x), eager));
+      CHECK(xj::test::identical(jf(x.astype(d).astype(xj::float32)), x.astype(d).astype(xj::float32)));
+#if XJAX_TEST_HAS_LLVM
+      if (tier == xj::JitTier::native) CHECK(jf.lower(x).as_text().find("tier: native: 1 fused loop") != std::string::npos);
+#endif
+    }
+  }
+}
+
 TEST_CASE("half: conversions to and from every dtype follow numpy's astype") {
   for (DType d : halves) {
     CAPTURE(d);

@@ -4,8 +4,11 @@
 
 #include <llvm/IR/Intrinsics.h>
 
+#include <algorithm>
+
 #include "array/array_impl.hpp"
 #include "kernels/dispatch.hpp"
+#include "trace/rules.hpp"
 
 namespace xjax::native {
 
@@ -24,8 +27,65 @@ llvm::Type* Emitter::element_type(DType d, bool in_memory) const {
     case int64: return llvm::Type::getInt64Ty(c);
     case float32: return llvm::Type::getFloatTy(c);
     case float64: return llvm::Type::getDoubleTy(c);
+    case float16:
+    case bfloat16: return in_memory ? llvm::Type::getInt16Ty(c) : llvm::Type::getFloatTy(c);
   }
   throw Unsupported{"dtype"};
+}
+
+namespace {
+// The element type e in the shape of `like`: a vector of as many lanes, or a scalar.
+llvm::Type* shaped(llvm::Type* e, llvm::Type* like) {
+  if (auto* v = llvm::dyn_cast<llvm::VectorType>(like)) return llvm::VectorType::get(e, v->getElementCount());
+  return e;
+}
+}  // namespace
+
+llvm::Value* Emitter::half_to_float(llvm::Value* bits, DType d) {
+  llvm::Type* i32 = shaped(b_.getInt32Ty(), bits->getType());
+  llvm::Type* f32 = shaped(b_.getFloatTy(), bits->getType());
+  auto k = [&](std::uint32_t v) { return llvm::ConstantInt::get(i32, v); };
+  llvm::Value* u = b_.CreateZExt(bits, i32);
+  if (d == bfloat16) return b_.CreateBitCast(b_.CreateShl(u, k(16)), f32);
+  llvm::Value* sign = b_.CreateShl(b_.CreateAnd(u, k(0x8000)), k(16));
+  llvm::Value* a = b_.CreateAnd(u, k(0x7fff));
+  llvm::Value* subnormal =
+      b_.CreateBitCast(b_.CreateFMul(b_.CreateUIToFP(a, f32), llvm::ConstantFP::get(f32, 5.9604644775390625e-8)), i32);
+  llvm::Value* shifted = b_.CreateShl(a, k(13));
+  llvm::Value* special = b_.CreateOr(shifted, k(0x7f80'0000u));
+  llvm::Value* normal = b_.CreateAdd(shifted, k(112u << 23));
+  llvm::Value* r = b_.CreateSelect(b_.CreateICmpULT(a, k(0x400)), subnormal,
+                                   b_.CreateSelect(b_.CreateICmpUGE(a, k(0x7c00)), special, normal));
+  return b_.CreateBitCast(b_.CreateOr(r, sign), f32);
+}
+
+llvm::Value* Emitter::float_to_half(llvm::Value* x, DType d) {
+  llvm::Type* i32 = shaped(b_.getInt32Ty(), x->getType());
+  llvm::Type* i16 = shaped(b_.getInt16Ty(), x->getType());
+  auto k = [&](std::uint32_t v) { return llvm::ConstantInt::get(i32, v); };
+  llvm::Value* u = b_.CreateBitCast(x, i32);
+  llvm::Value* a = b_.CreateAnd(u, k(0x7fff'ffffu));
+  auto round_off = [&](llvm::Value* v, std::uint32_t bits) {  // v >> bits, to nearest even
+    llvm::Value* odd = b_.CreateAnd(b_.CreateLShr(v, k(bits)), k(1));
+    return b_.CreateLShr(b_.CreateAdd(b_.CreateAdd(v, k((1u << (bits - 1)) - 1)), odd), k(bits));
+  };
+  llvm::Value* r;
+  if (d == bfloat16) {
+    llvm::Value* nan = b_.CreateOr(b_.CreateLShr(u, k(16)), k(0x40));
+    r = b_.CreateSelect(b_.CreateICmpUGT(a, k(0x7f80'0000u)), nan, round_off(u, 16));
+  } else {
+    llvm::Value* sign = b_.CreateAnd(b_.CreateLShr(u, k(16)), k(0x8000));
+    llvm::Value* normal = round_off(b_.CreateSub(a, k(112u << 23)), 13);
+    llvm::Value* magnitude = b_.CreateBitCast(a, x->getType());
+    llvm::Value* subnormal =
+        b_.CreateSub(b_.CreateBitCast(b_.CreateFAdd(magnitude, llvm::ConstantFP::get(x->getType(), 0.5)), i32), k(0x3f00'0000u));
+    llvm::Value* nan = b_.CreateOr(b_.CreateAnd(b_.CreateLShr(a, k(13)), k(0x3ff)), k(0x7e00));
+    llvm::Value* big = b_.CreateSelect(b_.CreateICmpULE(a, k(0x7f80'0000u)), k(0x7c00), nan);
+    r = b_.CreateSelect(b_.CreateICmpULT(a, k(0x3880'0000u)), subnormal,
+                        b_.CreateSelect(b_.CreateICmpULT(a, k(0x477f'f000u)), normal, big));
+    r = b_.CreateOr(r, sign);
+  }
+  return b_.CreateTrunc(r, i16);
 }
 
 std::int64_t Emitter::width(const ShapedArray& a) const {
@@ -143,6 +203,9 @@ Value Emitter::op(Op op, const Values& in, const ShapedArray& out) {
       llvm::Type* to = vector_type(out);
       const DType o = out.dtype;
       if (o == d) r = x[0];
+      else if (is_half(d) && o == float32) r = x[0];  // already a float in registers
+      else if (d == float32 && is_half(o)) r = half_to_float(float_to_half(x[0], o), o);
+      else if (is_half(d) || is_half(o)) throw Unsupported{"a conversion of float16/bfloat16 but to or from float32"};
       else if (o == bool_) r = fp ? b_.CreateFCmpUNE(x[0], llvm::Constant::getNullValue(x[0]->getType()))
                                   : b_.CreateICmpNE(x[0], llvm::Constant::getNullValue(x[0]->getType()));
       else if (is_floating(o) && fp) r = b_.CreateFPCast(x[0], to);
@@ -182,11 +245,11 @@ Value Emitter::constant(const Array& value) {
   llvm::Type* t = element_type(a.dtype);
   std::vector<llvm::Constant*> elements;
   const std::byte* data = buffer_of(value).data();
-  dispatch_dtype(a.dtype, [&](auto tag) {
+  dispatch_any_dtype(a.dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     for (std::int64_t i = 0; i < value.size(); ++i) {
       T v = reinterpret_cast<const T*>(data)[i];
-      if constexpr (std::is_floating_point_v<T>) elements.push_back(llvm::ConstantFP::get(t, static_cast<double>(v)));
+      if constexpr (std::is_floating_point_v<T> || is_half_v<T>) elements.push_back(llvm::ConstantFP::get(t, static_cast<double>(v)));
       else elements.push_back(llvm::ConstantInt::get(t, static_cast<std::uint64_t>(v), std::is_signed_v<T>));
     }
   });
@@ -232,6 +295,15 @@ Value Emitter::gather(const Values& parts, const Ints& index, const ShapedArray&
 
 Values Emitter::lower_equation(const Equation& e, const Values& in) {
   if (e.prim->effectful) throw Unsupported{e.prim->name + " has effects"};
+  // 16-bit floats are rounded by the interpreter's rules (jit's widening pass leaves conversions
+  // only); an equation that still computes on them (a loop body) stays on the interpreter.
+  Avals in_avals, out_avals;
+  for (const Atom& a : e.inputs) in_avals.push_back(atom_aval(a));
+  for (const VarPtr& o : e.outputs) out_avals.push_back(o->aval);
+  if (computes_in_float32(*e.prim, in_avals, out_avals, e.params) ||
+      (e.prim->handles_half && e.prim != &prims::convert_element_type() &&
+       std::any_of(in_avals.begin(), in_avals.end(), [](const ShapedArray& a) { return is_half(a.dtype); })))
+    throw Unsupported{"float16/bfloat16 " + e.prim->name};
   for (const VarPtr& o : e.outputs) width(o->aval);
   if (e.prim->lower) {
     Values r = e.prim->lower(*this, in, e);
@@ -271,19 +343,23 @@ Value Emitter::load(llvm::Value* base, const ShapedArray& aval, llvm::Value* off
   llvm::Value* v = mask ? static_cast<llvm::Value*>(b_.CreateMaskedLoad(mem, p, align, mask, llvm::Constant::getNullValue(mem)))
                         : b_.CreateAlignedLoad(mem, p, align);
   if (aval.dtype == bool_) v = b_.CreateICmpNE(v, llvm::Constant::getNullValue(mem));
+  if (is_half(aval.dtype)) v = half_to_float(v, aval.dtype);
   return {v, aval};
 }
 
 Value Emitter::load_splat(llvm::Value* base, const ShapedArray& aval) {
   llvm::Value* v = b_.CreateAlignedLoad(element_type(aval.dtype, true), base, llvm::Align(itemsize(aval.dtype)));
   if (aval.dtype == bool_) v = b_.CreateICmpNE(v, b_.getInt8(0));
-  return {b_.CreateVectorSplat(static_cast<unsigned>(lanes_ ? lanes_ : 1), v), aval};
+  llvm::Value* splat = b_.CreateVectorSplat(static_cast<unsigned>(lanes_ ? lanes_ : 1), v);
+  if (is_half(aval.dtype)) splat = half_to_float(splat, aval.dtype);
+  return {splat, aval};
 }
 
 void Emitter::store(const Value& v, llvm::Value* base, llvm::Value* offset, llvm::Value* mask) {
   llvm::Value* x = static_cast<llvm::Value*>(v.ir);
   auto* t = llvm::cast<llvm::FixedVectorType>(x->getType());
   if (v.aval.dtype == bool_) x = b_.CreateZExt(x, llvm::FixedVectorType::get(b_.getInt8Ty(), t->getNumElements()));
+  if (is_half(v.aval.dtype)) x = float_to_half(x, v.aval.dtype);
   llvm::Value* p = offset ? b_.CreateGEP(element_type(v.aval.dtype, true), base, offset) : base;
   llvm::Align align(itemsize(v.aval.dtype));
   if (mask) b_.CreateMaskedStore(x, p, align, mask);

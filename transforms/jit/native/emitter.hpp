@@ -46,6 +46,10 @@ class Emitter final : public lowering::Builder {
   void store(const Value& v, llvm::Value* base, llvm::Value* offset = nullptr, llvm::Value* mask = nullptr);
 
   llvm::Type* element_type(DType d, bool in_memory = false) const;
+  // float16 and bfloat16 values are floats in registers: loads widen their bits, stores round.
+  // Integer IR with the bits of xjax/half.hpp (no F16C or library call needed).
+  llvm::Value* half_to_float(llvm::Value* bits, DType d);
+  llvm::Value* float_to_half(llvm::Value* x, DType d);
   llvm::FixedVectorType* vector_type(const ShapedArray& a, bool in_memory = false) const;
   std::int64_t width(const ShapedArray& a) const;
   llvm::AllocaInst* stack(llvm::Type* t);  // in the entry block, so loops do not grow the stack

@@ -288,6 +288,7 @@ std::size_t UnitBuilder::add_rows(const plan::RowKernel& k) {
     // Element 0 of a per-row value to its slot, at the row's index.
     auto store_row_value = [&](llvm::Value* scalar, DType d, int slot) {
       if (d == bool_) scalar = b.CreateZExt(scalar, b.getInt8Ty());
+      if (is_half(d)) scalar = em.float_to_half(scalar, d);
       b.CreateAlignedStore(scalar, b.CreateGEP(em.element_type(d, true), slot_pointer(b, slots, slot), r), llvm::Align(itemsize(d)));
     };
 

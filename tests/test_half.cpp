@@ -296,6 +296,27 @@ TEST_CASE("half: .npy files keep float16 as <f2 and bfloat16 as ml_dtypes' <V2")
     CHECK(header.find(d == xj::float16 ? "'<f2'" : "'<V2'") != std::string::npos);
     std::filesystem::remove(path);
   }
+  // numpy's other layouts: Fortran order and big-endian bytes.
+  auto write_npy = [&](const std::string& descr, bool fortran, const std::vector<std::uint8_t>& data) {
+    std::string header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (2, 3), }";
+    header.append(64 - (10 + header.size() + 1) % 64, ' ');
+    header += '\n';
+    const auto path = dir / "xjax_half_layout.npy";
+    std::ofstream out(path, std::ios::binary);
+    out << "\x93NUMPY" << '\x01' << '\x00' << static_cast<char>(header.size() & 0xff) << static_cast<char>(header.size() >> 8)
+        << header;
+    out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    out.close();
+    Array x = xj::load(path.string());
+    std::filesystem::remove(path);
+    return x;
+  };
+  const std::vector<std::uint8_t> column_major = {0x00, 0x3c, 0x00, 0x44, 0x00, 0x40, 0x00, 0x45, 0x00, 0x42, 0x00, 0x46};
+  Array f = write_npy("<f2", true, column_major);  // 1 2 3 / 4 5 6 stored by columns
+  CHECK(f.dtype() == xj::float16);
+  CHECK(xj::test::values(f) == std::vector<double>{1, 2, 3, 4, 5, 6});
+  Array big = write_npy(">f2", false, {0x3c, 0x00, 0x40, 0x00, 0x42, 0x00, 0x44, 0x00, 0x45, 0x00, 0x46, 0x00});
+  CHECK(xj::test::values(big) == std::vector<double>{1, 2, 3, 4, 5, 6});
   CHECK(xj::test::values(xj::fromstring("1.5 -2 1e5", xj::float16, " ")) ==
         std::vector<double>{1.5, -2, std::numeric_limits<double>::infinity()});
 }

@@ -3,8 +3,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <ostream>
 #include <string>
+#include <unordered_set>
 
 #include <unistd.h>
 
@@ -56,14 +58,20 @@ NewBuffer new_buffer(const ShapedArray& aval) {
   return {Array(std::make_shared<Buffer>(aval, owner, data, /*owned=*/true)), data};
 }
 
-std::shared_ptr<const void> Buffer::donate(std::string to) const {
-  donated_to_ = std::move(to);
-  donated_.store(true, std::memory_order_release);
+std::shared_ptr<const void> Buffer::donate(const std::string& to) const {
+  static std::mutex mu;
+  static std::unordered_set<std::string> names;
+  const std::string* name;
+  {
+    std::lock_guard lock(mu);
+    name = &*names.insert(to).first;  // set elements never move
+  }
+  donated_to_.store(name, std::memory_order_release);
   return std::move(owner_);
 }
 
 void Buffer::throw_donated() const {
-  throw DonatedArrayError("array", "this ", aval(), " was donated to ", donated_to_,
+  throw DonatedArrayError("array", "this ", aval(), " was donated to ", *donated_to_.load(std::memory_order_acquire),
                           " (donate_argnums): its memory now holds that call's results, so it cannot be used again");
 }
 

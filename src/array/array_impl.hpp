@@ -34,25 +34,25 @@ class Buffer final : public ArrayImpl {
       : ArrayImpl(std::move(aval)), owner_(std::move(owner)), data_(data), owned_(owned) {}
   bool is_tracer() const override { return false; }
   const std::byte* data() const {
-    if (donated_.load(std::memory_order_relaxed)) [[unlikely]] throw_donated();
+    if (donated_to_.load(std::memory_order_relaxed)) [[unlikely]] throw_donated();
     return data_;
   }
   const std::shared_ptr<const void>& owner() const {
-    if (donated_.load(std::memory_order_relaxed)) [[unlikely]] throw_donated();
+    if (donated_to_.load(std::memory_order_relaxed)) [[unlikely]] throw_donated();
     return owner_;
   }
   bool owned() const { return owned_; }
   // Hands the memory over to a jitted call it was donated to (`to` names the argument and the
   // function): from now on every handle of this buffer throws DonatedArrayError when read.
-  std::shared_ptr<const void> donate(std::string to) const;
+  std::shared_ptr<const void> donate(const std::string& to) const;
 
  private:
   [[noreturn]] void throw_donated() const;
   mutable std::shared_ptr<const void> owner_;
   const std::byte* data_;
   bool owned_;
-  mutable std::atomic<bool> donated_{false};
-  mutable std::string donated_to_;
+  // Set once donated: the argument's name, interned for the life of the process (a few per program).
+  mutable std::atomic<const std::string*> donated_to_{nullptr};
 };
 
 // A value inside a transformation. Subclasses (JVP, batching, staging) carry what their trace needs.

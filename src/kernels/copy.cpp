@@ -111,6 +111,7 @@ void strided_copy(std::vector<CopyDim> dims, std::size_t itemsize, const std::by
   }
   switch (itemsize) {
     case 1: return copy_typed(merged, tiled, reinterpret_cast<const std::uint8_t*>(src), reinterpret_cast<std::uint8_t*>(dst));
+    case 2: return copy_typed(merged, tiled, reinterpret_cast<const std::uint16_t*>(src), reinterpret_cast<std::uint16_t*>(dst));
     case 4: return copy_typed(merged, tiled, reinterpret_cast<const std::uint32_t*>(src), reinterpret_cast<std::uint32_t*>(dst));
     case 8: return copy_typed(merged, tiled, reinterpret_cast<const std::uint64_t*>(src), reinterpret_cast<std::uint64_t*>(dst));
     default: throw ValueError("copy", "unsupported element size ", itemsize);
@@ -120,6 +121,7 @@ void strided_copy(std::vector<CopyDim> dims, std::size_t itemsize, const std::by
 void fill(std::byte* dst, std::int64_t n, const std::byte* value, std::size_t itemsize) {
   switch (itemsize) {
     case 1: return fill_typed(reinterpret_cast<std::uint8_t*>(dst), n, value);
+    case 2: return fill_typed(reinterpret_cast<std::uint16_t*>(dst), n, value);
     case 4: return fill_typed(reinterpret_cast<std::uint32_t*>(dst), n, value);
     case 8: return fill_typed(reinterpret_cast<std::uint64_t*>(dst), n, value);
     default:

@@ -29,6 +29,7 @@ struct Entry {
   ClosedJaxpr jaxpr;
   std::shared_ptr<const ClosedJaxpr> lifted;
   TreeDef out_def;
+  std::vector<std::string> donated;  // per leaf: the name a donated argument's error gives, or ""
   std::size_t bytes = 0;
   mutable std::atomic<std::uint64_t> last_use{0};
 
@@ -116,6 +117,7 @@ struct JitCache::Impl {
     lifted.invars.insert(lifted.invars.begin(), lifted.constvars.begin(), lifted.constvars.end());
     lifted.constvars.clear();
     entry->lifted = std::make_shared<const ClosedJaxpr>(ClosedJaxpr{std::make_shared<Jaxpr>(std::move(lifted)), {}});
+    if (!options.donate_argnums.empty()) entry->donated = donated_leaves(sig, leaves.size());
     entry->bytes = program_bytes(entry->jaxpr);
     entry->last_use = ++clock;
     if (log) {
@@ -301,7 +303,7 @@ Arrays JitCache::call(const Signature& sig, const Arrays& leaves, const TraceFn&
   const bool checking = checking_floats();
   Arrays outs = impl_->options.donate_argnums.empty() || checking
                     ? e->executable(impl_->compiles)->run(leaves)
-                    : e->executable(impl_->compiles)->run(leaves, impl_->donated_leaves(sig, leaves.size()));
+                    : e->executable(impl_->compiles)->run(leaves, e->donated);
   if (checking) impl_->find_bad_floats(*e, leaves, outs);
   return outs;
 }

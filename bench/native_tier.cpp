@@ -25,6 +25,7 @@ void softmax(const float* x, float* y, std::int64_t rows, std::int64_t cols);
 void layer_norm(const float* x, float* y, std::int64_t rows, std::int64_t cols);
 double logistic(double r, double x, std::int64_t n);
 void rk4(double* y, double h, std::int64_t n);
+void lorenz_rk4(float* s, float h, std::int64_t n);
 }  // namespace hand
 
 namespace {
@@ -57,6 +58,17 @@ void w1(std::int64_t n) {
     double y = 0;
     auto s = bench::time_it([&] { y = f(x).item<float>(); }, 3, 15);
     row("W1 n=" + std::to_string(n) + " impl=xjax_jit_" + tier_name(t), s, h.median_ms,
+        "rel_err_vs_f64=" + std::to_string(std::abs(y - reference) / std::abs(reference)));
+  }
+  // The same function on 16-bit storage (each primitive rounds its float32 result), native tier;
+  // the mean, as float16's sum overflows (jnp.mean also sums 16-bit values in float32).
+  xj::config.jit_tier = xj::JitTier::native;
+  for (xj::DType d : {xj::float16, xj::bfloat16}) {
+    auto f = xj::jit([](const Array& v) { return xj::mean(xj::sin(v) * v + xj::exp(-(v * v))); });
+    Array xd = x.astype(d);
+    double y = 0;
+    auto s = bench::time_it([&] { y = f(xd).item<float>() * static_cast<double>(n); }, 3, 15);
+    row("W1 n=" + std::to_string(n) + " dtype=" + xj::dtype_name(d) + " impl=xjax_jit_native", s, h.median_ms,
         "rel_err_vs_f64=" + std::to_string(std::abs(y - reference) / std::abs(reference)));
   }
 }
@@ -178,6 +190,31 @@ void loops() {
     auto s = bench::time_it([&] { y = f(xj::array({1.0, 0.0, 2.0})); }, 1, t == xj::JitTier::native ? 11 : 3);
     row(std::string("fori_loop rk4 3-vector n=1e5 impl=xjax_jit_") + tier_name(t), s, hr.median_ms,
         "y0=" + std::to_string(y[0].item<double>()));
+  }
+
+  // jax_peer.py's rk4: the Lorenz system in float32, 10^6 steps of 1e-4 (no transcendental).
+  const std::int64_t lorenz_steps = 1000000;
+  float sh[3];
+  auto hl = bench::time_it([&] { sh[0] = sh[1] = sh[2] = 1; hand::lorenz_rk4(sh, 1e-4f, lorenz_steps); bench::keep(sh); }, 1, 7);
+  bench::print("fori_loop rk4 lorenz f32 n=1e6 impl=hand", hl, "s0=" + std::to_string(sh[0]));
+  {  // the native tier only: the interpreter takes tens of seconds here
+    const xj::JitTier t = xj::JitTier::native;
+    xj::config.jit_tier = t;
+    auto lorenz = [](const Array& s) {
+      Array x = xj::slice_in_dim(s, 0, 1), y = xj::slice_in_dim(s, 1, 2), z = xj::slice_in_dim(s, 2, 3);
+      return xj::concatenate({10.0f * (y - x), x * (28.0f - z) - y, x * y - (8.0f / 3.0f) * z});
+    };
+    auto f = xj::jit([&](const Array& s0) {
+      const float h = 1e-4f;
+      return xj::fori_loop(0, lorenz_steps, [&](const Array&, const Array& s) {
+        Array k1 = lorenz(s), k2 = lorenz(s + (0.5f * h) * k1), k3 = lorenz(s + (0.5f * h) * k2), k4 = lorenz(s + h * k3);
+        return s + (h / 6.0f) * (k1 + 2.0f * k2 + 2.0f * k3 + k4);
+      }, s0);
+    });
+    Array s;
+    auto st = bench::time_it([&] { s = f(xj::array({1.0f, 1.0f, 1.0f})); }, 1, 7);
+    row(std::string("fori_loop rk4 lorenz f32 n=1e6 impl=xjax_jit_") + tier_name(t), st, hl.median_ms,
+        "s0=" + std::to_string(s[0].item<float>()));
   }
 }
 

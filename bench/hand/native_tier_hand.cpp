@@ -108,4 +108,24 @@ void rk4(double* y, double h, std::int64_t n) {
   }
 }
 
+// RK4 on the Lorenz system (sigma 10, rho 28, beta 8/3) in float32: jax_peer.py's rk4 workload.
+void lorenz_rk4(float* s, float h, std::int64_t n) {
+  auto f = [](const float* v, float* d) {
+    d[0] = 10.0f * (v[1] - v[0]);
+    d[1] = v[0] * (28.0f - v[2]) - v[1];
+    d[2] = v[0] * v[1] - 8.0f / 3.0f * v[2];
+  };
+  for (std::int64_t i = 0; i < n; ++i) {
+    float k1[3], k2[3], k3[3], k4[3], t[3];
+    f(s, k1);
+    for (int j = 0; j < 3; ++j) t[j] = s[j] + 0.5f * h * k1[j];
+    f(t, k2);
+    for (int j = 0; j < 3; ++j) t[j] = s[j] + 0.5f * h * k2[j];
+    f(t, k3);
+    for (int j = 0; j < 3; ++j) t[j] = s[j] + h * k3[j];
+    f(t, k4);
+    for (int j = 0; j < 3; ++j) s[j] += h / 6.0f * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
+  }
+}
+
 }  // namespace hand

@@ -248,12 +248,14 @@ Array nanmin(const Array& x, AxisSpec axis, bool keepdims) {
 }
 Array nanmean(const Array& x, AxisSpec axis, bool keepdims) {
   if (!is_floating(x.dtype())) return mean(x, std::move(axis), keepdims);
+  if (is_half(x.dtype())) return nanmean(x.astype(float32), std::move(axis), keepdims).astype(x.dtype());
   Ints ax = axis.resolve("nanmean", x.ndim());
   Array count = sum(!isnan(x), ax, keepdims).astype(x.dtype());
   return nansum(x, ax, keepdims) / count;  // all NaN: 0/0 = nan
 }
 Array nanvar(const Array& x, AxisSpec axis, bool keepdims, int ddof) {
   if (!is_floating(x.dtype())) return var(x, std::move(axis), keepdims, ddof);
+  if (is_half(x.dtype())) return nanvar(x.astype(float32), std::move(axis), keepdims, ddof).astype(x.dtype());
   Ints ax = axis.resolve("nanvar", x.ndim());
   Array valid = !isnan(x);
   Array count = sum(valid, ax, keepdims).astype(x.dtype());

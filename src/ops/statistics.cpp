@@ -19,12 +19,16 @@ std::int64_t count(const Array& x, const Ints& axes) {
 }
 }  // namespace
 
+// As jnp: float16 and bfloat16 statistics are computed in float32 and rounded once at the end (a
+// 16-bit sum of 10^6 values overflows or stalls where their mean is an ordinary number).
 Array mean(const Array& x, AxisSpec axes, bool keepdims) {
+  if (is_half(x.dtype())) return mean(x.astype(float32), std::move(axes), keepdims).astype(x.dtype());
   Ints ax = axes.resolve("mean", x.ndim());
   return sum(inexact(x), ax, keepdims) / static_cast<double>(count(x, ax));  // empty: 0/0 = nan, as numpy
 }
 
 Array var(const Array& x, AxisSpec axes, bool keepdims, int ddof) {
+  if (is_half(x.dtype())) return var(x.astype(float32), std::move(axes), keepdims, ddof).astype(x.dtype());
   Ints ax = axes.resolve("var", x.ndim());
   Array xf = inexact(x);
   Array centered = xf - mean(xf, ax, true);

@@ -8,6 +8,7 @@
 
 #include "array/array_impl.hpp"
 #include "kernels/dispatch.hpp"
+#include "kernels/isa.hpp"
 #include "trace/rules.hpp"
 
 namespace xjax::native {
@@ -45,6 +46,8 @@ llvm::Value* Emitter::half_to_float(llvm::Value* bits, DType d) {
   llvm::Type* i32 = shaped(b_.getInt32Ty(), bits->getType());
   llvm::Type* f32 = shaped(b_.getFloatTy(), bits->getType());
   auto k = [&](std::uint32_t v) { return llvm::ConstantInt::get(i32, v); };
+  if (d == float16 && kernels::active_isa() != kernels::Isa::sse4)  // F16C: vcvtph2ps
+    return b_.CreateFPExt(b_.CreateBitCast(bits, shaped(b_.getHalfTy(), bits->getType())), f32);
   llvm::Value* u = b_.CreateZExt(bits, i32);
   if (d == bfloat16) return b_.CreateBitCast(b_.CreateShl(u, k(16)), f32);
   llvm::Value* sign = b_.CreateShl(b_.CreateAnd(u, k(0x8000)), k(16));
@@ -62,6 +65,8 @@ llvm::Value* Emitter::half_to_float(llvm::Value* bits, DType d) {
 llvm::Value* Emitter::float_to_half(llvm::Value* x, DType d) {
   llvm::Type* i32 = shaped(b_.getInt32Ty(), x->getType());
   llvm::Type* i16 = shaped(b_.getInt16Ty(), x->getType());
+  if (d == float16 && kernels::active_isa() != kernels::Isa::sse4)  // F16C: vcvtps2ph, to nearest even
+    return b_.CreateBitCast(b_.CreateFPTrunc(x, shaped(b_.getHalfTy(), x->getType())), i16);
   auto k = [&](std::uint32_t v) { return llvm::ConstantInt::get(i32, v); };
   llvm::Value* u = b_.CreateBitCast(x, i32);
   llvm::Value* a = b_.CreateAnd(u, k(0x7fff'ffffu));

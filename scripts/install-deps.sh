@@ -13,6 +13,7 @@ packages=(
   libboost-dev
   doctest-dev
   libopenblas-dev
+  libkissfft-dev   # src/kernels/fft.cpp: the header-only kissfft<T> template
   llvm-16-dev      # jit's native tier (LLVM ORC); without it jit runs on its interpreter tier
   zlib1g-dev
   python3          # scripts/notebook.py

@@ -36,7 +36,7 @@ def fixtures():
         # format version 2.0 (4-byte header length): float32 [0.5, 1.5, 2.5]
         "f4_version2.npy": (np.array([0.5, 1.5, 2.5], dtype="<f4"), (2, 0)),
         # an unsupported dtype (complex): loading must throw IOError
-        "c16_unsupported.npy": np.array([1 + 2j], dtype="<c16"),
+        "c16.npy": np.array([1 + 2j], dtype="<c16"),
     }
 
 

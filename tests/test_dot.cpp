@@ -50,6 +50,8 @@ Values values_of(const Array& x) {
     for (std::int64_t k = 0; k < x.size(); ++k) {
       if constexpr (std::is_floating_point_v<T> || xj::is_half_v<T>)
         r.f.push_back(static_cast<double>(p[k]));
+      else if constexpr (xj::is_complex_v<T>)  // the operands here have zero imaginary parts
+        r.f.push_back(static_cast<double>(p[k].real()));
       else if constexpr (std::is_same_v<T, bool>)
         r.i.push_back(p[k] ? 1 : 0);
       else
@@ -84,7 +86,7 @@ Values reference_dot(const Array& x, const Array& y, const Ints& lc, const Ints&
   const auto xs = strides_of(x.shape()), ys = strides_of(y.shape()), os = strides_of(out_shape),
              ks = strides_of(k_shape);
   const Values xv = values_of(x), yv = values_of(y);
-  const bool fl = xj::is_floating(x.dtype());
+  const bool fl = xj::is_inexact(x.dtype());
   Values out;
   const std::int64_t n = xj::shape_size(out_shape), nk = xj::shape_size(k_shape);
   for (std::int64_t o = 0; o < n; ++o) {

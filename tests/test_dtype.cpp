@@ -2,6 +2,8 @@
 // that ops actually produce.
 #include <doctest/doctest.h>
 
+#include <complex>
+
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -27,6 +29,8 @@ TEST_CASE("dtype: names, short names, item sizes and kinds of every dtype") {
       {xj::int64, "int64", "i64", 8, false, true, true},       {xj::uint32, "uint32", "u32", 4, false, true, false},
       {xj::float32, "float32", "f32", 4, true, false, true}, {xj::float64, "float64", "f64", 8, true, false, true},
       {xj::float16, "float16", "f16", 2, true, false, true}, {xj::bfloat16, "bfloat16", "bf16", 2, true, false, true},
+      {xj::complex64, "complex64", "c64", 8, false, false, true},
+      {xj::complex128, "complex128", "c128", 16, false, false, true},
   };
   for (const Row& r : rows) {
     CAPTURE(r.name);
@@ -48,7 +52,9 @@ TEST_CASE("dtype: names, short names, item sizes and kinds of every dtype") {
   CHECK(xj::dtype_of<double>() == xj::float64);
   CHECK(xj::dtype_of<xj::float16_t>() == xj::float16);
   CHECK(xj::dtype_of<xj::bfloat16_t>() == xj::bfloat16);
-  CHECK(std::size(xj::all_dtypes) == 8);
+  CHECK(xj::dtype_of<std::complex<float>>() == xj::complex64);
+  CHECK(xj::dtype_of<std::complex<double>>() == xj::complex128);
+  CHECK(std::size(xj::all_dtypes) == 10);
 }
 
 TEST_CASE("dtype: shape_size, shape_str and abstract value printing") {
@@ -72,32 +78,39 @@ TEST_CASE("dtype: shape_size, shape_str and abstract value printing") {
 }
 
 namespace {
-// JAX's lattice (x64): b < i* < {u32, i32} < i64 < f* < {f16, bf16} < f32 < f64. Nodes in the order
-// below; i* and f* are the weak int (int64, weak) and weak float (float64, weak) of C++ scalars.
-enum Node { B, I32, I64, U32, F32, F64, F16, BF16, IW, FW };
-constexpr Node join_table[10][10] = {
-    //         B     I32   I64   U32   F32  F64  F16   BF16  IW    FW
-    /* B    */ {B,    I32,  I64,  U32,  F32, F64, F16,  BF16, IW,   FW},
-    /* I32  */ {I32,  I32,  I64,  I64,  F32, F64, F16,  BF16, I32,  FW},
-    /* I64  */ {I64,  I64,  I64,  I64,  F32, F64, F16,  BF16, I64,  FW},
-    /* U32  */ {U32,  I64,  I64,  U32,  F32, F64, F16,  BF16, U32,  FW},
-    /* F32  */ {F32,  F32,  F32,  F32,  F32, F64, F32,  F32,  F32,  F32},
-    /* F64  */ {F64,  F64,  F64,  F64,  F64, F64, F64,  F64,  F64,  F64},
-    /* F16  */ {F16,  F16,  F16,  F16,  F32, F64, F16,  F32,  F16,  F16},
-    /* BF16 */ {BF16, BF16, BF16, BF16, F32, F64, F32,  BF16, BF16, BF16},
-    /* IW   */ {IW,   I32,  I64,  U32,  F32, F64, F16,  BF16, IW,   FW},
-    /* FW   */ {FW,   FW,   FW,   FW,   F32, F64, F16,  BF16, FW,   FW},
+// JAX's lattice (x64): b < i* < {u32, i32} < i64 < f* < {f16, bf16} < f32 < f64, f* < c* < c64 < c128,
+// f32 < c64, f64 < c128. Nodes in the order below; i*, f* and c* are the weak int (int64, weak),
+// weak float (float64, weak) and weak complex (complex128, weak) of C++ scalars.
+enum Node { B, I32, I64, U32, F32, F64, F16, BF16, C64, C128, IW, FW, CW };
+constexpr Node join_table[13][13] = {
+    //         B     I32   I64   U32   F32  F64   F16   BF16  C64   C128  IW    FW    CW
+    /* B    */ {B,    I32,  I64,  U32,  F32, F64,  F16,  BF16, C64,  C128, IW,   FW,   CW},
+    /* I32  */ {I32,  I32,  I64,  I64,  F32, F64,  F16,  BF16, C64,  C128, I32,  FW,   CW},
+    /* I64  */ {I64,  I64,  I64,  I64,  F32, F64,  F16,  BF16, C64,  C128, I64,  FW,   CW},
+    /* U32  */ {U32,  I64,  I64,  U32,  F32, F64,  F16,  BF16, C64,  C128, U32,  FW,   CW},
+    /* F32  */ {F32,  F32,  F32,  F32,  F32, F64,  F32,  F32,  C64,  C128, F32,  F32,  C64},
+    /* F64  */ {F64,  F64,  F64,  F64,  F64, F64,  F64,  F64,  C128, C128, F64,  F64,  C128},
+    /* F16  */ {F16,  F16,  F16,  F16,  F32, F64,  F16,  F32,  C64,  C128, F16,  F16,  C64},
+    /* BF16 */ {BF16, BF16, BF16, BF16, F32, F64,  F32,  BF16, C64,  C128, BF16, BF16, C64},
+    /* C64  */ {C64,  C64,  C64,  C64,  C64, C128, C64,  C64,  C64,  C128, C64,  C64,  C64},
+    /* C128 */ {C128, C128, C128, C128, C128, C128, C128, C128, C128, C128, C128, C128, C128},
+    /* IW   */ {IW,   I32,  I64,  U32,  F32, F64,  F16,  BF16, C64,  C128, IW,   FW,   CW},
+    /* FW   */ {FW,   FW,   FW,   FW,   F32, F64,  F16,  BF16, C64,  C128, FW,   FW,   CW},
+    /* CW   */ {CW,   CW,   CW,   CW,   C64, C128, C64,  C64,  C64,  C128, CW,   CW,   CW},
 };
 Node node(DType d, bool weak) {
   if (weak && xj::is_integer(d)) return IW;
   if (weak && xj::is_floating(d)) return FW;
-  const Node strong[] = {B, I32, I64, U32, F32, F64, F16, BF16};
+  if (weak && xj::is_complex(d)) return CW;
+  const Node strong[] = {B, I32, I64, U32, F32, F64, F16, BF16, C64, C128};
   return strong[static_cast<int>(d)];
 }
 xj::PromotedType result(Node n) {
-  const xj::PromotedType r[] = {{xj::bool_, false},   {xj::int32, false},   {xj::int64, false},    {xj::uint32, false},
-                                {xj::float32, false}, {xj::float64, false}, {xj::float16, false},  {xj::bfloat16, false},
-                                {xj::int64, true},    {xj::float64, true}};
+  const xj::PromotedType r[] = {{xj::bool_, false},    {xj::int32, false},      {xj::int64, false},
+                                {xj::uint32, false},   {xj::float32, false},    {xj::float64, false},
+                                {xj::float16, false},  {xj::bfloat16, false},   {xj::complex64, false},
+                                {xj::complex128, false}, {xj::int64, true},     {xj::float64, true},
+                                {xj::complex128, true}};
   return r[n];
 }
 }  // namespace

@@ -194,6 +194,10 @@ TEST_CASE("indexing: at().set/add/multiply/min/max, duplicates, negative and dro
   std::vector<double> iv = {1, -1, 1, 9, -7, 0};  // duplicate 1; -1 -> 3; 9 and -7 dropped
   for (xj::DType d : xj::all_dtypes)
     for (Op op : {Op::set, Op::add, Op::mul, Op::min, Op::max}) {
+      if (xj::is_complex(d) && (op == Op::min || op == Op::max)) {  // complex values have no order
+        CHECK_THROWS_AS(apply(xj::at(xj::zeros({4, 3}, d), xj::array({1})), op, xj::ones({1, 3}, d)), xj::DTypeError);
+        continue;
+      }
       CAPTURE(d);
       CAPTURE(static_cast<int>(op));
       Array x = counting({4, 3}, d);

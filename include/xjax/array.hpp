@@ -21,9 +21,10 @@ class AtIndices;  // index.hpp
 
 template <class T>
 concept Scalar = std::is_arithmetic_v<T>;
-// What arrays are made of and read as: C++ scalars, float16_t and bfloat16_t.
+// What arrays are made of and read as: C++ scalars, float16_t, bfloat16_t and std::complex of
+// float or double.
 template <class T>
-concept Element = Scalar<T> || is_half_v<T>;
+concept Element = Scalar<T> || is_half_v<T> || is_complex_v<T>;
 
 class Array {
  public:
@@ -31,6 +32,9 @@ class Array {
   // C++ scalars convert implicitly to weakly typed 0-d arrays: x * 2.0 stays float32 (bool is strong).
   template <Scalar T>
   Array(T v) : Array(weak_scalar(v)) {}  // NOLINT(google-explicit-constructor)
+  // std::complex scalars are weakly typed too: x * std::complex<double>(0, 1) is complex64 for float32 x.
+  template <std::floating_point T>
+  Array(std::complex<T> v) : Array(weak_scalar(std::complex<double>(v))) {}  // NOLINT(google-explicit-constructor)
   explicit Array(std::shared_ptr<const ArrayImpl> impl) : impl_(std::move(impl)) {}
 
   Array(const Array&) = default;
@@ -116,6 +120,7 @@ class Array {
   static Array weak_scalar(double v);
   static Array weak_scalar(std::int64_t v);
   static Array weak_scalar(bool v);
+  static Array weak_scalar(std::complex<double> v);
   template <Scalar T>
   static Array weak_scalar(T v) {
     if constexpr (std::is_same_v<T, bool>) return weak_scalar(static_cast<bool>(v));

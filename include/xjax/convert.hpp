@@ -1,6 +1,7 @@
 // The element conversion rule, in one place: astype, type promotion and item<T>() use
 // convert_value; values crossing into or out of xjax (asarray, to_xarray) use convert_checked.
 #pragma once
+#include <complex>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -10,11 +11,24 @@
 
 namespace xjax {
 
+template <class T>
+struct is_std_complex : std::false_type {};
+template <class T>
+struct is_std_complex<std::complex<T>> : std::true_type {};
+
 // numpy/JAX semantics without undefined behaviour: to bool is "!= 0"; float to integer saturates
-// (NaN gives 0); integer to a narrower integer wraps (as numpy's astype); the rest is the nearest value.
+// (NaN gives 0); integer to a narrower integer wraps (as numpy's astype); complex to real keeps the
+// real part (as JAX); the rest is the nearest value.
 template <class To, class From>
 inline To convert_value(From v) {
-  if constexpr (is_half_v<From>) {  // every float16 and bfloat16 value is exact in float
+  if constexpr (is_std_complex<To>::value) {
+    using R = typename To::value_type;
+    if constexpr (is_std_complex<From>::value) return To(static_cast<R>(v.real()), static_cast<R>(v.imag()));
+    else return To(convert_value<R>(v), R(0));
+  } else if constexpr (is_std_complex<From>::value) {
+    if constexpr (std::is_same_v<To, bool>) return v != From(0);
+    else return convert_value<To>(v.real());
+  } else if constexpr (is_half_v<From>) {  // every float16 and bfloat16 value is exact in float
     return convert_value<To>(static_cast<float>(v));
   } else if constexpr (is_half_v<To>) {
     return To(v);

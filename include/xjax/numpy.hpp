@@ -209,16 +209,18 @@ Array nanargmin(const Array& x, std::optional<int> axis = std::nullopt, bool kee
 Array nancumsum(const Array& x, std::optional<int> axis = std::nullopt);
 Array nancumprod(const Array& x, std::optional<int> axis = std::nullopt);
 
-// ---- real-dtype forms of the complex helpers (xjax has no complex dtype yet) ----
-inline Array conj(const Array& x) { return x; }
-inline Array conjugate(const Array& x) { return x; }
-inline Array real(const Array& x) { return x; }
-Array imag(const Array& x);   // zeros
-Array angle(const Array& x);  // 0 for x >= 0, pi for x < 0 (and -0.0), as numpy for reals
-Array iscomplex(const Array& x);  // all false
-Array isreal(const Array& x);     // all true
-inline bool iscomplexobj(const Array&) { return false; }
-inline bool isrealobj(const Array&) { return true; }
+// ---- complex numbers (complex64, complex128) ----
+Array real(const Array& x);       // the real part (x itself for a real x)
+Array imag(const Array& x);       // the imaginary part (zeros for a real x)
+Array conj(const Array& x);       // the complex conjugate (x itself for a real x)
+Array conjugate(const Array& x);  // conj
+// re + i im (lax.complex): float32 parts make complex64, float64 parts complex128.
+Array complex(const Array& re, const Array& im);
+Array angle(const Array& x);  // atan2(imag, real): for reals 0 for x >= 0, pi for x < 0 (and -0.0)
+Array iscomplex(const Array& x);  // elementwise: a non-zero imaginary part
+Array isreal(const Array& x);     // elementwise: a zero imaginary part
+inline bool iscomplexobj(const Array& x) { return is_complex(x.dtype()); }
+inline bool isrealobj(const Array& x) { return !is_complex(x.dtype()); }
 
 // ---- small utilities ----
 inline Array copy(const Array& x) { return x; }  // arrays are immutable: the same value

@@ -46,8 +46,10 @@ std::vector<Arrays> jacrev_flat(const FlatFn& f, const Arrays& leaves);
 std::optional<std::int64_t> vmap_axis_size(const std::string& axis_name);
 
 // grad needs a floating-point scalar output and floating-point inputs.
-void check_grad_output(const char* op, const Array& out);
-void check_grad_inputs(const char* op, const Arrays& leaves);
+// grad's checks: a real scalar output (complex with holomorphic), floating or complex inputs
+// (complex only with holomorphic).
+void check_grad_output(const char* op, const Array& out, bool holomorphic = false);
+void check_grad_inputs(const char* op, const Arrays& leaves, bool holomorphic = false);
 
 // User-defined derivatives. custom_jvp: rule(primals, tangents) -> (outputs, output tangents).
 // custom_vjp: fwd(args) -> (outputs, residuals); bwd(residuals, output cotangents) -> input cotangents
@@ -149,24 +151,39 @@ decltype(auto) single_or_tuple(Tuple&& t) {
 
 struct HasAux {};
 inline constexpr HasAux has_aux{};
+// grad(f, holomorphic) differentiates a holomorphic f of complex inputs with a complex output: the
+// result is f'(z) (JAX's holomorphic=True). Without it, grad of a real-valued f of complex z returns
+// df/dx - i df/dy, the conjugate of the gradient as JAX returns it.
+struct Holomorphic {};
+inline constexpr Holomorphic holomorphic{};
 
 // value_and_grad<0, 2>(f)(args...) -> (f(args...), grads w.r.t. args 0 and 2 (a tuple when several)).
 // With has_aux, f returns (loss, aux) and the result is ((loss, aux), grads).
-template <std::size_t... Argnums, class F>
-auto value_and_grad(F f) {
-  return [f](const auto&... raw) {
-    using namespace transform_detail;
+namespace transform_detail {
+template <class Sel, class F>
+auto value_and_grad_impl(F f, bool holomorphic) {
+  return [f, holomorphic](const auto&... raw) {
     auto args = std::forward_as_tuple(raw...);
     using Args = decltype(args);
-    argnums_t<Argnums...> sel;
+    Sel sel;
     FlatArgs fa = flatten_selected(args, sel);
-    check_grad_inputs("grad", fa.leaves);
+    check_grad_inputs("grad", fa.leaves, holomorphic);
     Linearized lin = vjp_flat([&](const Arrays& leaves) -> Arrays { return {Array(call_with(f, args, fa, leaves, sel))}; },
                               fa.leaves);
-    check_grad_output("grad", lin.outs[0]);
+    check_grad_output("grad", lin.outs[0], holomorphic);
     Arrays g = lin.pullback({ones_like(lin.outs[0])});
     return std::pair{lin.outs[0], single_or_tuple(unflatten_selected<Args>(args, fa, g, sel))};
   };
+}
+}  // namespace transform_detail
+
+template <std::size_t... Argnums, class F>
+auto value_and_grad(F f) {
+  return transform_detail::value_and_grad_impl<transform_detail::argnums_t<Argnums...>>(std::move(f), false);
+}
+template <std::size_t... Argnums, class F>
+auto value_and_grad(F f, Holomorphic) {
+  return transform_detail::value_and_grad_impl<transform_detail::argnums_t<Argnums...>>(std::move(f), true);
 }
 template <std::size_t... Argnums, class F>
 auto value_and_grad(F f, HasAux) {
@@ -200,6 +217,10 @@ auto value_and_grad(F f, HasAux) {
 template <std::size_t... Argnums, class F>
 auto grad(F f) {
   return [g = value_and_grad<Argnums...>(std::move(f))](const auto&... args) { return g(args...).second; };
+}
+template <std::size_t... Argnums, class F>
+auto grad(F f, Holomorphic) {
+  return [g = value_and_grad<Argnums...>(std::move(f), holomorphic)](const auto&... args) { return g(args...).second; };
 }
 template <std::size_t... Argnums, class F>
 auto grad(F f, HasAux) {

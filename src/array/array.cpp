@@ -141,6 +141,7 @@ Array make_scalar(T v, bool weak) {
 Array Array::weak_scalar(double v) { return make_scalar(v, true); }
 Array Array::weak_scalar(std::int64_t v) { return make_scalar(v, true); }
 Array Array::weak_scalar(bool v) { return make_scalar(v, false); }
+Array Array::weak_scalar(std::complex<double> v) { return make_scalar(v, true); }
 
 const ShapedArray& Array::aval() const {
   if (!impl_) throw ValueError("array", "use of an empty (default-constructed) Array");

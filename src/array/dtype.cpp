@@ -16,18 +16,19 @@ std::size_t itemsize(DType d) {
     case bool_: return 1;
     case float16: case bfloat16: return 2;
     case int32: case uint32: case float32: return 4;
-    case int64: case float64: return 8;
+    case int64: case float64: case complex64: return 8;
+    case complex128: return 16;
   }
   return 0;
 }
 
 const char* dtype_name(DType d) {
-  static const char* names[] = {"bool", "int32", "int64", "uint32", "float32", "float64", "float16", "bfloat16"};
+  static const char* names[] = {"bool", "int32", "int64", "uint32", "float32", "float64", "float16", "bfloat16", "complex64", "complex128"};
   return names[static_cast<int>(d)];
 }
 
 const char* short_name(DType d) {
-  static const char* names[] = {"bool", "i32", "i64", "u32", "f32", "f64", "f16", "bf16"};
+  static const char* names[] = {"bool", "i32", "i64", "u32", "f32", "f64", "f16", "bf16", "c64", "c128"};
   return names[static_cast<int>(d)];
 }
 
@@ -88,8 +89,8 @@ std::ostream& operator<<(std::ostream& os, const ShapedArray& a) {
 }
 
 namespace {
-// Lattice nodes: the eight dtypes plus the weak "any int" (i*) and "any float" (f*) types.
-enum Node { B, I32, I64, U32, F32, F64, F16, BF16, IW, FW, N };
+// Lattice nodes: the ten dtypes plus the weak "any int" (i*), "any float" (f*) and "any complex" (c*) types.
+enum Node { B, I32, I64, U32, F32, F64, F16, BF16, C64, C128, IW, FW, CW, N };
 constexpr std::array<std::array<bool, N>, N> lattice_edges() {
   std::array<std::array<bool, N>, N> e{};
   e[B][IW] = true;
@@ -98,7 +99,10 @@ constexpr std::array<std::array<bool, N>, N> lattice_edges() {
   e[I64][FW] = true;
   e[FW][F16] = e[FW][BF16] = true;
   e[F16][F32] = e[BF16][F32] = true;
-  e[F32][F64] = true;
+  e[F32][F64] = e[F32][C64] = true;
+  e[FW][CW] = true;
+  e[CW][C64] = true;
+  e[C64][C128] = e[F64][C128] = true;
   return e;
 }
 using UpperSet = std::array<bool, N>;
@@ -106,7 +110,7 @@ UpperSet upper_bounds(Node n) {
   static constexpr auto edges = lattice_edges();
   UpperSet up{};
   up[n] = true;
-  for (bool grew = true; grew;) {  // transitive closure; the lattice has 10 nodes
+  for (bool grew = true; grew;) {  // transitive closure; the lattice has 13 nodes
     grew = false;
     for (int a = 0; a < N; ++a)
       for (int b = 0; b < N; ++b)
@@ -117,6 +121,7 @@ UpperSet upper_bounds(Node n) {
 Node node_of(DType d, bool weak) {
   if (weak && is_integer(d)) return IW;
   if (weak && is_floating(d)) return FW;
+  if (weak && is_complex(d)) return CW;
   switch (d) {
     case bool_: return B;
     case int32: return I32;
@@ -126,6 +131,8 @@ Node node_of(DType d, bool weak) {
     case float64: return F64;
     case float16: return F16;
     case bfloat16: return BF16;
+    case complex64: return C64;
+    case complex128: return C128;
   }
   return B;
 }
@@ -151,6 +158,9 @@ PromotedType promote_types(DType a, bool weak_a, DType b, bool weak_b) {
       case BF16: return {bfloat16, false};
       case IW: return {int64, true};
       case FW: return {float64, true};
+      case C64: return {complex64, false};
+      case C128: return {complex128, false};
+      case CW: return {complex128, true};
     }
   }
   throw DTypeError("promote_types", "no common type for ", a, " and ", b);

@@ -195,6 +195,9 @@ Array fromstring(std::string_view text, DType dtype, std::string_view sep, std::
       return parse_items<float16_t>(items, dtype);
     case DType::bfloat16:
       return parse_items<bfloat16_t>(items, dtype);
+    case DType::complex64:
+    case DType::complex128:
+      throw DTypeError("fromstring", "reads real numbers; for ", dtype, " read the real and imaginary parts and use complex()");
   }
   throw DTypeError("fromstring", "unknown dtype");
 }

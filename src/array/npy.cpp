@@ -50,6 +50,10 @@ std::string descr_of(DType d) {
       return std::string(1, order) + "f2";
     case DType::bfloat16:  // numpy has no bfloat16: ml_dtypes saves it as two opaque bytes
       return std::string(1, order) + "V2";
+    case DType::complex64:
+      return std::string(1, order) + "c8";
+    case DType::complex128:
+      return std::string(1, order) + "c16";
   }
   return "";
 }
@@ -163,7 +167,8 @@ class HeaderParser {
     if (descr.size() < 3) unsupported(descr);
     static constexpr std::pair<std::string_view, DType> codes[] = {{"b1", bool_},  {"i4", int32},   {"i8", int64},
                                                                    {"u4", uint32}, {"f4", float32}, {"f8", float64},
-                                                                   {"f2", float16}, {"V2", bfloat16}};
+                                                                   {"f2", float16}, {"V2", bfloat16},
+                                                                   {"c8", complex64}, {"c16", complex128}};
     const auto* it = std::find_if(std::begin(codes), std::end(codes),
                                   [&](const auto& c) { return c.first == std::string_view(descr).substr(1); });
     if (it == std::end(codes)) unsupported(descr);
@@ -266,7 +271,8 @@ Array npy::read(Source& f, const char* op, const std::string& path) {
   NewBuffer raw = h.fortran_order && h.shape.size() > 1 ? new_buffer(aval) : out;
   const auto bytes = static_cast<std::size_t>(n) * item;
   if (bytes && !f.read(raw.data, bytes)) fail(op, path, "read failed");
-  if (h.swap) byte_swap(raw.data, n, item);
+  // A complex element is two floats, each swapped on its own.
+  if (h.swap) is_complex(h.dtype) ? byte_swap(raw.data, 2 * n, item / 2) : byte_swap(raw.data, n, item);
   if (h.dtype == bool_)  // any non-zero byte is True; reading other bytes as bool is undefined
     for (std::int64_t i = 0; i < n; ++i) raw.data[i] = std::byte(raw.data[i] != std::byte{0});
   if (raw.data != out.data) {  // Fortran order: axis 0 varies fastest in the file

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <complex>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -231,6 +233,45 @@ std::string rstrip(std::string s) {
   return s;
 }
 
+// numpy's ComplexFloatingFormat: one format for the real parts (with the sign option), one for the
+// imaginary parts (always signed), and "j" before the imaginary part's padding.
+template <class R>
+class ComplexFormat {
+ public:
+  ComplexFormat(const std::vector<std::complex<R>>& shown, const PrintOptions& o) : real_options_(o), imag_options_(o) {
+    imag_options_.sign = '+';
+    std::vector<R> re, im;
+    for (const auto& z : shown) {
+      re.push_back(z.real());
+      im.push_back(z.imag());
+    }
+    real_ = std::make_unique<FloatFormat<R>>(re, real_options_);
+    imag_ = std::make_unique<FloatFormat<R>>(im, imag_options_);
+  }
+  std::string operator()(std::complex<R> z) const {
+    const std::string i = (*imag_)(z.imag());
+    const std::size_t end = rstrip(i).size();
+    return (*real_)(z.real()) + i.substr(0, end) + "j" + i.substr(end);
+  }
+
+ private:
+  PrintOptions real_options_, imag_options_;  // the formats keep references to these
+  std::unique_ptr<FloatFormat<R>> real_, imag_;
+};
+
+// A 0-d complex as numpy's scalar str: "(1+2j)", or "2j" when the real part is +0.
+template <class R>
+std::string complex_scalar_str(std::complex<R> z) {
+  auto part = [](R v) {
+    std::string s = scalar_str(v);
+    if (s.ends_with(".0")) s.resize(s.size() - 2);
+    return s;
+  };
+  if (z.real() == 0 && !std::signbit(z.real())) return part(z.imag()) + "j";
+  std::string i = part(z.imag());
+  return "(" + part(z.real()) + (i[0] == '-' ? "" : "+") + i + "j)";
+}
+
 // How the elements are laid out: numpy's array2string separator, prefix and suffix.
 struct Style {
   std::string separator = " ";
@@ -351,6 +392,10 @@ std::string array_to_string(const Array& c, const PrintOptions& o, const Style& 
       element = [v](std::int64_t i) { return bfloat16_str(v[i]); };
     } else if constexpr (std::is_floating_point_v<T> || is_half_v<T>) {
       element = [v, format = std::make_shared<FloatFormat<T>>(shown, o)](std::int64_t i) { return (*format)(v[i]); };
+    } else if constexpr (is_complex_v<T>) {
+      element = [v, format = std::make_shared<ComplexFormat<typename T::value_type>>(shown, o)](std::int64_t i) {
+        return (*format)(v[i]);
+      };
     } else {
       element = integer_format(v, shown, o.sign);
     }
@@ -371,6 +416,7 @@ std::string str_of(const Array& x, const PrintOptions& o) {
     if constexpr (std::is_same_v<T, bool>) out = v ? "True" : "False";
     else if constexpr (std::is_same_v<T, bfloat16_t>) out = bfloat16_str(v);
     else if constexpr (std::is_floating_point_v<T> || is_half_v<T>) out = scalar_str(v);
+    else if constexpr (is_complex_v<T>) out = complex_scalar_str(v);
     else out = std::to_string(+v);
   });
   return out;

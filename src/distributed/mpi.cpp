@@ -60,6 +60,8 @@ MPI_Datatype mpi_type(DType d, const char* op) {
     case DType::int32: return MPI_INT32_T;
     case DType::int64: return MPI_INT64_T;
     case DType::uint32: return MPI_UINT32_T;
+    case DType::complex64: return MPI_C_FLOAT_COMPLEX;
+    case DType::complex128: return MPI_C_DOUBLE_COMPLEX;
     case DType::bool_:
     case DType::float16:  // collectives receive these widened to float32
     case DType::bfloat16: break;

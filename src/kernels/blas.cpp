@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 
+#include <complex>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -86,6 +87,27 @@ void gemv(CBLAS_TRANSPOSE t, blasint rows, blasint cols, const float* a, blasint
 void gemv(CBLAS_TRANSPOSE t, blasint rows, blasint cols, const double* a, blasint lda, const double* x, double* y) {
   cblas_dgemv(CblasRowMajor, t, rows, cols, 1.0, a, lda, x, 1, 0.0, y, 1);
 }
+template <class R>
+void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint k, const std::complex<R>* a, blasint lda,
+          const std::complex<R>* b, blasint ldb, std::complex<R>* c, blasint ldc) {
+  const std::complex<R> one(1), zero(0);
+  if constexpr (std::is_same_v<R, float>) cblas_cgemm(CblasRowMajor, ta, tb, m, n, k, &one, a, lda, b, ldb, &zero, c, ldc);
+  else cblas_zgemm(CblasRowMajor, ta, tb, m, n, k, &one, a, lda, b, ldb, &zero, c, ldc);
+}
+template <class R>
+void gemv(CBLAS_TRANSPOSE t, blasint rows, blasint cols, const std::complex<R>* a, blasint lda, const std::complex<R>* x,
+          std::complex<R>* y) {
+  const std::complex<R> one(1), zero(0);
+  if constexpr (std::is_same_v<R, float>) cblas_cgemv(CblasRowMajor, t, rows, cols, &one, a, lda, x, 1, &zero, y, 1);
+  else cblas_zgemv(CblasRowMajor, t, rows, cols, &one, a, lda, x, 1, &zero, y, 1);
+}
+template <class R>
+std::complex<R> blas_dot(blasint n, const std::complex<R>* x, const std::complex<R>* y) {
+  std::complex<R> r;  // the unconjugated dot product, as dot_general
+  if constexpr (std::is_same_v<R, float>) cblas_cdotu_sub(n, x, 1, y, 1, &r);
+  else cblas_zdotu_sub(n, x, 1, y, 1, &r);
+  return r;
+}
 float blas_dot(blasint n, const float* x, const float* y) { return cblas_sdot(n, x, 1, y, 1); }
 double blas_dot(blasint n, const double* x, const double* y) { return cblas_ddot(n, x, 1, y, 1); }
 
@@ -118,6 +140,13 @@ void batched_matmul(DType dtype, const void* a, const void* b, void* c, const Ma
   if (s.k == 0) {  // an empty sum; BLAS would also reject the zero leading dimensions
     std::memset(c, 0, static_cast<std::size_t>(s.batch * s.m * s.n) * itemsize(dtype));
     return;
+  }
+  if (is_complex(dtype)) {
+    if (!fits_blas(s)) throw ShapeError("dot_general", "complex matrices beyond BLAS's index range");
+    return dispatch_complex(dtype, [&](auto tag) {
+      using C = typename decltype(tag)::type;
+      blas_matmul(static_cast<const C*>(a), static_cast<const C*>(b), static_cast<C*>(c), s);
+    });
   }
   dispatch_dtype(dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;

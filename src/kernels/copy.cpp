@@ -44,6 +44,11 @@ void copy_tiled(const CopyDim& a, const CopyDim& b, const T* src, T* dst) {
   }
 }
 
+// A complex128 element, moved as it is.
+struct Bytes16 {
+  std::uint64_t lo, hi;
+};
+
 template <class T>
 void copy_typed(const std::vector<CopyDim>& dims, bool tiled, const T* src, T* dst) {
   const int nd = static_cast<int>(dims.size());
@@ -114,6 +119,7 @@ void strided_copy(std::vector<CopyDim> dims, std::size_t itemsize, const std::by
     case 2: return copy_typed(merged, tiled, reinterpret_cast<const std::uint16_t*>(src), reinterpret_cast<std::uint16_t*>(dst));
     case 4: return copy_typed(merged, tiled, reinterpret_cast<const std::uint32_t*>(src), reinterpret_cast<std::uint32_t*>(dst));
     case 8: return copy_typed(merged, tiled, reinterpret_cast<const std::uint64_t*>(src), reinterpret_cast<std::uint64_t*>(dst));
+    case 16: return copy_typed(merged, tiled, reinterpret_cast<const Bytes16*>(src), reinterpret_cast<Bytes16*>(dst));
     default: throw ValueError("copy", "unsupported element size ", itemsize);
   }
 }
@@ -124,6 +130,7 @@ void fill(std::byte* dst, std::int64_t n, const std::byte* value, std::size_t it
     case 2: return fill_typed(reinterpret_cast<std::uint16_t*>(dst), n, value);
     case 4: return fill_typed(reinterpret_cast<std::uint32_t*>(dst), n, value);
     case 8: return fill_typed(reinterpret_cast<std::uint64_t*>(dst), n, value);
+    case 16: return fill_typed(reinterpret_cast<Bytes16*>(dst), n, value);
     default:
       throw ValueError("fill", "unsupported element size ", itemsize);
   }

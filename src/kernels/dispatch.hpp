@@ -1,5 +1,6 @@
 // Runs a generic kernel body with the C++ element type of a runtime dtype.
 #pragma once
+#include <complex>
 #include <cstdint>
 #include <utility>
 
@@ -15,7 +16,8 @@ struct TypeTag {
 };
 
 // f(TypeTag<T>{}) for the element type T of d (bool arrays hold one byte, 0 or 1, as bool), for
-// kernels that compute: float16 and bfloat16 never reach them (eval_primitive widens them to float32).
+// kernels that compute on real numbers: float16 and bfloat16 never reach them (eval_primitive widens
+// them to float32); complex dtypes have their own kernels (dispatch_complex).
 template <class F>
 decltype(auto) dispatch_dtype(DType d, F&& f) {
   switch (d) {
@@ -26,9 +28,19 @@ decltype(auto) dispatch_dtype(DType d, F&& f) {
     case DType::float32: return f(TypeTag<float>{});
     case DType::float64: return f(TypeTag<double>{});
     case DType::float16:
-    case DType::bfloat16: break;
+    case DType::bfloat16:
+    case DType::complex64:
+    case DType::complex128: break;
   }
   throw DTypeError("dispatch", "no kernel computes in ", d);
+}
+
+// f(TypeTag<std::complex<float or double>>{}) for complex64 or complex128.
+template <class F>
+decltype(auto) dispatch_complex(DType d, F&& f) {
+  if (d == DType::complex64) return f(TypeTag<std::complex<float>>{});
+  if (d == DType::complex128) return f(TypeTag<std::complex<double>>{});
+  throw DTypeError("dispatch", "expected a complex dtype, got ", d);
 }
 
 // dispatch_dtype over every dtype, for code that moves or converts elements (float16_t and
@@ -37,6 +49,8 @@ template <class F>
 decltype(auto) dispatch_any_dtype(DType d, F&& f) {
   if (d == DType::float16) return f(TypeTag<float16_t>{});
   if (d == DType::bfloat16) return f(TypeTag<bfloat16_t>{});
+  if (d == DType::complex64) return f(TypeTag<std::complex<float>>{});
+  if (d == DType::complex128) return f(TypeTag<std::complex<double>>{});
   return dispatch_dtype(d, std::forward<F>(f));
 }
 

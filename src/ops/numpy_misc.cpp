@@ -1,4 +1,4 @@
-// jax.numpy's small utilities: complex helpers for real dtypes, nan_to_num, splits and joins, index
+// jax.numpy's small utilities: nan_to_num, splits and joins, index
 // builders, select/isin/digitize, partition, unravel/ravel of indices, unwrap and gradient.
 #include <algorithm>
 #include <cmath>
@@ -15,14 +15,6 @@ Array inexact(const Array& x) { return is_floating(x.dtype()) ? x : x.astype(ine
 std::int64_t extent(const Array& x, int axis) { return x.shape()[static_cast<std::size_t>(axis)]; }
 Array int_array(const std::vector<std::int32_t>& v) { return array(v); }
 }  // namespace
-
-Array imag(const Array& x) { return zeros_like(x); }
-Array angle(const Array& x) {
-  Array xf = inexact(x);
-  return atan2(zeros_like(xf), xf);
-}
-Array iscomplex(const Array& x) { return zeros_like(x, bool_); }
-Array isreal(const Array& x) { return ones_like(x, bool_); }
 
 Array nan_to_num(const Array& x, double nan_value, std::optional<double> posinf, std::optional<double> neginf) {
   if (!is_floating(x.dtype())) return x;

@@ -3,12 +3,13 @@
 #include <limits>
 
 #include "primitives/common.hpp"
+#include "xjax/numpy.hpp"
 
 namespace xjax {
 namespace {
-// jnp's promotion for statistics: floats stay, int64 -> float64, other ints and bool -> float32.
+// jnp's promotion for statistics: floats and complex stay, int64 -> float64, other ints and bool -> float32.
 Array inexact(const Array& x) {
-  if (is_floating(x.dtype())) return x;
+  if (is_inexact(x.dtype())) return x;
   return x.astype(x.dtype() == int64 ? float64 : float32);
 }
 
@@ -34,7 +35,9 @@ Array var(const Array& x, AxisSpec axes, bool keepdims, int ddof) {
   Array centered = xf - mean(xf, ax, true);
   // numpy clamps the divisor at 0 (giving inf or nan) when ddof >= the number of elements.
   std::int64_t divisor = std::max<std::int64_t>(count(x, ax) - ddof, 0);
-  return sum(square(centered), ax, keepdims) / static_cast<double>(divisor);
+  // Of complex values, the mean squared modulus (real), as numpy.
+  Array squared = is_complex(xf.dtype()) ? real(centered * conj(centered)) : square(centered);
+  return sum(squared, ax, keepdims) / static_cast<double>(divisor);
 }
 
 Array std(const Array& x, AxisSpec axes, bool keepdims, int ddof) { return sqrt(var(x, axes, keepdims, ddof)); }

@@ -6,21 +6,30 @@ namespace xjax {
 
 bool accepts(DTypes kinds, DType d) {
   switch (kinds) {
+    case DTypes::number: return d != bool_;
+    case DTypes::inexact: return is_inexact(d);
+    case DTypes::anything: return true;
+    default: break;
+  }
+  if (is_complex(d)) return false;
+  switch (kinds) {
     case DTypes::any: return true;
     case DTypes::numeric: return d != bool_;
     case DTypes::floating: return is_floating(d);
     case DTypes::integer: return is_integer(d);
     case DTypes::boolean_or_integer: return !is_floating(d);
     case DTypes::signed_numeric: return d != bool_;
+    default: return false;
   }
-  return false;
 }
 
 void check_dtype(const char* op, DTypes kinds, const ShapedArray& a) {
   if (accepts(kinds, a.dtype)) return;
+  if (is_complex(a.dtype)) throw DTypeError(op, "does not accept complex values, got ", a);
   const char* want = kinds == DTypes::floating ? "a floating dtype"
                      : kinds == DTypes::integer ? "an integer dtype"
                      : kinds == DTypes::boolean_or_integer ? "a bool or integer dtype"
+                     : kinds == DTypes::inexact ? "a floating or complex dtype"
                                                            : "a numeric dtype";
   throw DTypeError(op, "needs ", want, ", got ", a);
 }

@@ -10,8 +10,11 @@
 
 namespace xjax {
 
-// Which dtypes an op accepts.
-enum class DTypes : std::uint8_t { any, numeric, floating, integer, boolean_or_integer, signed_numeric };
+// Which dtypes an op accepts. The first six are real dtypes only; number and inexact add the complex
+// dtypes, anything is every dtype.
+enum class DTypes : std::uint8_t {
+  any, numeric, floating, integer, boolean_or_integer, signed_numeric, number, inexact, anything
+};
 bool accepts(DTypes kinds, DType d);
 void check_dtype(const char* op, DTypes kinds, const ShapedArray& a);
 

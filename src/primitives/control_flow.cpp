@@ -263,7 +263,7 @@ JvpJaxpr jvp_jaxpr(const JaxprPtr& j, const Mask& nz_in, const Mask& force) {
         auto [outs, touts] = jvp_flat([&](const Arrays& x) { return eval_jaxpr(*j, x); }, primals,
                                       with_zeros(take(a, in.size(), a.size() - in.size()), nz_in));
         for (std::size_t k = 0; k < out.size(); ++k) {
-          bool floating = is_floating(out[k].dtype);
+          bool floating = is_inexact(out[k].dtype);
           nz_out[k] = floating && (touts[k].has_value() || force[k]);
           if (nz_out[k]) outs.push_back(instantiate(touts[k], {out[k].shape, out[k].dtype, false}));
         }

@@ -13,6 +13,12 @@ Arrays scan_kernel(const Arrays& in, const Params& params, const Avals& out) {
   std::int64_t outer = 1, inner = 1;
   for (std::size_t i = 0; i < axis; ++i) outer *= s[i];
   for (std::size_t i = axis + 1; i < s.size(); ++i) inner *= s[i];
+  if constexpr (Op == kernels::ReduceOp::sum || Op == kernels::ReduceOp::prod)
+    if (is_complex(in[0].dtype())) {
+      kernels::complex_scan(Op == kernels::ReduceOp::prod, in[0].dtype(), buffer_of(in[0]).data(), outer, s[axis], inner,
+                            params.get<bool>("reverse"), o.data);
+      return {o.array};
+    }
   kernels::reduction().scan(Op, in[0].dtype(), buffer_of(in[0]).data(), outer, s[axis], inner,
                             params.get<bool>("reverse"), o.data);
   return {o.array};
@@ -58,7 +64,7 @@ Array shifted(const Array& x, std::int64_t s, int axis, bool reverse, double fil
 // where ' is the shift by 2^k. Only products and sums, so it is exact when x has zeros and it
 // differentiates again; O(n log n) work where a masked formulation would need O(n^2) memory.
 Tangents cumprod_jvp(const Arrays& x, const Tangents& t, const Arrays&, const Params& params) {
-  if (!is_floating(x[0].dtype())) return {std::nullopt};
+  if (!is_inexact(x[0].dtype())) return {std::nullopt};
   const int axis = static_cast<int>(params.get_int("axis"));
   const bool reverse = params.get<bool>("reverse");
   const std::int64_t n = x[0].shape()[static_cast<std::size_t>(axis)];
@@ -86,7 +92,7 @@ Tangents running_extremum_jvp(const Arrays& x, const Tangents& t, const Arrays& 
   return {take_along_axis(*t[0], at, axis)};
 }
 
-constexpr DTypes N = DTypes::numeric, A = DTypes::any;
+constexpr DTypes N = DTypes::number, A = DTypes::any;
 
 }  // namespace
 

@@ -221,7 +221,7 @@ const Primitive& dot_general_p = def_primitive(
               .shape = dot_general_shape,
               .eval = dot_general_eval,
               .jvp = [](const Arrays& x, const Tangents& t, const Arrays&, const Params& params) -> Tangents {
-                if (!is_floating(x[0].dtype())) return {std::nullopt};
+                if (!is_inexact(x[0].dtype())) return {std::nullopt};
                 Tangent from_x = t[0] ? Tangent(bind1(dot_general_p, {*t[0], x[1]}, params)) : std::nullopt;
                 Tangent from_y = t[1] ? Tangent(bind1(dot_general_p, {x[0], *t[1]}, params)) : std::nullopt;
                 return {add_tangents(from_x, from_y)};

@@ -2,6 +2,7 @@
 #pragma once
 #include <type_traits>
 
+#include "kernels/complex_kernels.hpp"
 #include "kernels/dispatch.hpp"
 #include "kernels/tables.hpp"
 #include "primitives/common.hpp"
@@ -23,6 +24,12 @@ inline T int_op(T a, T b, Op op) {
 using Kernels = kernels::ElementwiseKernels;
 template <TileKernel Kernels::*M>
 inline constexpr TileKernel isa_tile = kernels::elementwise_tile<M>;
+
+// The tile kernel of a primitive that also computes on complex operands: the active set's member M
+// for real ones, the complex kernel C otherwise.
+using ComplexKernels = kernels::ComplexKernels;
+template <TileKernel Kernels::*M, TileKernel ComplexKernels::*C>
+inline constexpr TileKernel with_complex = kernels::real_or_complex_tile<isa_tile<M>, C>;
 
 // The eager kernel of an elementwise primitive: its tile kernel over whole arrays.
 Arrays run_tile(TileKernel tile, const Arrays& in, const Params& params, const Avals& out);

@@ -45,21 +45,21 @@ Tangent ct_for(const LinearArg& a, const Tangent& ct, const std::function<Array(
 }
 Array id(const Array& x) { return x; }
 
-constexpr DTypes N = DTypes::numeric, A = DTypes::any, BI = DTypes::boolean_or_integer;
+constexpr DTypes N = DTypes::numeric, NC = DTypes::number, A = DTypes::any, BI = DTypes::boolean_or_integer;
 using lowering::lower_op;
 using lowering::Op;
 
 }  // namespace
 
 const Primitive& add_p = binary(
-    "add", N, isa_tile<&Kernels::add>,
+    "add", NC, with_complex<&Kernels::add, &ComplexKernels::add>,
     [](const Arrays&, const Tangents& t, const Array&) -> Tangents { return {add_tangents(t[0], t[1])}; },
     [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
       return {ct_for(a[0], ct[0], id), ct_for(a[1], ct[0], id)};
     },
     false, lower_op<Op::add>);
 const Primitive& sub_p = binary(
-    "sub", N, isa_tile<&Kernels::sub>,
+    "sub", NC, with_complex<&Kernels::sub, &ComplexKernels::sub>,
     [](const Arrays&, const Tangents& t, const Array&) -> Tangents {
       return {add_tangents(t[0], scaled(t[1], [](const Array& u) { return neg(u); }))};
     },
@@ -68,7 +68,7 @@ const Primitive& sub_p = binary(
     },
     false, lower_op<Op::sub>);
 const Primitive& mul_p = binary(
-    "mul", N, isa_tile<&Kernels::mul>,
+    "mul", NC, with_complex<&Kernels::mul, &ComplexKernels::mul>,
     [](const Arrays& x, const Tangents& t, const Array&) -> Tangents {
       return {add_tangents(scaled(t[0], [&](const Array& u) { return u * x[1]; }),
                            scaled(t[1], [&](const Array& u) { return x[0] * u; }))};
@@ -80,7 +80,7 @@ const Primitive& mul_p = binary(
     },
     false, lower_op<Op::mul>);
 const Primitive& div_p = binary(
-    "div", N, isa_tile<&Kernels::div>,
+    "div", NC, with_complex<&Kernels::div, &ComplexKernels::div>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
       return {add_tangents(scaled(t[0], [&](const Array& u) { return u / x[1]; }),
                            scaled(t[1], [&](const Array& u) { return -(u * (out / x[1])); }))};
@@ -99,7 +99,7 @@ const Primitive& rem_p = binary("rem", N, isa_tile<&Kernels::rem>,
                                 },
                                 nullptr, false, lower_op<Op::rem>);
 const Primitive& pow_p = binary(
-    "pow", DTypes::numeric, isa_tile<&Kernels::pow>,
+    "pow", NC, with_complex<&Kernels::pow, &ComplexKernels::pow>,
     [](const Arrays& x, const Tangents& t, const Array& out) -> Tangents {
       return {add_tangents(scaled(t[0],
                                   [&](const Array& u) {
@@ -177,8 +177,8 @@ const Primitive& shift_right_arithmetic_p =
     binary("shift_right_arithmetic", DTypes::integer, isa_tile<&Kernels::shift_right_arithmetic>, nullptr);
 const Primitive& shift_right_logical_p =
     binary("shift_right_logical", DTypes::integer, isa_tile<&Kernels::shift_right_logical>, nullptr);
-const Primitive& eq_p = binary("eq", A, isa_tile<&Kernels::eq>, nullptr, nullptr, true, lower_op<Op::eq>);
-const Primitive& ne_p = binary("ne", A, isa_tile<&Kernels::ne>, nullptr, nullptr, true, lower_op<Op::ne>);
+const Primitive& eq_p = binary("eq", DTypes::anything, with_complex<&Kernels::eq, &ComplexKernels::eq>, nullptr, nullptr, true, lower_op<Op::eq>);
+const Primitive& ne_p = binary("ne", DTypes::anything, with_complex<&Kernels::ne, &ComplexKernels::ne>, nullptr, nullptr, true, lower_op<Op::ne>);
 const Primitive& lt_p = binary("lt", A, isa_tile<&Kernels::lt>, nullptr, nullptr, true, lower_op<Op::lt>);
 const Primitive& le_p = binary("le", A, isa_tile<&Kernels::le>, nullptr, nullptr, true, lower_op<Op::le>);
 const Primitive& gt_p = binary("gt", A, isa_tile<&Kernels::gt>, nullptr, nullptr, true, lower_op<Op::gt>);
@@ -187,11 +187,12 @@ const Primitive& ge_p = binary("ge", A, isa_tile<&Kernels::ge>, nullptr, nullptr
 // x ** n for a static integer n (negative n needs a float x).
 const Primitive& integer_pow_p = []() -> const Primitive& {
   Primitive p{.name = "integer_pow", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
-                if (params.get_int("y") < 0 && !is_floating(in[0].dtype))
+                if (params.get_int("y") < 0 && !is_inexact(in[0].dtype))
                   throw DTypeError("integer_pow", "negative power ", params.get_int("y"), " of ", in[0]);
-                return {elementwise_aval("integer_pow", in, DTypes::numeric)};
+                return {elementwise_aval("integer_pow", in, DTypes::number)};
               }};
   p.tile = [](const TileArgs& a) {
+    if (is_complex(a.in_dtype[0])) return kernels::complex_kernels.integer_pow(a);
     std::int64_t n = a.params->get_int("y");
     dispatch_dtype(a.in_dtype[0], [&](auto tag) {
       using T = typename decltype(tag)::type;
@@ -226,7 +227,7 @@ const Primitive& integer_pow_p = []() -> const Primitive& {
 const Primitive& select_n_p = []() -> const Primitive& {
   Primitive p{.name = "select_n", .arity = 3, .shape = [](const Avals& in, const Params&) -> Avals {
                 if (in[0].dtype != bool_) throw DTypeError("select_n", "predicate must be bool, got ", in[0]);
-                ShapedArray r = elementwise_aval("select_n", {in[1], in[2]}, DTypes::any);
+                ShapedArray r = elementwise_aval("select_n", {in[1], in[2]}, DTypes::anything);
                 if (in[0].ndim() != 0 && r.ndim() != 0 && in[0].shape != r.shape)
                   throw ShapeError("select_n", "predicate ", in[0], " does not match cases ", in[1], " and ", in[2]);
                 if (in[0].ndim() != 0) r.shape = in[0].shape;
@@ -235,7 +236,7 @@ const Primitive& select_n_p = []() -> const Primitive& {
   p.tile = [](const TileArgs& a) {
     const bool* c = reinterpret_cast<const bool*>(a.in[0]);
     std::int64_t sc = a.in_size[0] == 1 ? 0 : 1, sf = a.in_size[1] == 1 ? 0 : 1, st = a.in_size[2] == 1 ? 0 : 1;
-    dispatch_dtype(a.in_dtype[1], [&](auto tag) {
+    dispatch_any_dtype(a.in_dtype[1], [&](auto tag) {
       using T = typename decltype(tag)::type;
       const T* f = reinterpret_cast<const T*>(a.in[1]);
       const T* t = reinterpret_cast<const T*>(a.in[2]);
@@ -292,7 +293,7 @@ const Primitive& convert_element_type_p = []() -> const Primitive& {
     return run_tile(convert_element_type_p.tile, in, params, out);
   };
   p.jvp = [](const Arrays& x, const Tangents& t, const Arrays& out, const Params&) -> Tangents {
-    if (!is_floating(x[0].dtype()) || !is_floating(out[0].dtype())) return {std::nullopt};
+    if (!is_inexact(x[0].dtype()) || !is_inexact(out[0].dtype())) return {std::nullopt};
     return {t[0]->astype(out[0].dtype())};
   };
   p.transpose = [](const Tangents& ct, const LinearArgs& a, const Params&) -> Tangents {
@@ -338,7 +339,7 @@ Array apply(const Primitive& p, const Array& x, const Array& y, std::optional<DT
 }
 DType inexact_of(const Array& x, const Array& y) {
   DType d = promote_types(x.dtype(), x.weak_type(), y.dtype(), y.weak_type()).dtype;
-  return is_floating(d) ? d : (d == int64 ? float64 : float32);
+  return is_inexact(d) ? d : (d == int64 ? float64 : float32);
 }
 }  // namespace
 
@@ -389,12 +390,12 @@ Array pow(const Array& x_in, const Array& y_in) {
   // Bools count as int32 (as jnp.power), so the result's dtype never depends on whether y is concrete.
   const Array x = x_in.dtype() == bool_ ? x_in.astype(int32) : x_in;
   const Array y = y_in.dtype() == bool_ ? y_in.astype(int32) : y_in;
-  if (!is_floating(x.dtype()) && !is_floating(y.dtype()) && !y.is_tracer() && y.ndim() == 0) {
+  if (!is_inexact(x.dtype()) && !is_inexact(y.dtype()) && !y.is_tracer() && y.ndim() == 0) {
     std::int64_t n = y.item<std::int64_t>();  // integer ** small integer scalar: exact
     if (n >= 0 && n <= std::numeric_limits<int>::max())
       return integer_pow(convert(x, promote("pow", x, y).first.dtype(), false), static_cast<int>(n));
   }
-  if (!is_floating(x.dtype()) && !is_floating(y.dtype())) return apply(pow_p, x, y);
+  if (!is_inexact(x.dtype()) && !is_inexact(y.dtype())) return apply(pow_p, x, y);
   return apply(pow_p, x, y, inexact_of(x, y));
 }
 Array integer_pow(const Array& x, int n) {

@@ -80,11 +80,18 @@ decltype(auto) dispatch_index(DType d, F&& f) {
   }
 }
 
+// A complex128 element, as bits.
+struct Bits128 {
+  std::uint64_t lo, hi;
+};
+
 // f(TypeTag<E>) with an unsigned type of d's item size: all a kernel that only moves elements needs.
 template <class F>
 decltype(auto) dispatch_bits(DType d, F&& f) {
   switch (itemsize(d)) {
     case 1: return f(TypeTag<std::uint8_t>{});
+    case 2: return f(TypeTag<std::uint16_t>{});
+    case 16: return f(TypeTag<Bits128>{});
     case 4: return f(TypeTag<std::uint32_t>{});
     case 8: return f(TypeTag<std::uint64_t>{});
     default: throw DTypeError("index", "no element mover for ", d);

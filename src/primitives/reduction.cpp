@@ -43,6 +43,12 @@ template <kernels::ReduceOp Op>
 Arrays reduce_kernel(const Arrays& in, const Params& params, const Avals& out) {
   NewBuffer o = new_buffer(out[0]);
   const ShapedArray& a = in[0].aval();
+  if constexpr (Op == kernels::ReduceOp::sum || Op == kernels::ReduceOp::prod)
+    if (is_complex(a.dtype)) {
+      kernels::complex_reduce(Op == kernels::ReduceOp::prod, a.dtype, buffer_of(in[0]).data(), a.shape,
+                              reduced_mask(a.ndim(), params.get_ints("axes")), o.data);
+      return {o.array};
+    }
   kernels::reduction().reduce(Op, a.dtype, buffer_of(in[0]).data(), a.shape,
                               reduced_mask(a.ndim(), params.get_ints("axes")), o.data);
   return {o.array};
@@ -75,13 +81,13 @@ const Primitive& reduce_primitive(const char* name, DTypes kinds, bool nonempty,
 
 Tangents no_tangent(const Arrays&, const Tangents&, const Arrays&, const Params&) { return {std::nullopt}; }
 
-constexpr DTypes N = DTypes::numeric, A = DTypes::any, BI = DTypes::boolean_or_integer;
+constexpr DTypes NC = DTypes::number, A = DTypes::any, BI = DTypes::boolean_or_integer;
 
 }  // namespace
 
 const Primitive& reduce_sum_p = []() -> const Primitive& {
   Primitive p{.name = "reduce_sum", .arity = 1, .shape = [](const Avals& in, const Params& params) -> Avals {
-                check_dtype("reduce_sum", N, in[0]);
+                check_dtype("reduce_sum", NC, in[0]);
                 return {reduced_aval("reduce_sum", in[0], params.get_ints("axes"), false)};
               }};
   p.eval = reduce_kernel<kernels::ReduceOp::sum>;
@@ -113,7 +119,7 @@ Tangents extremum_jvp(const Arrays& x, const Tangents& t, const Arrays& y, const
 // d prod(x) = sum_k t_k prod_{j<k} x_j prod_{j>k} x_j: exclusive products from both ends are exact
 // when x has zeros (dividing prod(x) by x_k is not).
 Tangents prod_jvp(const Arrays& x, const Tangents& t, const Arrays&, const Params& params) {
-  if (!is_floating(x[0].dtype())) return {std::nullopt};
+  if (!is_inexact(x[0].dtype())) return {std::nullopt};
   const Ints& axes = params.get_ints("axes");
   const Shape& shape = x[0].shape();
   std::int64_t n = 1;
@@ -142,7 +148,7 @@ const Primitive& reduce_max_p =
 const Primitive& reduce_min_p =
     reduce_primitive("reduce_min", A, true, reduce_kernel<kernels::ReduceOp::min>, extremum_jvp);
 const Primitive& reduce_prod_p =
-    reduce_primitive("reduce_prod", N, false, reduce_kernel<kernels::ReduceOp::prod>, prod_jvp);
+    reduce_primitive("reduce_prod", NC, false, reduce_kernel<kernels::ReduceOp::prod>, prod_jvp);
 const Primitive& reduce_and_p =
     reduce_primitive("reduce_and", BI, false, reduce_kernel<kernels::ReduceOp::logical_and>, no_tangent);
 const Primitive& reduce_or_p =

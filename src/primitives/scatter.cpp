@@ -22,6 +22,8 @@ T combine(T old, T u) {
     return int_op(old, u, std::plus<>{});  // integers wrap
   } else if constexpr (C == Combine::mul) {
     return int_op(old, u, std::multiplies<>{});
+  } else if constexpr (is_complex_v<T>) {
+    throw DTypeError("scatter", "min and max do not order complex values");
   } else {
     if constexpr (std::is_floating_point_v<T>)
       if (old != old || u != u) return old + u;  // NaN propagates, as in minimum/maximum
@@ -37,6 +39,8 @@ auto scatter_shape(const char* name) {
     check_indices(name, idx);
     int axis = normalize_axis(name, p.get_int("axis"), x.ndim());
     if (upd.dtype != x.dtype) throw DTypeError(name, "updates ", upd, " must have the operand's dtype, ", x);
+    if (is_complex(x.dtype) && (std::string_view(name).ends_with("min") || std::string_view(name).ends_with("max")))
+      throw DTypeError(name, "does not order complex values, got ", x);
     Shape want = gathered_shape(x.shape, idx.shape, axis);
     if (upd.shape != want)
       throw ShapeError(name, "updates ", upd, " must have shape ", shape_str(want), " for operand ", x, " and indices ",
@@ -53,7 +57,7 @@ Arrays scatter_eval(const Arrays& in, const Params& p, const Avals& out) {
   NewBuffer o = new_buffer(out[0]);
   std::size_t bytes = static_cast<std::size_t>(x.size()) * itemsize(x.dtype());
   if (bytes) std::memcpy(o.data, buffer_of(x).data(), bytes);
-  dispatch_dtype(x.dtype(), [&](auto tag) {
+  auto run = [&](auto tag) {
     using T = typename decltype(tag)::type;
     const T* u = reinterpret_cast<const T*>(buffer_of(upd).data());
     dispatch_index(idx.dtype(), [&](auto it) {
@@ -68,7 +72,9 @@ Arrays scatter_eval(const Arrays& in, const Params& p, const Avals& out) {
           for (std::int64_t i = 0; i < s.inner; ++i) row[i] = combine<C>(row[i], ur[i]);
         }
     });
-  });
+  };
+  if (is_complex(x.dtype())) dispatch_complex(x.dtype(), run);
+  else dispatch_dtype(x.dtype(), run);
   return {o.array};
 }
 
@@ -98,7 +104,7 @@ Array winners(const Array& idx, std::int64_t n) {
 // ---- rules ----
 
 Tangents scatter_jvp(const Arrays& x, const Tangents& t, const Arrays& y, const Params& p) {
-  if (!is_floating(y[0].dtype()) || (!t[0] && !t[2])) return {std::nullopt};
+  if (!is_inexact(y[0].dtype()) || (!t[0] && !t[2])) return {std::nullopt};
   return {lax::scatter(instantiate(t[0], x[0].aval()), x[1], instantiate(t[2], x[2].aval()),
                        axis_param(p, x[0].ndim()))};
 }
@@ -122,7 +128,7 @@ Tangents scatter_transpose(const Tangents& ct, const LinearArgs& a, const Params
 }
 
 Tangents scatter_add_jvp(const Arrays& x, const Tangents& t, const Arrays& y, const Params& p) {
-  if (!is_floating(y[0].dtype()) || (!t[0] && !t[2])) return {std::nullopt};
+  if (!is_inexact(y[0].dtype()) || (!t[0] && !t[2])) return {std::nullopt};
   return {lax::scatter_add(instantiate(t[0], x[0].aval()), x[1], instantiate(t[2], x[2].aval()),
                            axis_param(p, x[0].ndim()))};
 }
@@ -139,7 +145,7 @@ Tangents scatter_add_transpose(const Tangents& ct, const LinearArgs& a, const Pa
 // product of the *other* updates at u_j's slot, exact with duplicates and zeros: the product of
 // the non-zero ones divided by u_j, or zero when another of them is zero.
 Tangents scatter_mul_jvp(const Arrays& x, const Tangents& t, const Arrays& y, const Params& p) {
-  if (!is_floating(y[0].dtype())) return {std::nullopt};
+  if (!is_inexact(y[0].dtype())) return {std::nullopt};
   const Array &op = x[0], &idx = x[1], &u = x[2];
   int axis = axis_param(p, op.ndim());
   Tangent r;
@@ -158,7 +164,7 @@ Tangents scatter_mul_jvp(const Arrays& x, const Tangents& t, const Arrays& y, co
 // min/max: ties share the derivative evenly between x's element (when it equals the result) and
 // every update equal to the result, as JAX does.
 Tangents scatter_extremum_jvp(const Arrays& x, const Tangents& t, const Arrays& y, const Params& p) {
-  if (!is_floating(y[0].dtype()) || (!t[0] && !t[2])) return {std::nullopt};
+  if (!is_inexact(y[0].dtype()) || (!t[0] && !t[2])) return {std::nullopt};
   const Array &op = x[0], &idx = x[1], &u = x[2], &out = y[0];
   int axis = axis_param(p, op.ndim());
   std::int64_t n = op.shape()[static_cast<std::size_t>(axis)];

@@ -25,5 +25,5 @@ Array view_as(const Array& x, const ShapedArray& aval, std::int64_t offset = 0);
 // Canonical axis params of a primitive: each in [0, ndim), none repeated.
 void check_dimensions(const char* op, const char* what, const Ints& dims, const ShapedArray& a);
 // Whether a tangent of this aval can be non-zero (integer and bool values have zero derivative).
-inline bool differentiable(const ShapedArray& a) { return is_floating(a.dtype); }
+inline bool differentiable(const ShapedArray& a) { return is_inexact(a.dtype); }
 }  // namespace xjax

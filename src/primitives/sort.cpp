@@ -20,8 +20,10 @@ int dimension_param(const Params& p, int ndim) { return normalize_axis("sort", p
 
 Avals sort_shape(const Avals& in, const Params& p) {
   if (in.empty()) throw ValueError("sort", "needs at least one operand");
-  for (const ShapedArray& a : in)
+  for (const ShapedArray& a : in) {
     if (a.shape != in[0].shape) throw ShapeError("sort", "operands must share a shape, got ", in[0], " and ", a);
+    if (is_complex(a.dtype)) throw DTypeError("sort", "does not order complex values, got ", a);
+  }
   dimension_param(p, in[0].ndim());
   std::int64_t keys = p.get_int("num_keys");
   if (keys < 1 || keys > static_cast<std::int64_t>(in.size()))

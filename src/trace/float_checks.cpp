@@ -28,6 +28,9 @@ std::int64_t first_bad_float(const Array& x, bool nans, bool infs) {
   if (x.dtype() == float64) return first_bad(x.data<double>(), x.size(), nans, infs);
   if (x.dtype() == float16) return first_bad(x.data<float16_t>(), x.size(), nans, infs);
   if (x.dtype() == bfloat16) return first_bad(x.data<bfloat16_t>(), x.size(), nans, infs);
+  // A complex element is bad when either part is.
+  if (x.dtype() == complex64) return first_bad(static_cast<const float*>(x.raw_data()), 2 * x.size(), nans, infs) / 2;
+  if (x.dtype() == complex128) return first_bad(static_cast<const double*>(x.raw_data()), 2 * x.size(), nans, infs) / 2;
   return -1;
 }
 
@@ -39,7 +42,9 @@ void check_floats(const std::string& op, const Arrays& inputs, const Arrays& out
     if (at < 0) continue;
     const double value = dispatch_any_dtype(outputs[k].dtype(), [&](auto tag) {
       using T = typename decltype(tag)::type;
-      return static_cast<double>(static_cast<const T*>(outputs[k].raw_data())[at]);
+      const T v = static_cast<const T*>(outputs[k].raw_data())[at];
+      if constexpr (is_complex_v<T>) return static_cast<double>(std::isfinite(v.real()) ? v.imag() : v.real());
+      else return static_cast<double>(v);
     });
     std::ostringstream in;
     for (std::size_t i = 0; i < inputs.size(); ++i) in << (i ? ", " : "") << inputs[i].aval();

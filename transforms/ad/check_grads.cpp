@@ -50,7 +50,7 @@ Array tangent_or_zero(const Tangent& t, const Array& like) { return t ? *t : zer
 void check_order(const FlatFn& f, const Arrays& args, int order, bool fwd, bool rev, const Tolerance& tol,
                  Directions& dirs) {
   Tangents v;
-  for (const Array& x : args) v.push_back(is_floating(x.dtype()) ? Tangent(dirs.like(x)) : std::nullopt);
+  for (const Array& x : args) v.push_back(is_inexact(x.dtype()) ? Tangent(dirs.like(x)) : std::nullopt);
   auto shifted = [&](double h) {
     Arrays r;
     for (std::size_t i = 0; i < args.size(); ++i) r.push_back(v[i] ? args[i] + *v[i] * h : args[i]);
@@ -62,14 +62,14 @@ void check_order(const FlatFn& f, const Arrays& args, int order, bool fwd, bool 
     Tangents ts = jvp_flat(f, args, v).second;
     for (std::size_t i = 0; i < ys.size(); ++i) {
       jv.push_back(tangent_or_zero(ts[i], ys[i]));
-      if (is_floating(ys[i].dtype()))
+      if (is_inexact(ys[i].dtype()))
         expect_close(jv[i], (plus[i] - minus[i]) / (2 * tol.eps), tol, "JVP vs finite differences", i);
     }
   } else {
     for (std::size_t i = 0; i < ys.size(); ++i) jv.push_back((plus[i] - minus[i]) / (2 * tol.eps));
   }
   Tangents cts;
-  for (const Array& y : ys) cts.push_back(is_floating(y.dtype()) ? Tangent(dirs.like(y)) : std::nullopt);
+  for (const Array& y : ys) cts.push_back(is_inexact(y.dtype()) ? Tangent(dirs.like(y)) : std::nullopt);
   if (rev) {
     Arrays in_cts = vjp_flat(f, args).pullback(cts);
     double lhs = 0, rhs = 0;
@@ -109,7 +109,7 @@ void check_grads_flat(const FlatFn& f, const Arrays& args, int order, const std:
   }
   if (order < 1) throw ValueError("check_grads", "order must be >= 1, got ", order);
   Arrays wide;
-  for (const Array& a : args) wide.push_back(is_floating(a.dtype()) ? a.astype(float64) : a);
+  for (const Array& a : args) wide.push_back(is_inexact(a.dtype()) ? a.astype(float64) : a);
   Directions dirs;
   check_order(f, wide, order, fwd, rev, {eps, rtol, atol}, dirs);
 }

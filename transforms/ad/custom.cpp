@@ -72,7 +72,7 @@ const Primitive& custom_jvp_call_p = []() -> const Primitive& {
       if (rule_outs[i].shape() != want.shape || rule_outs[i].dtype() != want.dtype)
         throw TransformError("custom_jvp", "the rule's output ", i, " is ", rule_outs[i].aval(), " but the function returns ",
                              want);
-      if (touts[i].shape() != want.shape || (is_floating(want.dtype) && touts[i].dtype() != want.dtype))
+      if (touts[i].shape() != want.shape || (is_inexact(want.dtype) && touts[i].dtype() != want.dtype))
         throw TransformError("custom_jvp", "the rule's tangent ", i, " is ", touts[i].aval(), " for an output ", want);
     }
     return Tangents(touts.begin(), touts.end());

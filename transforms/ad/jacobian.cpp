@@ -11,14 +11,14 @@ Arrays basis_blocks(const Arrays& leaves) {
   for (const Array& x : leaves) n += x.size();
   DType d = float32;
   for (const Array& x : leaves)
-    if (is_floating(x.dtype())) d = promote_types(d, x.dtype());
+    if (is_inexact(x.dtype())) d = promote_types(d, x.dtype());
   Array e = eye(n, std::nullopt, 0, d);
   Arrays blocks;
   std::int64_t off = 0;
   for (const Array& x : leaves) {
     Shape s{n};
     s.insert(s.end(), x.shape().begin(), x.shape().end());
-    blocks.push_back(reshape(slice_in_dim(e, off, off + x.size(), 1, 1), s).astype(is_floating(x.dtype()) ? x.dtype() : d));
+    blocks.push_back(reshape(slice_in_dim(e, off, off + x.size(), 1, 1), s).astype(is_inexact(x.dtype()) ? x.dtype() : d));
     off += x.size();
   }
   return blocks;
@@ -28,6 +28,9 @@ Arrays basis_blocks(const Arrays& leaves) {
 
 std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves) {
   check_grad_inputs("jacfwd", leaves);
+  for (const Array& x : leaves)  // a real basis spans only the real directions of a complex input
+    if (is_complex(x.dtype()))
+      throw TransformError("jacfwd", "needs real-valued inputs, got ", x.aval(), "; use jacrev or vjp");
   // Column k of the concatenated inputs is the JVP along the k-th basis vector; vmap puts it last.
   Arrays cols = vmap_flat(
       [&](const Arrays& t) -> Arrays {
@@ -55,6 +58,9 @@ std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves) {
 std::vector<Arrays> jacrev_flat(const FlatFn& f, const Arrays& leaves) {
   check_grad_inputs("jacrev", leaves);
   Linearized lin = vjp_flat(f, leaves);
+  for (const Array& y : lin.outs)
+    if (is_complex(y.dtype()))
+      throw TransformError("jacrev", "needs real-valued outputs, got ", y.aval(), "; use vjp for complex outputs");
   // Row k of the concatenated outputs is the pullback of the k-th basis cotangent; vmap puts it first.
   Arrays rows = vmap_flat([&](const Arrays& ct) -> Arrays { return lin.pullback(Tangents(ct.begin(), ct.end())); },
                           basis_blocks(lin.outs), std::vector<BatchDim>(lin.outs.size(), 0), {0});

@@ -35,7 +35,7 @@ Arrays JvpTrace::process(const Primitive& p, const Arrays& inputs, const Params&
   Tangents touts = p.jvp(primals, tangents, outs, params);
   Arrays result;
   for (std::size_t i = 0; i < outs.size(); ++i) {
-    Tangent t = is_floating(outs[i].dtype()) ? touts.at(i) : std::nullopt;
+    Tangent t = is_inexact(outs[i].dtype()) ? touts.at(i) : std::nullopt;
     if (t && (t->shape() != outs[i].shape() || t->dtype() != outs[i].dtype()))
       throw TransformError("jvp", "rule of '", p.name, "' gave a tangent ", t->aval(), " for output ", outs[i].aval());
     result.push_back(wrap(std::move(outs[i]), std::move(t)));
@@ -50,7 +50,7 @@ std::pair<Arrays, Tangents> jvp_flat(const FlatFn& f, const Arrays& primals, con
     Arrays ins;
     for (std::size_t i = 0; i < primals.size(); ++i) {
       const Tangent& t = tangents[i];
-      bool differentiable = is_floating(primals[i].dtype());
+      bool differentiable = is_inexact(primals[i].dtype());
       // As JAX: a floating primal's tangent has its shape and dtype; an integer or bool primal has
       // no tangent space, so whatever is passed for it is ignored (JAX's float0 zeros).
       if (t && (t->shape() != primals[i].shape() || (differentiable && t->dtype() != primals[i].dtype())))

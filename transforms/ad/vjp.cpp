@@ -14,7 +14,7 @@ Linearized vjp_flat(const FlatFn& f, const Arrays& primals) {
   ClosedJaxpr linear = in_new_trace<StagingTrace>(false, [&](StagingTrace& tangents) {
     Arrays tangent_args;
     for (std::size_t i = 0; i < primals.size(); ++i)
-      if (is_floating(primals[i].dtype())) {
+      if (is_inexact(primals[i].dtype())) {
         tangent_slot[i] = static_cast<int>(tangent_args.size());
         tangent_args.push_back(tangents.new_arg({primals[i].shape(), primals[i].dtype(), false}));
       }
@@ -44,7 +44,7 @@ Linearized vjp_flat(const FlatFn& f, const Arrays& primals) {
       throw TransformError("vjp", "pullback expects ", out_avals.size(), " cotangents, got ", cts.size());
     Tangents checked;
     for (std::size_t i = 0; i < cts.size(); ++i) {
-      const bool floating = is_floating(out_avals[i].dtype);
+      const bool floating = is_inexact(out_avals[i].dtype);
       if (cts[i] && (cts[i]->shape() != out_avals[i].shape || (floating && cts[i]->dtype() != out_avals[i].dtype)))
         throw TransformError("vjp", "cotangent ", cts[i]->aval(), " does not match output ", out_avals[i],
                              ": shapes and dtypes must be equal");
@@ -143,17 +143,26 @@ Tangents backward_pass(const Jaxpr& j, const Arrays& consts, const Tangents& cts
 }  // namespace xjax
 
 namespace xjax {
-void check_grad_output(const char* op, const Array& out) {
+void check_grad_output(const char* op, const Array& out, bool holomorphic) {
   if (out.ndim() != 0)
     throw TransformError(op, "the function must return a scalar (0-d) array, got ", out.aval(),
                          "; use jacrev/jacfwd or vjp for non-scalar outputs");
-  if (!is_floating(out.dtype()))
+  if (holomorphic && !is_complex(out.dtype()))
+    throw TransformError(op, "with holomorphic, the function must return a complex scalar, got ", out.aval());
+  if (!holomorphic && is_complex(out.dtype()))
+    throw TransformError(op, "the function must return a real-valued scalar, got ", out.aval(),
+                         "; for holomorphic functions pass xj::holomorphic, for others use vjp");
+  if (!is_inexact(out.dtype()))
     throw TransformError(op, "the function must return a floating-point scalar, got ", out.aval());
 }
-void check_grad_inputs(const char* op, const Arrays& leaves) {
-  for (std::size_t i = 0; i < leaves.size(); ++i)
-    if (!is_floating(leaves[i].dtype()))
-      throw TransformError(op, "can only differentiate with respect to floating-point inputs, but leaf ", i, " is ",
-                           leaves[i].aval(), " (convert it with astype, or pass it as another argument)");
+void check_grad_inputs(const char* op, const Arrays& leaves, bool holomorphic) {
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    const DType d = leaves[i].dtype();
+    if (holomorphic && !is_complex(d))
+      throw TransformError(op, "with holomorphic, every input must be complex, but leaf ", i, " is ", leaves[i].aval());
+    if (!is_inexact(d))
+      throw TransformError(op, "can only differentiate with respect to floating-point or complex inputs, but leaf ", i,
+                           " is ", leaves[i].aval(), " (convert it with astype, or pass it as another argument)");
+  }
 }
 }  // namespace xjax

@@ -30,6 +30,8 @@ llvm::Type* Emitter::element_type(DType d, bool in_memory) const {
     case float64: return llvm::Type::getDoubleTy(c);
     case float16:
     case bfloat16: return in_memory ? llvm::Type::getInt16Ty(c) : llvm::Type::getFloatTy(c);
+    case complex64:
+    case complex128: break;  // complex programs run on the interpreter tier
   }
   throw Unsupported{"dtype"};
 }
@@ -254,7 +256,8 @@ Value Emitter::constant(const Array& value) {
     using T = typename decltype(tag)::type;
     for (std::int64_t i = 0; i < value.size(); ++i) {
       T v = reinterpret_cast<const T*>(data)[i];
-      if constexpr (std::is_floating_point_v<T> || is_half_v<T>) elements.push_back(llvm::ConstantFP::get(t, static_cast<double>(v)));
+      if constexpr (is_complex_v<T>) throw Unsupported{"dtype"};
+      else if constexpr (std::is_floating_point_v<T> || is_half_v<T>) elements.push_back(llvm::ConstantFP::get(t, static_cast<double>(v)));
       else elements.push_back(llvm::ConstantInt::get(t, static_cast<std::uint64_t>(v), std::is_signed_v<T>));
     }
   });

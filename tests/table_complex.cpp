@@ -42,6 +42,13 @@ const bool registered = add_cases({
     row("gather", [](const Arrays& a) { return real(take(z(a) * w(a), array({2, 0}), 1)); }),
     row("scatter_add", [](const Arrays& a) { return imag(z(a).at(array({1, 1})).add(w(a)[0])); }),
     row("select_n", [](const Arrays& a) { return real(where(a[0] > 0, z(a), w(a)) * z(a)); }),
+    row("fft", [](const Arrays& a) { return real(fft::fft(z(a), 4)) + imag(fft::fft(w(a), 4)); }, "FFT"),
+    row("fft", [](const Arrays& a) { return imag(fft::ifft(z(a) * w(a), std::nullopt, 0, "ortho")); }, "IFFT"),
+    row("fft", [](const Arrays& a) { return abs(fft::rfft(a[0] * a[1])); }, "RFFT"),
+    row("fft", [](const Arrays& a) { return fft::irfft(z(a), 4); }, "IRFFT even"),
+    row("fft", [](const Arrays& a) { return fft::irfft(z(a), 5, 0); }, "IRFFT odd"),
+    row("fft", [](const Arrays& a) { return real(fft::fftn(z(a) * w(a))) + fft::irfftn(fft::rfftn(a[0]), Shape{2, 3}); },
+        "n-d"),
     row("convert_element_type", [](const Arrays& a) { return imag(a[0].astype(complex128) * w(a)) + (z(a) * w(a)).astype(float64); }),
 });
 

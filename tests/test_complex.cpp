@@ -213,6 +213,23 @@ TEST_CASE("complex: reductions, scans and matrix products") {
                     1e-15);
 }
 
+TEST_CASE("complex: composites (convolution, norms, nan_to_num, isclose) treat both parts") {
+  Array re = xj::reshape(xj::sin(xj::arange(16, xj::float64)), {1, 1, 4, 4});
+  Array im = xj::reshape(xj::cos(xj::arange(16, xj::float64)), {1, 1, 4, 4});
+  Array w = xj::reshape(xj::array({1.0, -0.5, 0.25, 2.0}), {1, 1, 2, 2});
+  Array z = xj::complex(re, im);
+  Array want = xj::complex(xj::conv(re, w, {1, 1}, "VALID"), xj::conv(im, w, {1, 1}, "VALID"));
+  CHECK(xj::max(xj::abs(xj::conv(z, w.astype(xj::complex128), {1, 1}, "VALID") - want)).item<double>() < 1e-14);
+  Array v = xj::array({c128(3, 4), c128(0, 0), c128(-1, 0)});
+  CHECK(xj::linalg::norm(v).dtype() == xj::float64);
+  CHECK(xj::linalg::norm(v).item<double>() == doctest::Approx(std::sqrt(26.0)));
+  CHECK(xj::linalg::norm(v, 1.0).item<double>() == doctest::Approx(6.0));
+  CHECK(xj::linalg::norm(v, 0.0).item<double>() == 2.0);
+  CHECK(elements<c128>(xj::nan_to_num(xj::array({c128(NAN, INFINITY)}), 0.0, 7.0)) == std::vector<c128>{{0, 7}});
+  CHECK(xj::test::values(xj::isclose(v, v + c128(0, 1e-12))) == std::vector<double>{1, 1, 1});
+  CHECK(xj::test::values(xj::isclose(v, v + c128(0, 1e-3))) == std::vector<double>{0, 0, 0});
+}
+
 TEST_CASE("complex: printing as numpy 2 prints") {
   Array a = xj::array({c64(1, 2), c64(3, -4.5f), c64(-0.5f, 0)});
   CHECK(str(a) == "[ 1. +2.j   3. -4.5j -0.5+0.j ]");

@@ -9,6 +9,7 @@
 #include "xjax/dtype.hpp"
 #include "xjax/einsum.hpp"
 #include "xjax/errors.hpp"
+#include "xjax/fft.hpp"
 #include "xjax/host_io.hpp"
 #include "xjax/ir.hpp"
 #include "xjax/linalg.hpp"

@@ -8,15 +8,10 @@
 
 #include "primitives/linalg.hpp"
 #include "xjax/linalg.hpp"
+#include "xjax/numpy.hpp"
 
 namespace xjax::linalg {
 namespace {
-
-// Integers and bools are measured in floating point, as numpy does (int64 in float64).
-Array inexact(const Array& x) {
-  if (is_floating(x.dtype())) return x;
-  return x.astype(x.dtype() == int64 ? float64 : float32);
-}
 
 std::string describe(const NormOrd& ord) {
   if (ord.kind() == NormOrd::Kind::fro) return "'fro'";
@@ -26,7 +21,11 @@ std::string describe(const NormOrd& ord) {
   return s.str();
 }
 
-Array frobenius(const Array& x, AxisSpec axes, bool keepdims) { return sqrt(sum(square(x), std::move(axes), keepdims)); }
+// sqrt of the sum of squared moduli (real for complex x).
+Array frobenius(const Array& x, AxisSpec axes, bool keepdims) {
+  const Array squared = is_complex(x.dtype()) ? real(x * conj(x)) : square(x);
+  return sqrt(sum(squared, std::move(axes), keepdims));
+}
 
 }  // namespace
 
@@ -42,7 +41,7 @@ NormOrd::NormOrd(const char* name) : kind_(Kind::fro) {
 Array vector_norm(const Array& x, double ord, AxisSpec axis, bool keepdims) {
   Array v = inexact(x);
   if (std::isinf(ord)) return ord > 0 ? max(abs(v), std::move(axis), keepdims) : min(abs(v), std::move(axis), keepdims);
-  if (ord == 0) return sum((v != 0).astype(v.dtype()), std::move(axis), keepdims);
+  if (ord == 0) return sum((v != 0).astype(real_dtype(v.dtype())), std::move(axis), keepdims);
   if (ord == 1) return sum(abs(v), std::move(axis), keepdims);
   if (ord == 2) return frobenius(v, std::move(axis), keepdims);
   return pow(sum(pow(abs(v), ord), std::move(axis), keepdims), 1.0 / ord);

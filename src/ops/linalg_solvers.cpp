@@ -13,12 +13,6 @@
 namespace xjax::linalg {
 namespace {
 
-// Integers and bools become floats (int64 in float64), as jax promotes to an inexact dtype.
-Array inexact(const Array& x) {
-  if (is_floating(x.dtype())) return x;
-  return x.astype(x.dtype() == int64 ? float64 : float32);
-}
-
 // A square float stack and a right-hand side in one dtype, as {a, b as a matrix stack, was a vector}.
 struct Operands {
   Array a, b;

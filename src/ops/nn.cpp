@@ -6,11 +6,6 @@
 
 namespace xjax::nn {
 namespace {
-// Integer and bool inputs compute in floating point, as jax.nn does (int64 -> float64).
-Array inexact(const Array& x) {
-  if (is_floating(x.dtype())) return x;
-  return x.astype(x.dtype() == int64 ? float64 : float32);
-}
 // Over an empty axis there is nothing to normalise: the (empty) input comes back, as in JAX.
 bool empty_axis(const char* op, const Array& x, int axis) {
   return x.shape()[static_cast<std::size_t>(normalize_axis(op, axis, x.ndim()))] == 0;

@@ -8,8 +8,6 @@
 namespace xjax {
 namespace {
 // jnp's promotion to a floating dtype: floats stay, int64 -> float64, other ints and bool -> float32.
-DType inexact_dtype(DType d) { return is_floating(d) ? d : (d == int64 ? float64 : float32); }
-Array inexact(const Array& x) { return is_floating(x.dtype()) ? x : x.astype(inexact_dtype(x.dtype())); }
 // A ShapeError naming `op` unless x and y broadcast together.
 void check_broadcast(const char* op, const Array& x, const Array& y) {
   try {

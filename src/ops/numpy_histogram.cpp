@@ -7,7 +7,6 @@
 
 namespace xjax {
 namespace {
-DType inexact_dtype(DType d) { return is_floating(d) ? d : (d == int64 ? float64 : float32); }
 
 using Ranges = std::optional<std::vector<std::pair<double, double>>>;
 

@@ -13,8 +13,6 @@
 
 namespace xjax {
 namespace {
-DType inexact_dtype(DType d) { return is_floating(d) ? d : (d == int64 ? float64 : float32); }
-Array inexact(const Array& x) { return is_floating(x.dtype()) ? x : x.astype(inexact_dtype(x.dtype())); }
 
 // The promoted integer dtype of two operands, or DTypeError naming op.
 DType integer_operands(const char* op, const Array& x1, const Array& x2) {

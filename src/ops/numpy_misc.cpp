@@ -10,13 +10,13 @@
 
 namespace xjax {
 namespace {
-DType inexact_dtype(DType d) { return is_floating(d) ? d : (d == int64 ? float64 : float32); }
-Array inexact(const Array& x) { return is_floating(x.dtype()) ? x : x.astype(inexact_dtype(x.dtype())); }
 std::int64_t extent(const Array& x, int axis) { return x.shape()[static_cast<std::size_t>(axis)]; }
 Array int_array(const std::vector<std::int32_t>& v) { return array(v); }
 }  // namespace
 
 Array nan_to_num(const Array& x, double nan_value, std::optional<double> posinf, std::optional<double> neginf) {
+  if (is_complex(x.dtype()))  // each part on its own, as numpy
+    return complex(nan_to_num(real(x), nan_value, posinf, neginf), nan_to_num(imag(x), nan_value, posinf, neginf));
   if (!is_floating(x.dtype())) return x;
   double big = finfo(x.dtype()).max;
   Array r = where(isnan(x), nan_value, x);

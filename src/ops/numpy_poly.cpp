@@ -11,8 +11,6 @@
 
 namespace xjax {
 namespace {
-DType inexact_dtype(DType d) { return is_floating(d) ? d : (d == int64 ? float64 : float32); }
-Array inexact(const Array& x) { return is_floating(x.dtype()) ? x : x.astype(inexact_dtype(x.dtype())); }
 
 // A window of m points: ones for m == 1, empty for m < 1, else f(n) over n = 0 .. m-1 (float64, then cast).
 template <class F>

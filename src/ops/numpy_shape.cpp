@@ -9,8 +9,6 @@
 
 namespace xjax {
 namespace {
-DType inexact_dtype(DType d) { return is_floating(d) ? d : (d == int64 ? float64 : float32); }
-Array inexact(const Array& x) { return is_floating(x.dtype()) ? x : x.astype(inexact_dtype(x.dtype())); }
 
 std::vector<Array> each(const char* op, const std::vector<Array>& xs, Array (*f)(const Array&)) {
   if (xs.empty()) throw ValueError(op, "need at least one array to stack");

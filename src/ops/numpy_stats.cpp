@@ -9,8 +9,6 @@
 
 namespace xjax {
 namespace {
-DType inexact_dtype(DType d) { return is_floating(d) ? d : (d == int64 ? float64 : float32); }
-Array inexact(const Array& x) { return is_floating(x.dtype()) ? x : x.astype(inexact_dtype(x.dtype())); }
 
 // The values of a concrete (non-traced) array, read without binding ops (which a jit trace would stage).
 std::vector<double> concrete_values(const Array& x) {

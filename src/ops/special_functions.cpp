@@ -14,8 +14,6 @@
 #include "xjax/transforms.hpp"
 
 namespace xjax::scipy_detail {
-DType inexact_dtype(DType d) { return is_floating(d) ? d : (d == int64 ? float64 : float32); }
-Array inexact(const Array& x) { return is_floating(x.dtype()) ? x : x.astype(inexact_dtype(x.dtype())); }
 
 Arrays promote(const char* op, const Arrays& xs, bool broadcast) {
   std::vector<DTypeOperand> ds(xs.begin(), xs.end());

@@ -7,12 +7,6 @@
 
 namespace xjax {
 namespace {
-// jnp's promotion for statistics: floats and complex stay, int64 -> float64, other ints and bool -> float32.
-Array inexact(const Array& x) {
-  if (is_inexact(x.dtype())) return x;
-  return x.astype(x.dtype() == int64 ? float64 : float32);
-}
-
 std::int64_t count(const Array& x, const Ints& axes) {
   std::int64_t n = 1;
   for (std::int64_t a : axes) n *= x.shape()[static_cast<std::size_t>(a)];

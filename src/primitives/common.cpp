@@ -34,6 +34,9 @@ void check_dtype(const char* op, DTypes kinds, const ShapedArray& a) {
   throw DTypeError(op, "needs ", want, ", got ", a);
 }
 
+DType inexact_dtype(DType d) { return is_inexact(d) ? d : d == int64 ? float64 : float32; }
+Array inexact(const Array& x) { return is_inexact(x.dtype()) ? x : convert(x, inexact_dtype(x.dtype()), x.weak_type()); }
+
 ShapedArray elementwise_aval(const char* op, const Avals& in, DTypes kinds) {
   const ShapedArray* full = nullptr;
   bool weak = true;

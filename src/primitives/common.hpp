@@ -22,6 +22,11 @@ void check_dtype(const char* op, DTypes kinds, const ShapedArray& a);
 ShapedArray elementwise_aval(const char* op, const Avals& in, DTypes kinds);
 int normalize_axis(const char* op, std::int64_t axis, int ndim);  // throws IndexError
 
+// jnp's promotion to an inexact dtype: floating and complex dtypes stay, int64 -> float64, other
+// integers and bool -> float32. inexact(x) converts x so, keeping its weak type (a C++ int stays weak).
+DType inexact_dtype(DType d);
+Array inexact(const Array& x);
+
 // x as dtype d with the given weak type; concrete values convert immediately (no staged equation).
 Array convert(const Array& x, DType d, bool weak);
 

@@ -98,7 +98,7 @@ Array transpose_rhs(const Array& g, const Array& lhs, const ShapedArray& rhs, co
 }  // namespace
 
 Tangents conv_jvp(const Arrays& x, const Tangents& t, const Arrays&, const Params& params) {
-  if (!is_floating(x[0].dtype())) return {std::nullopt};
+  if (!is_inexact(x[0].dtype())) return {std::nullopt};
   const ConvParams c = conv_params_of(params);
   Tangent a = t[0] ? Tangent(bind_conv(*t[0], x[1], c)) : std::nullopt;
   Tangent b = t[1] ? Tangent(bind_conv(x[0], *t[1], c)) : std::nullopt;

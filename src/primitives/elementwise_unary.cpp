@@ -160,11 +160,6 @@ const Primitive& polygamma_p = []() -> const Primitive& {
 }();
 
 namespace {
-// Unary float functions promote integer and bool inputs, as jnp does (int64 -> float64, else float32).
-Array inexact(const Array& x) {
-  if (is_inexact(x.dtype())) return x;
-  return convert(x, x.dtype() == int64 ? float64 : float32, x.weak_type());  // a weak int stays weak
-}
 Array f(const Primitive& p, const Array& x) { return bind1(p, {inexact(x)}); }
 }  // namespace
 

@@ -91,7 +91,10 @@ Count count_of(const xj::Shape& s) {
 }
 
 std::uint64_t itemsize_of(xj::DType d) {
-  return d == xj::bool_ ? 1 : (d == xj::float16 || d == xj::bfloat16) ? 2 : (d == xj::int64 || d == xj::float64) ? 8 : 4;
+  if (d == xj::bool_) return 1;
+  if (d == xj::float16 || d == xj::bfloat16) return 2;
+  if (d == xj::int64 || d == xj::float64 || d == xj::complex64) return 8;
+  return d == xj::complex128 ? 16 : 4;
 }
 
 // FUZZ_CREATE_VERBOSE=1 prints each call to stderr.

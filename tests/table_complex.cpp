@@ -15,6 +15,24 @@ PrimCase row(const char* prim, std::function<Array(const Arrays&)> f, const char
   return {prim, std::move(f), {re(), im()}, true, label};
 }
 
+// Square complex matrices for the linalg rows: m(a) = complex(a0, a1), diagonally dominant, so
+// solves are well conditioned and eigen- and singular values are distinct.
+Array mre() { return array({{1.2, -0.4, 0.7}, {0.3, 0.9, -0.6}, {-0.8, 0.5, 1.1}}); }
+Array mim() { return array({{0.2, 0.6, -0.3}, {-0.7, 0.1, 0.4}, {0.5, -0.2, 0.3}}); }
+Array m(const Arrays& a) { return complex(a[0], a[1]) + eye(3, std::nullopt, 0, float64) * 2.0; }
+Array mH(const Array& x) { return conj(swapaxes(x, -1, -2)); }
+Array parts(const Array& x) { return real(x) + imag(x) * 0.5; }  // both parts of a complex result
+Array hermitian(const Array& x) { return matmul(x, mH(x)) + eye(3, std::nullopt, 0, float64); }
+
+PrimCase matrix_row(const char* prim, std::function<Array(const Arrays&)> f, const char* label) {
+  return {prim, std::move(f), {mre(), mim()}, true, label};
+}
+PrimCase tri_row(const char* label, linalg::TriangularSolveOptions o) {
+  return matrix_row(
+      "triangular_solve",
+      [o](const Arrays& a) { return parts(linalg::triangular_solve(m(a), complex(a[1], a[0]), o)); }, label);
+}
+
 const bool registered = add_cases({
     row("complex", [](const Arrays& a) { return abs(z(a)); }, ""),
     row("real", [](const Arrays& a) { return real(z(a) * w(a)); }, ""),
@@ -49,6 +67,40 @@ const bool registered = add_cases({
     row("fft", [](const Arrays& a) { return fft::irfft(z(a), 5, 0); }, "IRFFT odd"),
     row("fft", [](const Arrays& a) { return real(fft::fftn(z(a) * w(a))) + fft::irfftn(fft::rfftn(a[0]), Shape{2, 3}); },
         "n-d"),
+    matrix_row("cholesky", [](const Arrays& a) { return parts(linalg::cholesky(hermitian(m(a)))); }, "complex"),
+    tri_row("complex", {}),
+    tri_row("complex upper right", {.left_side = false, .lower = false}),
+    tri_row("complex a^T", {.transpose_a = true}),
+    tri_row("complex conj(a)", {.lower = false, .conjugate_a = true}),
+    tri_row("complex a^H right", {.left_side = false, .transpose_a = true, .conjugate_a = true}),
+    matrix_row("lu", [](const Arrays& a) { return parts(linalg::lu(m(a)).lu); }, "complex"),
+    matrix_row("eigh", [](const Arrays& a) { return linalg::eigvalsh(m(a)); }, "complex eigenvalues"),
+    // |v|^2 and the spectral projectors do not depend on the eigenvectors' phases.
+    matrix_row("eigh", [](const Arrays& a) { return square(abs(linalg::eigh(m(a)).eigenvectors)); }, "complex |v|"),
+    matrix_row("eigh", [](const Arrays& a) {
+      auto [w, v] = linalg::eigh(m(a));
+      return parts(matmul(v * exp(w * 0.3), mH(v)));
+    }, "complex projectors"),
+    matrix_row("eig", [](const Arrays& a) { return parts(linalg::eigvals(m(a))); }, "complex eigenvalues"),
+    matrix_row("eig", [](const Arrays& a) { return square(abs(linalg::eig(m(a), true).eigenvectors)); }, "complex |v|"),
+    matrix_row("qr", [](const Arrays& a) { return parts(linalg::qr(m(a)).q) + parts(linalg::qr(m(a)).r); }, "complex square"),
+    matrix_row("qr", [](const Arrays& a) {
+      // The complement column's phase is a convention: its projector is not.
+      auto [q, r] = linalg::qr(slice_in_dim(m(a), 0, 2, 1, 1), linalg::QrMode::complete);
+      Array complement = slice_in_dim(q, 2, 3, 1, 1);
+      return concatenate({parts(slice_in_dim(q, 0, 2, 1, 1)), parts(matmul(complement, mH(complement))), parts(r)}, 1);
+    }, "complex tall complete"),
+    matrix_row("qr", [](const Arrays& a) { return parts(linalg::qr(slice_in_dim(m(a), 0, 2, 1, 0)).r); }, "complex wide"),
+    matrix_row("svd", [](const Arrays& a) { return linalg::svdvals(m(a)); }, "complex values"),
+    matrix_row("svd", [](const Arrays& a) {
+      auto [u, s, vh] = linalg::svd(m(a), false);
+      return parts(matmul(u * square(s), vh)) + square(abs(u)) + square(abs(vh));
+    }, "complex vectors"),
+    matrix_row("svd", [](const Arrays& a) {
+      auto [u, s, vh] = linalg::svd(slice_in_dim(m(a), 0, 2, 1, 1), true);
+      Array uk = slice_in_dim(u, 0, 2, 1, 1), complement = slice_in_dim(u, 2, 3, 1, 1);
+      return concatenate({parts(matmul(uk * sqrt(s), vh)), parts(matmul(complement, mH(complement)))}, 1);
+    }, "complex tall full"),
     row("convert_element_type", [](const Arrays& a) { return imag(a[0].astype(complex128) * w(a)) + (z(a) * w(a)).astype(float64); }),
 });
 

@@ -135,6 +135,22 @@ const bool registered = add_cases({
      "matrix exponential"},
     {"eigh", [](const Arrays& a) { return linalg::eigvalsh(a[0]); }, {vals({1, 1}, 5)}, true, "1x1"},
     {"eigh", [](const Arrays& a) { return linalg::eigh(a[0]).eigenvectors; }, {vals({0, 0}, 6)}, true, "0x0"},
+    // eig of real matrices (mostly antisymmetric: complex eigenvalue pairs); both parts of the values,
+    // and |v|^2, which does not depend on the eigenvectors' phases.
+    {"eig",
+     [](const Arrays& a) {
+       Array w = linalg::eigvals(a[0] - mT(a[0]) * 1.5);
+       return real(w) + imag(w) * 0.5;
+     },
+     {vals({2, 4, 4}, 7)},
+     true,
+     "real eigenvalues"},
+    {"eig",
+     [](const Arrays& a) { return square(abs(linalg::eig(a[0] - mT(a[0]) * 1.5, true).eigenvectors)); },
+     {vals({3, 3}, 8)},
+     true,
+     "real |v|"},
+    {"eig", [](const Arrays& a) { return real(linalg::eigvals(a[0])); }, {vals({0, 0}, 6)}, true, "0x0"},
     // qr
     {"qr", [](const Arrays& a) { return qr_q(a[0], linalg::QrMode::reduced); }, {vals({5, 3}, 1)}, true, "tall q"},
     {"qr", [](const Arrays& a) { return qr_r(a[0], linalg::QrMode::reduced); }, {vals({5, 3}, 2)}, true, "tall r"},

@@ -1,5 +1,7 @@
 // xjax::linalg: numpy.linalg (as jax.numpy.linalg defines it) with derivatives. Matrices are the
-// last two axes of float32/float64 arrays; leading axes are batch axes, mapped over. Every function
+// last two axes of float32, float64, complex64 or complex128 arrays; leading axes are batch axes,
+// mapped over. For complex matrices read "Hermitian" for symmetric, "unitary" for orthonormal and
+// x^H for x^T below; eigenvalues and singular values are real. Every function
 // is a primitive or a composition of primitives, so grad, vmap and jit apply to all of them.
 #pragma once
 #include <boost/hana/adapt_struct.hpp>
@@ -20,6 +22,9 @@ struct SlogdetResult {
   Array sign, logabsdet;
 };
 struct EighResult {
+  Array eigenvalues, eigenvectors;
+};
+struct EigResult {
   Array eigenvalues, eigenvectors;
 };
 struct QrResult {
@@ -48,6 +53,14 @@ LuResult lu(const Array& a);
 // Derivatives need distinct eigenvalues (they are undefined, and come out inf/NaN, at repeated ones).
 EighResult eigh(const Array& a);
 Array eigvalsh(const Array& a);
+// Eigenvalues and right eigenvectors (columns, each of unit norm with its largest component real) of
+// general square matrices, complex for real input too, in LAPACK's order (unsorted, as numpy).
+// Integer input is converted to floating point. Derivatives need distinct eigenvalues. An
+// eigenvector's derivative is defined up to its phase, so it holds only for functions that do not
+// depend on the phases (|v|, projectors): as JAX, differentiating eig raises TransformError unless
+// enable_eigvec_derivs is true (eigvals differentiates without it).
+EigResult eig(const Array& a, bool enable_eigvec_derivs = false);
+Array eigvals(const Array& a);
 // a = q r with orthonormal columns in q and r upper triangular. reduced: q [..., m, k], r [..., k, n],
 // k = min(m, n); complete: q [..., m, m], r [..., m, n].
 enum class QrMode { reduced, complete };
@@ -66,6 +79,7 @@ struct TriangularSolveOptions {
   bool lower = true;
   bool transpose_a = false;
   bool unit_diagonal = false;
+  bool conjugate_a = false;  // op(a) = conj(a), or a^H with transpose_a (complex a)
 };
 Array triangular_solve(const Array& a, const Array& b, TriangularSolveOptions options = {});
 // x with a x = b. As numpy 2: b is a vector [m] when b.ndim == 1, otherwise a stack [..., m, k]
@@ -126,6 +140,7 @@ Array matrix_norm(const Array& x, NormOrd ord = "fro", bool keepdims = false);  
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::LuResult, lu, pivots, permutation);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::SlogdetResult, sign, logabsdet);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::EighResult, eigenvalues, eigenvectors);
+BOOST_HANA_ADAPT_STRUCT(xjax::linalg::EigResult, eigenvalues, eigenvectors);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::QrResult, q, r);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::SvdResult, u, s, vh);
 BOOST_HANA_ADAPT_STRUCT(xjax::linalg::LuFactor, lu, piv);

@@ -297,6 +297,9 @@ Array block(const std::vector<std::vector<Array>>& arrays);
 inline Array block(std::initializer_list<std::vector<Array>> rows) {  // {{a}, {b}} is a 2-d layout
   return block(std::vector<std::vector<Array>>(rows));
 }
+// numpy.sort_complex: sorted along the last axis by real part, then imaginary part (as sort orders
+// complex values), always complex.
+Array sort_complex(const Array& a);
 // Indirect stable sort on several keys, the last key primary (int32 indices along axis).
 Array lexsort(const std::vector<Array>& keys, int axis = -1);
 Array lexsort(const Array& keys, int axis = -1);  // the keys are keys[0], keys[1], ...
@@ -350,6 +353,11 @@ Array polyint(const Array& p, int m = 1, double k = 0.0);
 // Coefficients of the monic polynomial with the given 1-d roots, or the characteristic polynomial of
 // a square matrix (by Faddeev-LeVerrier, so real for every real matrix, complex eigenvalues included).
 Array poly(const Array& seq_of_zeros);
+// The roots (complex, as JAX) of the polynomial with 1-d coefficients p, highest power first: the
+// eigenvalues of its companion matrix, as numpy. strip_zeros drops leading zero coefficients and
+// returns a zero root per trailing zero, which needs p's values (ConcretizationError under jit);
+// without it, p's length fixes the number of roots and a leading zero gives NaN roots.
+Array roots(const Array& p, bool strip_zeros = true);
 // (quotient, remainder) of u / v; as JAX, the remainder keeps u's length (leading zeros are not trimmed).
 std::pair<Array, Array> polydiv(const Array& u, const Array& v);
 // Least-squares coefficients (highest power first) of degree deg fitting y (1-d, or 2-d with one

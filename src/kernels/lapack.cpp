@@ -3,9 +3,8 @@
 // serves directly (symmetric inputs, the SVD of the transpose) or is undone by a transposed copy.
 #include "kernels/lapack.hpp"
 
-#include <cblas.h>
-
 #include <algorithm>
+#include <complex>
 #include <cstring>
 #include <cmath>
 #include <limits>
@@ -13,98 +12,27 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/lapack_routines.hpp"
 #include "kernels/thread_pool.hpp"
 #include "xjax/errors.hpp"
-
-// The Fortran LAPACK routines libopenblas exports. The trailing size_t arguments are the hidden
-// lengths of character arguments in gfortran's calling convention.
-extern "C" {
-void spotrf_(const char* uplo, const blasint* n, float* a, const blasint* lda, blasint* info, std::size_t);
-void dpotrf_(const char* uplo, const blasint* n, double* a, const blasint* lda, blasint* info, std::size_t);
-void sgetrf_(const blasint* m, const blasint* n, float* a, const blasint* lda, blasint* ipiv, blasint* info);
-void dgetrf_(const blasint* m, const blasint* n, double* a, const blasint* lda, blasint* ipiv, blasint* info);
-void ssyevd_(const char* jobz, const char* uplo, const blasint* n, float* a, const blasint* lda, float* w,
-             float* work, const blasint* lwork, blasint* iwork, const blasint* liwork, blasint* info, std::size_t,
-             std::size_t);
-void dsyevd_(const char* jobz, const char* uplo, const blasint* n, double* a, const blasint* lda, double* w,
-             double* work, const blasint* lwork, blasint* iwork, const blasint* liwork, blasint* info, std::size_t,
-             std::size_t);
-void sgeqrf_(const blasint* m, const blasint* n, float* a, const blasint* lda, float* tau, float* work,
-             const blasint* lwork, blasint* info);
-void dgeqrf_(const blasint* m, const blasint* n, double* a, const blasint* lda, double* tau, double* work,
-             const blasint* lwork, blasint* info);
-void sorgqr_(const blasint* m, const blasint* n, const blasint* k, float* a, const blasint* lda, const float* tau,
-             float* work, const blasint* lwork, blasint* info);
-void dorgqr_(const blasint* m, const blasint* n, const blasint* k, double* a, const blasint* lda, const double* tau,
-             double* work, const blasint* lwork, blasint* info);
-void sgesdd_(const char* jobz, const blasint* m, const blasint* n, float* a, const blasint* lda, float* s, float* u,
-             const blasint* ldu, float* vt, const blasint* ldvt, float* work, const blasint* lwork, blasint* iwork,
-             blasint* info, std::size_t);
-void dgesdd_(const char* jobz, const blasint* m, const blasint* n, double* a, const blasint* lda, double* s,
-             double* u, const blasint* ldu, double* vt, const blasint* ldvt, double* work, const blasint* lwork,
-             blasint* iwork, blasint* info, std::size_t);
-}
 
 namespace xjax::kernels {
 namespace {
 
-// Overloads by element type. Leading dimensions are the row counts of column-major matrices.
-void potrf_upper(blasint n, float* a, blasint* info) { spotrf_("U", &n, a, &n, info, 1); }
-void potrf_upper(blasint n, double* a, blasint* info) { dpotrf_("U", &n, a, &n, info, 1); }
-void potrf_lower(blasint n, float* a, blasint* info) { spotrf_("L", &n, a, &n, info, 1); }
-void potrf_lower(blasint n, double* a, blasint* info) { dpotrf_("L", &n, a, &n, info, 1); }
-void getrf(blasint m, blasint n, float* a, blasint* ipiv, blasint* info) {
-  const blasint lda = std::max<blasint>(1, m);
-  sgetrf_(&m, &n, a, &lda, ipiv, info);
+using namespace lapack;
+
+// The real type of T's values, and T's conjugate (the identity for real types).
+template <class T>
+using Real = typename std::conditional_t<is_complex_v<T>, T, std::complex<T>>::value_type;
+template <class T>
+T conj_of(T x) {
+  if constexpr (is_complex_v<T>) return std::conj(x);
+  else return x;
 }
-void getrf(blasint m, blasint n, double* a, blasint* ipiv, blasint* info) {
-  const blasint lda = std::max<blasint>(1, m);
-  dgetrf_(&m, &n, a, &lda, ipiv, info);
-}
-void syevd_upper(blasint n, float* a, float* w, float* work, blasint lwork, blasint* iwork, blasint liwork,
-                 blasint* info) {
-  const blasint lda = std::max<blasint>(1, n);
-  ssyevd_("V", "U", &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);
-}
-void syevd_upper(blasint n, double* a, double* w, double* work, blasint lwork, blasint* iwork, blasint liwork,
-                 blasint* info) {
-  const blasint lda = std::max<blasint>(1, n);
-  dsyevd_("V", "U", &n, a, &lda, w, work, &lwork, iwork, &liwork, info, 1, 1);
-}
-void geqrf(blasint m, blasint n, float* a, float* tau, float* work, blasint lwork, blasint* info) {
-  const blasint lda = std::max<blasint>(1, m);
-  sgeqrf_(&m, &n, a, &lda, tau, work, &lwork, info);
-}
-void geqrf(blasint m, blasint n, double* a, double* tau, double* work, blasint lwork, blasint* info) {
-  const blasint lda = std::max<blasint>(1, m);
-  dgeqrf_(&m, &n, a, &lda, tau, work, &lwork, info);
-}
-void orgqr(blasint m, blasint n, blasint k, float* a, const float* tau, float* work, blasint lwork, blasint* info) {
-  const blasint lda = std::max<blasint>(1, m);
-  sorgqr_(&m, &n, &k, a, &lda, tau, work, &lwork, info);
-}
-void orgqr(blasint m, blasint n, blasint k, double* a, const double* tau, double* work, blasint lwork,
-           blasint* info) {
-  const blasint lda = std::max<blasint>(1, m);
-  dorgqr_(&m, &n, &k, a, &lda, tau, work, &lwork, info);
-}
-void gesdd(char jobz, blasint m, blasint n, float* a, float* s, float* u, blasint ldu, float* vt, blasint ldvt,
-           float* work, blasint lwork, blasint* iwork, blasint* info) {
-  const blasint lda = std::max<blasint>(1, m);
-  sgesdd_(&jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);
-}
-void gesdd(char jobz, blasint m, blasint n, double* a, double* s, double* u, blasint ldu, double* vt, blasint ldvt,
-           double* work, blasint lwork, blasint* iwork, blasint* info) {
-  const blasint lda = std::max<blasint>(1, m);
-  dgesdd_(&jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, info, 1);
-}
-void trsm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, blasint m, blasint n,
-          const float* a, blasint lda, float* b) {
-  cblas_strsm(CblasRowMajor, side, uplo, trans, diag, m, n, 1.0f, a, lda, b, n);
-}
-void trsm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, blasint m, blasint n,
-          const double* a, blasint lda, double* b) {
-  cblas_dtrsm(CblasRowMajor, side, uplo, trans, diag, m, n, 1.0, a, lda, b, n);
+template <class T>
+bool finite(T x) {
+  if constexpr (is_complex_v<T>) return std::isfinite(x.real()) && std::isfinite(x.imag());
+  else return std::isfinite(x);
 }
 
 blasint blas_dim(const char* op, std::int64_t n) {
@@ -117,8 +45,10 @@ blasint blas_dim(const char* op, std::int64_t n) {
 // to 2^24, and LAPACK before 3.11 rounds larger sizes to nearest, often below what the routine then
 // demands (ssyevd at n >= ~2900 rejects its own answer): take the next float up, as sroundup_lwork.
 template <class T>
-blasint workspace_size(T reported) {
-  if (reported >= T(1 << 24)) reported = std::nextafter(reported, std::numeric_limits<T>::infinity());
+blasint workspace_size(T query) {
+  auto reported = std::real(query);  // complex routines report it in the real part
+  using R = decltype(reported);
+  if (reported >= R(1 << 24)) reported = std::nextafter(reported, std::numeric_limits<R>::infinity());
   return std::max<blasint>(1, static_cast<blasint>(std::ceil(reported)));
 }
 
@@ -137,14 +67,16 @@ void for_batches(std::int64_t batch, std::int64_t n, const Body& body) {
 
 template <class T>
 void fill_nan(T* p, std::int64_t n) {
-  std::fill(p, p + n, std::numeric_limits<T>::quiet_NaN());
+  const Real<T> nan = std::numeric_limits<Real<T>>::quiet_NaN();
+  if constexpr (is_complex_v<T>) std::fill(p, p + n, T(nan, nan));
+  else std::fill(p, p + n, nan);
 }
 
 template <class T>
 bool lower_finite(const T* a, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i)
     for (std::int64_t j = 0; j <= i; ++j)
-      if (!std::isfinite(a[i * n + j])) return false;
+      if (!finite(a[i * n + j])) return false;
   return true;
 }
 
@@ -190,6 +122,7 @@ constexpr std::int64_t factor_transposed_from = 32;
 // Whether no value is inf or NaN, by their exponent bits (a loop the compiler vectorises).
 template <class T>
 bool all_finite(const T* p, std::int64_t count) {
+  if constexpr (is_complex_v<T>) return all_finite(reinterpret_cast<const Real<T>*>(p), 2 * count);
   using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
   constexpr Bits exponent = sizeof(T) == 4 ? Bits(0x7f800000u) : Bits(0x7ff0000000000000ull);
   Bits bad = 0;
@@ -219,7 +152,7 @@ void cholesky_typed(const T* a, T* l, std::int64_t batch, std::int64_t n, bool s
       const T* src = a + b * nn;
       T* dst = l + b * nn;
       for_upper_triangle(n, [&](std::int64_t i, std::int64_t j) {  // element (j, i) of the lower triangle
-        const T v = symmetrize ? (src[i * n + j] + src[j * n + i]) * T(0.5) : src[j * n + i];
+        const T v = symmetrize ? (src[j * n + i] + conj_of(src[i * n + j])) * Real<T>(0.5) : src[j * n + i];
         if (transposed) {
           dst[i * n + j] = v;
         } else {
@@ -232,7 +165,7 @@ void cholesky_typed(const T* a, T* l, std::int64_t batch, std::int64_t n, bool s
         finite = finite && (transposed ? all_finite(dst + i * n + i, n - i) : all_finite(dst + i * n, i + 1));
       blasint info = 0;
       if (!finite) info = -1;
-      else if (n > 0) transposed ? potrf_lower(bn, dst, &info) : potrf_upper(bn, dst, &info);
+      else if (n > 0) potrf(transposed ? 'L' : 'U', bn, dst, &info);
       if (info != 0) {
         fill_nan(dst, nn);
         continue;
@@ -252,13 +185,19 @@ void triangular_solve_typed(const T* a, const T* b, T* x, const TriangularSolveS
   const std::int64_t k = s.left_side ? s.m : s.n;
   const blasint bm = blas_dim("triangular_solve", s.m), bn = blas_dim("triangular_solve", s.n);
   const std::int64_t a_size = k * k, b_size = s.m * s.n;
+  // CBLAS has no conjugate-only op: conj(a) x = b is a conj(x) = conj(b).
+  const bool conjugate = is_complex_v<T> && s.conjugate_a, conj_only = conjugate && !s.transpose_a;
+  const CBLAS_TRANSPOSE op = !s.transpose_a ? CblasNoTrans : conjugate ? CblasConjTrans : CblasTrans;
   std::copy(b, b + s.batch * b_size, x);
   if (b_size == 0) return;
   for_batches(s.batch, k, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t i = begin; i < end; ++i)
-      trsm(s.left_side ? CblasLeft : CblasRight, s.lower ? CblasLower : CblasUpper,
-           s.transpose_a ? CblasTrans : CblasNoTrans, s.unit_diagonal ? CblasUnit : CblasNonUnit, bm, bn,
-           a + i * a_size, static_cast<blasint>(k), x + i * b_size);
+    for (std::int64_t i = begin; i < end; ++i) {
+      T* xi = x + i * b_size;
+      if (conj_only) std::transform(xi, xi + b_size, xi, conj_of<T>);
+      trsm(s.left_side ? CblasLeft : CblasRight, s.lower ? CblasLower : CblasUpper, op,
+           s.unit_diagonal ? CblasUnit : CblasNonUnit, bm, bn, a + i * a_size, static_cast<blasint>(k), xi);
+      if (conj_only) std::transform(xi, xi + b_size, xi, conj_of<T>);
+    }
   });
 }
 
@@ -286,27 +225,30 @@ void lu_typed(const T* a, T* out, std::int32_t* pivots, std::int32_t* permutatio
   });
 }
 
-// syevd on the column-major upper triangle reads the row-major lower one; it returns eigenvectors
-// as column-major columns, transposed back here.
+// syevd (heevd) on the column-major upper triangle reads the row-major lower one, of a^T = conj(a):
+// its eigenvectors, column-major columns, are transposed back and conjugated here.
 template <class T>
-void eigh_typed(const T* a, T* vectors, T* values, std::int64_t batch, std::int64_t n) {
+void eigh_typed(const T* a, T* vectors, Real<T>* values, std::int64_t batch, std::int64_t n) {
   if (n == 0) return;
   const blasint bn = blas_dim("eigh", n);
   T work_query = 0;
+  Real<T> rwork_query = 0;
   blasint iwork_query = 0, info = 0;
-  syevd_upper(bn, nullptr, nullptr, &work_query, -1, &iwork_query, -1, &info);
-  const blasint lwork = workspace_size(work_query), liwork = std::max<blasint>(1, iwork_query);
+  syevd_upper(bn, nullptr, nullptr, &work_query, -1, &rwork_query, -1, &iwork_query, -1, &info);
+  const blasint lwork = workspace_size(work_query), lrwork = workspace_size(rwork_query),
+                liwork = std::max<blasint>(1, iwork_query);
   for_batches(batch, n, [&](std::int64_t begin, std::int64_t end) {
     std::vector<T> matrix(static_cast<std::size_t>(n * n)), work(static_cast<std::size_t>(lwork));
+    std::vector<Real<T>> rwork(static_cast<std::size_t>(is_complex_v<T> ? lrwork : 0));
     std::vector<blasint> iwork(static_cast<std::size_t>(liwork));
     for (std::int64_t b = begin; b < end; ++b) {
       const T* src = a + b * n * n;
       T* v = vectors + b * n * n;
-      T* w = values + b * n;
+      Real<T>* w = values + b * n;
       blasint status = -1;
       if (lower_finite(src, n)) {
         std::copy(src, src + n * n, matrix.data());
-        syevd_upper(bn, matrix.data(), w, work.data(), lwork, iwork.data(), liwork, &status);
+        syevd_upper(bn, matrix.data(), w, work.data(), lwork, rwork.data(), lrwork, iwork.data(), liwork, &status);
       }
       if (status != 0) {
         fill_nan(v, n * n);
@@ -314,6 +256,66 @@ void eigh_typed(const T* a, T* vectors, T* values, std::int64_t batch, std::int6
         continue;
       }
       from_column_major(matrix.data(), v, n, n);
+      if constexpr (is_complex_v<T>) std::transform(v, v + n * n, v, conj_of<T>);
+    }
+  });
+}
+
+// geev on the column-major copy. A real matrix's complex eigenvalues come in conjugate pairs (wr, +-wi),
+// their eigenvectors packed as vr[:, j] +- i vr[:, j + 1].
+template <class T>
+void eig_typed(const T* a, std::complex<Real<T>>* values, std::complex<Real<T>>* vectors, std::int64_t batch,
+               std::int64_t n) {
+  using C = std::complex<Real<T>>;
+  if (n == 0) return;
+  const blasint bn = blas_dim("eig", n);
+  const char jobvr = vectors ? 'V' : 'N';
+  // The query writes the real workspace's first element too (LAPACK 3.11's ztrevc3): give it one.
+  T query = 0;
+  Real<T> rwork_query[2] = {0, 0};
+  blasint info = 0;
+  if constexpr (is_complex_v<T>) geev(jobvr, bn, nullptr, nullptr, nullptr, &query, -1, rwork_query, &info);
+  else geev(jobvr, bn, nullptr, nullptr, nullptr, nullptr, &query, -1, &info);
+  const blasint lwork = workspace_size(query);
+  for_batches(batch, n, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<T> matrix(static_cast<std::size_t>(n * n)), vr(static_cast<std::size_t>(vectors ? n * n : 1)),
+        work(static_cast<std::size_t>(lwork));
+    std::vector<Real<T>> wr(static_cast<std::size_t>(n)), wi(static_cast<std::size_t>(n)),
+        rwork(static_cast<std::size_t>(2 * n));
+    for (std::int64_t b = begin; b < end; ++b) {
+      const T* src = a + b * n * n;
+      C* w = values + b * n;
+      C* v = vectors ? vectors + b * n * n : nullptr;
+      blasint status = -1;  // non-finite input: LAPACK's iterations are not guaranteed to stop
+      if (all_finite(src, n * n)) {
+        to_column_major(src, matrix.data(), n, n);
+        if constexpr (is_complex_v<T>) {
+          geev(jobvr, bn, matrix.data(), w, vr.data(), work.data(), lwork, rwork.data(), &status);
+        } else {
+          geev(jobvr, bn, matrix.data(), wr.data(), wi.data(), vr.data(), work.data(), lwork, &status);
+          for (std::int64_t j = 0; j < n; ++j) w[j] = C(wr[static_cast<std::size_t>(j)], wi[static_cast<std::size_t>(j)]);
+        }
+      }
+      if (status != 0) {
+        fill_nan(w, n);
+        if (v) fill_nan(v, n * n);
+        continue;
+      }
+      if (!v) continue;
+      for (std::int64_t j = 0; j < n; ++j) {
+        const T* column = vr.data() + j * n;
+        if constexpr (is_complex_v<T>) {
+          for (std::int64_t r = 0; r < n; ++r) v[r * n + j] = column[r];
+        } else if (wi[static_cast<std::size_t>(j)] == 0) {
+          for (std::int64_t r = 0; r < n; ++r) v[r * n + j] = C(column[r]);
+        } else {  // the pair j, j + 1
+          for (std::int64_t r = 0; r < n; ++r) {
+            v[r * n + j] = C(column[r], column[r + n]);
+            v[r * n + j + 1] = C(column[r], -column[r + n]);
+          }
+          ++j;
+        }
+      }
     }
   });
 }
@@ -363,8 +365,9 @@ void qr_typed(const T* a, T* q, T* r, std::int64_t batch, std::int64_t m, std::i
 
 // The row-major [m, n] matrix read column-major is its transpose [n, m] = U' S V'^T, so u = V' and
 // vh = U'^T: gesdd's U' written column-major is vh row-major, and its V'^T is u. No transposes.
+// Complex: a = conj(V') S U'^T, and V'^H read row-major is conj(V') = u: the same buffers serve.
 template <class T>
-void svd_typed(const T* a, T* s, T* u, T* vh, std::int64_t batch, std::int64_t m, std::int64_t n,
+void svd_typed(const T* a, Real<T>* s, T* u, T* vh, std::int64_t batch, std::int64_t m, std::int64_t n,
                bool full_matrices) {
   const std::int64_t k = std::min(m, n);
   const bool vectors = u != nullptr;
@@ -382,21 +385,25 @@ void svd_typed(const T* a, T* s, T* u, T* vh, std::int64_t batch, std::int64_t m
   T query = 0;
   blasint info = 0;
   std::vector<blasint> iwork_probe(static_cast<std::size_t>(8 * k));
-  gesdd(jobz, rows, cols, nullptr, nullptr, nullptr, ldu, nullptr, ldvt, &query, -1, iwork_probe.data(), &info);
+  gesdd(jobz, rows, cols, nullptr, nullptr, nullptr, ldu, nullptr, ldvt, &query, -1, nullptr, iwork_probe.data(),
+        &info);
   const blasint lwork = workspace_size(query);
+  const std::int64_t lrwork = is_complex_v<T> ? gesdd_rwork(jobz, m, n) : 0;
   for_batches(batch, std::max(m, n), [&](std::int64_t begin, std::int64_t end) {
     std::vector<T> matrix(static_cast<std::size_t>(m * n)), work(static_cast<std::size_t>(lwork));
+    std::vector<Real<T>> rwork(static_cast<std::size_t>(lrwork));
     std::vector<blasint> iwork(static_cast<std::size_t>(8 * k));
     T unused = 0;  // gesdd's vector arguments when only singular values are wanted
     for (std::int64_t b = begin; b < end; ++b) {
       const T* src = a + b * m * n;
-      T* sb = s + b * k;
+      Real<T>* sb = s + b * k;
       T* ub = vectors ? u + b * m * u_cols : &unused;
       T* vhb = vectors ? vh + b * vh_rows * n : &unused;
       blasint status = -1;  // non-finite input: LAPACK's iterations are not guaranteed to stop
-      if (std::all_of(src, src + m * n, [](T x) { return std::isfinite(x); })) {
+      if (std::all_of(src, src + m * n, finite<T>)) {
         std::copy(src, src + m * n, matrix.data());
-        gesdd(jobz, rows, cols, matrix.data(), sb, vhb, ldu, ub, ldvt, work.data(), lwork, iwork.data(), &status);
+        gesdd(jobz, rows, cols, matrix.data(), sb, vhb, ldu, ub, ldvt, work.data(), lwork, rwork.data(), iwork.data(),
+              &status);
       }
       if (status != 0) {
         fill_nan(sb, k);
@@ -410,23 +417,25 @@ void svd_typed(const T* a, T* s, T* u, T* vh, std::int64_t batch, std::int64_t m
 }
 
 template <class F>
-void dispatch_float(const char* op, DType dtype, F&& f) {
+void dispatch_lapack(const char* op, DType dtype, F&& f) {
   if (dtype == float32) return f(float{});
   if (dtype == float64) return f(double{});
-  throw DTypeError(op, "LAPACK kernels take float32 or float64, got ", dtype);
+  if (dtype == complex64) return f(c64{});
+  if (dtype == complex128) return f(c128{});
+  throw DTypeError(op, "LAPACK kernels take float32, float64, complex64 or complex128, got ", dtype);
 }
 
 }  // namespace
 
 void cholesky(DType dtype, const void* a, void* l, std::int64_t batch, std::int64_t n, bool symmetrize) {
-  dispatch_float("cholesky", dtype, [&](auto t) {
+  dispatch_lapack("cholesky", dtype, [&](auto t) {
     using T = decltype(t);
     cholesky_typed(static_cast<const T*>(a), static_cast<T*>(l), batch, n, symmetrize);
   });
 }
 
 void triangular_solve(DType dtype, const void* a, const void* b, void* x, const TriangularSolveShape& s) {
-  dispatch_float("triangular_solve", dtype, [&](auto t) {
+  dispatch_lapack("triangular_solve", dtype, [&](auto t) {
     using T = decltype(t);
     triangular_solve_typed(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(x), s);
   });
@@ -434,22 +443,30 @@ void triangular_solve(DType dtype, const void* a, const void* b, void* x, const 
 
 void lu(DType dtype, const void* a, void* out, std::int32_t* pivots, std::int32_t* permutation, std::int64_t batch,
         std::int64_t m, std::int64_t n) {
-  dispatch_float("lu", dtype, [&](auto t) {
+  dispatch_lapack("lu", dtype, [&](auto t) {
     using T = decltype(t);
     lu_typed(static_cast<const T*>(a), static_cast<T*>(out), pivots, permutation, batch, m, n);
   });
 }
 
 void eigh(DType dtype, const void* a, void* eigenvectors, void* eigenvalues, std::int64_t batch, std::int64_t n) {
-  dispatch_float("eigh", dtype, [&](auto t) {
+  dispatch_lapack("eigh", dtype, [&](auto t) {
     using T = decltype(t);
-    eigh_typed(static_cast<const T*>(a), static_cast<T*>(eigenvectors), static_cast<T*>(eigenvalues), batch, n);
+    eigh_typed(static_cast<const T*>(a), static_cast<T*>(eigenvectors), static_cast<Real<T>*>(eigenvalues), batch, n);
+  });
+}
+
+void eig(DType dtype, const void* a, void* eigenvalues, void* eigenvectors, std::int64_t batch, std::int64_t n) {
+  dispatch_lapack("eig", dtype, [&](auto t) {
+    using T = decltype(t);
+    using C = std::complex<Real<T>>;
+    eig_typed(static_cast<const T*>(a), static_cast<C*>(eigenvalues), static_cast<C*>(eigenvectors), batch, n);
   });
 }
 
 void qr(DType dtype, const void* a, void* q, void* r, std::int64_t batch, std::int64_t m, std::int64_t n,
         bool complete) {
-  dispatch_float("qr", dtype, [&](auto t) {
+  dispatch_lapack("qr", dtype, [&](auto t) {
     using T = decltype(t);
     qr_typed(static_cast<const T*>(a), static_cast<T*>(q), static_cast<T*>(r), batch, m, n, complete);
   });
@@ -457,9 +474,9 @@ void qr(DType dtype, const void* a, void* q, void* r, std::int64_t batch, std::i
 
 void svd(DType dtype, const void* a, void* s, void* u, void* vh, std::int64_t batch, std::int64_t m,
          std::int64_t n, bool full_matrices) {
-  dispatch_float("svd", dtype, [&](auto t) {
+  dispatch_lapack("svd", dtype, [&](auto t) {
     using T = decltype(t);
-    svd_typed(static_cast<const T*>(a), static_cast<T*>(s), static_cast<T*>(u), static_cast<T*>(vh), batch, m, n,
+    svd_typed(static_cast<const T*>(a), static_cast<Real<T>*>(s), static_cast<T*>(u), static_cast<T*>(vh), batch, m, n,
               full_matrices);
   });
 }

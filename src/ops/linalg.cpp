@@ -13,7 +13,7 @@
 namespace xjax::linalg {
 namespace {
 
-double epsilon(DType d) { return finfo(d).eps; }
+double epsilon(DType d) { return finfo(real_dtype(d)).eps; }
 
 Shape batch_shape(const Array& x) { return Shape(x.shape().begin(), x.shape().end() - 2); }
 
@@ -23,10 +23,10 @@ Shape with_matrix(Shape batch, std::int64_t rows, std::int64_t cols) {
   return batch;
 }
 
-// A right-hand side: float, in a's dtype after promotion (DTypeError for integers).
+// A right-hand side: float or complex, in a's dtype after promotion (DTypeError for integers).
 std::pair<Array, Array> promoted(const char* op, const Array& a, const Array& b) {
-  if (!is_floating(a.dtype()) || !is_floating(b.dtype()))
-    throw DTypeError(op, "needs float32 or float64 operands, got ", a.aval(), " and ", b.aval());
+  if (!is_inexact(a.dtype()) || !is_inexact(b.dtype()))
+    throw DTypeError(op, "needs float or complex operands, got ", a.aval(), " and ", b.aval());
   const DType d = promote_types(a.dtype(), a.weak_type(), b.dtype(), b.weak_type()).dtype;
   return {a.dtype() == d ? a : a.astype(d), b.dtype() == d ? b : b.astype(d)};
 }
@@ -63,15 +63,15 @@ Array lu_solve(const Array& packed, const Array& permutation, const Array& b) {
   return lax::triangular_solve(packed, y, {.left_side = true, .lower = false});
 }
 
-Array symmetrized(const Array& a) { return (a + matrix_transpose(a)) * 0.5; }
+Array symmetrized(const Array& a) { return (a + matrix_adjoint(a)) * 0.5; }
 
-// V diag(1/s) U^T with singular values at or below rtol * max(s) dropped.
+// V diag(1/s) U^H with singular values at or below rtol * max(s) dropped.
 Array pinv_from_svd(const Array& a, double rtol) {
   Arrays f = lax::svd(a, false, true);
   const Array &s = f[0], &u = f[1], &vh = f[2];
   Array kept = s > rtol * max(s, -1, true);
   Array s_inv = where(kept, 1.0 / where(kept, s, 1.0), 0.0);
-  return matmul(matrix_transpose(vh) * expand_dims(s_inv, -2), matrix_transpose(u));
+  return matmul(matrix_adjoint(vh) * expand_dims(s_inv, -2), matrix_adjoint(u));
 }
 
 }  // namespace
@@ -79,7 +79,7 @@ Array pinv_from_svd(const Array& a, double rtol) {
 Array cholesky(const Array& a, bool upper) {
   check_matrix_stack("cholesky", a.aval(), true);
   Array l = lax::cholesky(a, /*symmetrize_input=*/true);
-  return upper ? matrix_transpose(l) : l;
+  return upper ? matrix_adjoint(l) : l;
 }
 
 LuResult lu(const Array& a) {
@@ -95,6 +95,19 @@ EighResult eigh(const Array& a) {
 }
 
 Array eigvalsh(const Array& a) { return eigh(a).eigenvalues; }
+
+EigResult eig(const Array& a, bool enable_eigvec_derivs) {
+  Array x = inexact(a);
+  check_matrix_stack("eig", x.aval(), true);
+  Arrays f = lax::eig(x, true, enable_eigvec_derivs);
+  return {f[0], f[1]};
+}
+
+Array eigvals(const Array& a) {
+  Array x = inexact(a);
+  check_matrix_stack("eigvals", x.aval(), true);
+  return lax::eig(x, false)[0];
+}
 
 QrResult qr(const Array& a, QrMode mode) {
   check_matrix_stack("qr", a.aval(), false);
@@ -121,7 +134,7 @@ Array triangular_solve(const Array& a, const Array& b, TriangularSolveOptions op
   check_matrix_stack("triangular_solve", rhs.aval(), false);
   auto [am, bm] = broadcast_batches("triangular_solve", ap, rhs);
   Array x = lax::triangular_solve(
-      am, bm, {options.left_side, options.lower, options.transpose_a, options.unit_diagonal});
+      am, bm, {options.left_side, options.lower, options.transpose_a, options.unit_diagonal, options.conjugate_a});
   return vector ? squeeze(x, {options.left_side ? x.ndim() - 1 : x.ndim() - 2}) : x;
 }
 
@@ -158,7 +171,7 @@ SlogdetResult slogdet(const Array& a) {
 }
 
 // The derivative of Golub and Pereyra (1973), as JAX: with p = pinv(a),
-// dp = -p da p + p p^T da^T (I - a p) + (I - p a) da^T p^T p.
+// dp = -p da p + p p^H da^H (I - a p) + (I - p a) da^H p^H p.
 Array pinv(const Array& a, std::optional<double> rtol) {
   check_matrix_stack("pinv", a.aval(), false);
   const std::int64_t m = matrix_rows(a.aval()), n = matrix_cols(a.aval());
@@ -168,7 +181,7 @@ Array pinv(const Array& a, std::optional<double> rtol) {
                               [cut](const Arrays& primals, const Arrays& tangents) {
                                 const Array &x = primals[0], &dx = tangents[0];
                                 Array p = pinv(x, cut);
-                                Array pt = matrix_transpose(p), dxt = matrix_transpose(dx);
+                                Array pt = matrix_adjoint(p), dxt = matrix_adjoint(dx);
                                 const std::int64_t rows = matrix_rows(x.aval()), cols = matrix_cols(x.aval());
                                 Array dp = -matmul(p, matmul(dx, p)) +
                                            matmul(matmul(p, pt), matmul(dxt, identity_like(x, rows) - matmul(x, p))) +
@@ -189,7 +202,8 @@ LstsqResult lstsq(const Array& a, const Array& b, std::optional<double> rcond) {
     throw ShapeError("lstsq", "right-hand side ", b.aval(), " does not match ", a.aval());
   const double cut = rcond.value_or(epsilon(ap.dtype()) * static_cast<double>(std::max(m, n)));
   Array x = matmul(pinv(ap, cut), rhs);
-  Array residuals = sum(square(rhs - matmul(ap, x)), -2);
+  Array r = rhs - matmul(ap, x);
+  Array residuals = sum(abs_squared(r), -2);
   Array s = svdvals(ap);
   Array rank = std::min(m, n) == 0 ? zeros(Shape(s.shape().begin(), s.shape().end() - 1), int32)
                                    : sum((s > cut * max(s, -1, true)).astype(int32), -1);

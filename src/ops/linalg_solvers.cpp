@@ -72,9 +72,9 @@ Array rows_taken(const Array& b, const Array& perm) {
 
 Array cho_solve(const Array& c, const Array& b, bool lower) {
   auto [cm, bm, vector] = solve_operands("cho_solve", c, b);
-  // a = L L^T: solve L y = b, then L^T x = y; with an upper factor U = L^T the same two solves.
-  Array y = lax::triangular_solve(cm, bm, {.left_side = true, .lower = lower, .transpose_a = !lower});
-  Array x = lax::triangular_solve(cm, y, {.left_side = true, .lower = lower, .transpose_a = lower});
+  // a = L L^H: solve L y = b, then L^H x = y; with an upper factor U = L^H the same two solves.
+  Array y = lax::triangular_solve(cm, bm, {.lower = lower, .transpose_a = !lower, .conjugate_a = !lower});
+  Array x = lax::triangular_solve(cm, y, {.lower = lower, .transpose_a = lower, .conjugate_a = lower});
   return finish(x, vector);
 }
 
@@ -101,9 +101,11 @@ Array lu_solve(const LuFactor& lu_and_piv, const Array& b, int trans) {
   if (trans == 0) {  // P a = L U: L U x = P b
     Array y = lax::triangular_solve(lu, rows_taken(bm, perm), {.lower = true, .unit_diagonal = true});
     x = lax::triangular_solve(lu, y, {.lower = false});
-  } else {  // a^T = U^T L^T P: U^T L^T z = b, then x = P^T z
-    Array y = lax::triangular_solve(lu, bm, {.lower = false, .transpose_a = true});
-    Array z = lax::triangular_solve(lu, y, {.lower = true, .transpose_a = true, .unit_diagonal = true});
+  } else {  // a^T = U^T L^T P: U^T L^T z = b, then x = P^T z (conjugated for a^H)
+    const bool conjugate = trans == 2;
+    Array y = lax::triangular_solve(lu, bm, {.lower = false, .transpose_a = true, .conjugate_a = conjugate});
+    Array z = lax::triangular_solve(
+        lu, y, {.lower = true, .transpose_a = true, .unit_diagonal = true, .conjugate_a = conjugate});
     x = rows_taken(z, argsort(perm, -1));
   }
   return finish(x, vector);
@@ -157,7 +159,7 @@ Array expm(const Array& a_in) {
   check_matrix_stack("expm", a.aval(), true);
   const std::int64_t n = matrix_rows(a.aval());
   if (n == 0) return a;
-  const bool f64 = a.dtype() == float64;
+  const bool f64 = real_dtype(a.dtype()) == float64;
   // The number of squarings and the degree are piecewise constant in a: no derivative flows through them.
   Array norm1 = max(sum(abs(stop_gradient(a)), -2), -1);
   const double theta = f64 ? 5.371920351148152 : 3.925724783138660;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "primitives/common.hpp"
+#include "trace/trace.hpp"
 #include "xjax/linalg.hpp"
 #include "xjax/numpy.hpp"
 
@@ -111,6 +112,36 @@ Array polyint(const Array& p, int m, double k) {
     r = concatenate({scaled, full({1}, k, r.dtype())}, 0);
   }
   return r;
+}
+
+Array roots(const Array& p, bool strip_zeros) {
+  if (p.ndim() != 1) throw ShapeError("roots", "needs 1-d coefficients, got ", p.aval());
+  Array c = inexact(p);
+  const DType out = complex_dtype(c.dtype());
+  std::int64_t lead = 0, trail = 0, n = c.shape()[0];
+  if (strip_zeros) {
+    std::vector<double> v;
+    try {
+      Array concrete = to_concrete(c, "roots");
+      EagerScope eager;  // reads the values even inside an enclosing jit
+      Array magnitude = abs(concrete).astype(float64);
+      v.assign(magnitude.data<double>(), magnitude.data<double>() + n);
+    } catch (const ConcretizationError&) {
+      throw ConcretizationError("roots", "strip_zeros needs the values of ", p.aval(),
+                                ", which is traced: pass strip_zeros = false");
+    }
+    while (lead < n && v[static_cast<std::size_t>(lead)] == 0) ++lead;
+    while (trail < n - lead && v[static_cast<std::size_t>(n - 1 - trail)] == 0) ++trail;
+  }
+  Array core = slice_in_dim(c, lead, n - trail);
+  const std::int64_t degree = core.shape()[0] - 1;
+  Array found = zeros({0}, out);
+  if (degree >= 1) {  // the companion matrix: -p[1:] / p[0] on the first row, ones below the diagonal
+    Array top = expand_dims(-slice_in_dim(core, 1, degree + 1) / slice_in_dim(core, 0, 1), 0);
+    Array companion = concatenate({top, eye(degree - 1, degree, 0, core.dtype())}, 0);
+    found = linalg::eigvals(companion);
+  }
+  return trail ? concatenate({found, zeros({trail}, out)}, 0) : found;
 }
 
 // From roots: (x - r0)(x - r1)... one factor at a time. From a matrix: Faddeev-LeVerrier,

@@ -4,11 +4,12 @@
 #include "primitives/indexing.hpp"
 #include "primitives/linalg.hpp"
 #include "primitives/shape.hpp"
+#include "xjax/numpy.hpp"
 
 namespace xjax {
 
 void check_matrix_stack(const char* op, const ShapedArray& a, bool square) {
-  if (!is_floating(a.dtype)) throw DTypeError(op, "needs float32 or float64 matrices, got ", a);
+  if (!is_inexact(a.dtype)) throw DTypeError(op, "needs float or complex matrices, got ", a);
   if (a.ndim() < 2) throw ShapeError(op, "needs a stack of matrices [..., m, n], got ", a);
   if (square && a.shape[a.shape.size() - 1] != a.shape[a.shape.size() - 2])
     throw ShapeError(op, "needs square matrices [..., n, n], got ", a);
@@ -16,11 +17,22 @@ void check_matrix_stack(const char* op, const ShapedArray& a, bool square) {
 
 std::int64_t matrix_count(const ShapedArray& a) { return shape_size(Shape(a.shape.begin(), a.shape.end() - 2)); }
 
-Array matrix_transpose(const Array& x) { return swapaxes(x, -1, -2); }
+Array matrix_adjoint(const Array& x) { return conj(matrix_transpose(x)); }
 
-Array symmetrize_lower(const Array& x) { return tril(x) + matrix_transpose(tril(x, -1)); }
+Array abs_squared(const Array& x) { return is_complex(x.dtype()) ? real(x * conj(x)) : square(x); }
+
+Array symmetrize_lower(const Array& x) {
+  if (!is_complex(x.dtype())) return tril(x) + matrix_transpose(tril(x, -1));
+  Array strict = tril(x, -1);
+  return strict + matrix_adjoint(strict) + triu(tril(real(x)));
+}
 
 Array identity_like(const Array& x, std::int64_t n) { return eye(n, std::nullopt, 0, x.dtype()); }
+
+Array reciprocal_differences(const Array& x) {
+  Array i = identity_like(x, x.shape().back());
+  return reciprocal(expand_dims(x, -2) - expand_dims(x, -1) + i) - i;
+}
 
 std::pair<Arrays, BatchDims> matrix_stack_batch(const Primitive& p, const Arrays& v, const BatchDims& d,
                                                 const Params& params) {
@@ -48,15 +60,16 @@ Arrays cholesky_eval(const Arrays& in, const Params& p, const Avals& out) {
   return {l.array};
 }
 
-// dA = L dL^T + dL L^T gives L^-1 dA L^-T = X + X^T with X = L^-1 dL lower triangular, so
-// dL = L phi(L^-1 dA L^-T), phi taking the lower triangle with its diagonal halved. The primitive
-// reads only the lower triangle, so the tangent's lower triangle defines the symmetric dA (of the
-// symmetrised tangent under symmetrize_input).
+// dA = L dL^H + dL L^H gives L^-1 dA L^-H = X + X^H with X = L^-1 dL lower triangular, so
+// dL = L phi(L^-1 dA L^-H), phi taking the lower triangle with its (real) diagonal halved. The
+// primitive reads only the lower triangle, so the tangent's lower triangle defines the Hermitian dA
+// (of the symmetrised tangent under symmetrize_input).
 Tangents cholesky_jvp(const Arrays&, const Tangents& t, const Arrays& out, const Params& p) {
   const Array& l = out[0];
   const std::int64_t n = matrix_cols(l.aval());
-  Array da = symmetrize_lower(symmetrizes(p) ? (*t[0] + matrix_transpose(*t[0])) * 0.5 : *t[0]);
-  Array right = lax::triangular_solve(l, da, {.left_side = false, .lower = true, .transpose_a = true});
+  Array da = symmetrize_lower(symmetrizes(p) ? (*t[0] + matrix_adjoint(*t[0])) * 0.5 : *t[0]);
+  Array right =
+      lax::triangular_solve(l, da, {.left_side = false, .lower = true, .transpose_a = true, .conjugate_a = true});
   Array inner = lax::triangular_solve(l, right, {.left_side = true, .lower = true});
   Array phi = tril(inner) * (1.0 - 0.5 * identity_like(l, n));
   return {matmul(l, phi)};
@@ -71,14 +84,17 @@ const Primitive& cholesky_p = def_primitive({.name = "cholesky",
 
 // ---- triangular_solve ----
 
+// conjugate_a may be absent: programs exported before complex matrices existed lack it.
 lax::TriangularSolve how_of(const Params& p) {
-  return {p.get<bool>("left_side"), p.get<bool>("lower"), p.get<bool>("transpose_a"), p.get<bool>("unit_diagonal")};
+  return {p.get<bool>("left_side"), p.get<bool>("lower"), p.get<bool>("transpose_a"), p.get<bool>("unit_diagonal"),
+          p.contains("conjugate_a") && p.get<bool>("conjugate_a")};
 }
 
 Params params_of(const lax::TriangularSolve& how) {
   return {{"left_side", how.left_side},
           {"lower", how.lower},
           {"transpose_a", how.transpose_a},
+          {"conjugate_a", how.conjugate_a},
           {"unit_diagonal", how.unit_diagonal}};
 }
 
@@ -105,7 +121,8 @@ Arrays triangular_solve_eval(const Arrays& in, const Params& p, const Avals& out
                              .left_side = how.left_side,
                              .lower = how.lower,
                              .transpose_a = how.transpose_a,
-                             .unit_diagonal = how.unit_diagonal});
+                             .unit_diagonal = how.unit_diagonal,
+                             .conjugate_a = how.conjugate_a});
   return {x.array};
 }
 
@@ -119,13 +136,15 @@ Tangents triangular_solve_jvp(const Arrays& in, const Tangents& t, const Arrays&
     const std::int64_t k = how.unit_diagonal ? 1 : 0;
     Array da = how.lower ? tril(*t[0], -k) : triu(*t[0], k);
     if (how.transpose_a) da = matrix_transpose(da);
+    if (how.conjugate_a) da = conj(da);
     Array product = how.left_side ? matmul(da, out[0]) : matmul(out[0], da);
     from_a = -lax::triangular_solve(in[0], product, how);
   }
   return {add_tangents(from_a, from_b)};
 }
 
-// The adjoint of b -> op(A)^-1 b is c -> op(A)^-T c (on the same side).
+// The transpose of b -> op(A)^-1 b is c -> op(A)^-T c (on the same side; no conjugation, as JAX's
+// linear transposes).
 Tangents triangular_solve_transpose(const Tangents& ct, const LinearArgs& a, const Params& p) {
   if (a[0].is_linear()) throw TransformError("triangular_solve", "transpose with a linear matrix operand");
   if (!ct[0]) return {std::nullopt, std::nullopt};

@@ -1,9 +1,12 @@
 // The orthogonal decompositions with all their rules: eigh (symmetric eigendecomposition), qr and
 // svd. Their JVPs are the classic perturbation formulas, valid where eigenvalues (singular values)
 // are distinct; factors that are not unique (the extra columns of complete/full factors) move by
-// the smallest rotation that keeps them orthonormal.
+// the smallest rotation that keeps them orthonormal. Complex matrices follow the same formulas with
+// conjugate transposes; the phase of a complex eigen- or singular vector is fixed by the convention
+// that its tangent is orthogonal to it (V^H dV has a zero diagonal), as JAX's rules fix it.
 #include "kernels/lapack.hpp"
 #include "primitives/linalg.hpp"
+#include "xjax/numpy.hpp"
 
 namespace xjax {
 namespace {
@@ -15,22 +18,28 @@ ShapedArray stacked(const ShapedArray& a, std::initializer_list<std::int64_t> ta
   s.insert(s.end(), tail);
   return {s, a.dtype, false};
 }
+// Eigenvalues and singular values are real for complex matrices too.
+ShapedArray stacked_real(const ShapedArray& a, std::initializer_list<std::int64_t> tail) {
+  ShapedArray out = stacked(a, tail);
+  out.dtype = real_dtype(a.dtype);
+  return out;
+}
 
 // The columns [begin, end) / rows [begin, end) of a stack of matrices.
 Array columns(const Array& x, std::int64_t begin, std::int64_t end) { return slice_in_dim(x, begin, end, 1, -1); }
 Array rows(const Array& x, std::int64_t begin, std::int64_t end) { return slice_in_dim(x, begin, end, 1, -2); }
 
-// 1 / (x_j - x_i) off the diagonal and 0 on it, for x [..., n] (n x n per matrix). Equal entries
-// give inf: the derivative is undefined there.
-Array reciprocal_differences(const Array& x) {
-  Array i = identity_like(x, x.shape().back());
-  return reciprocal(expand_dims(x, -2) - expand_dims(x, -1) + i) - i;
+// d(complement) of an orthonormal [basis | complement] whose basis moved by d_basis: the smallest
+// change keeping the columns orthonormal, -basis (d_basis^H complement).
+Array complement_tangent(const Array& basis, const Array& d_basis, const Array& complement) {
+  return -matmul(basis, matmul(matrix_adjoint(d_basis), complement));
 }
 
-// d(complement) of an orthonormal [basis | complement] whose basis moved by d_basis: the smallest
-// change keeping the columns orthonormal, -basis (d_basis^T complement).
-Array complement_tangent(const Array& basis, const Array& d_basis, const Array& complement) {
-  return -matmul(basis, matmul(matrix_transpose(d_basis), complement));
+// i Im(x_jj) on the diagonal of each complex matrix x [..., k, k], zero elsewhere: the phase terms
+// of the complex rules.
+Array imaginary_diagonal(const Array& x) {
+  Array im = triu(tril(imag(x)));
+  return complex(zeros_like(im), im);
 }
 
 // ---- eigh ----
@@ -38,7 +47,7 @@ Array complement_tangent(const Array& basis, const Array& d_basis, const Array& 
 Avals eigh_shape(const Avals& in, const Params&) {
   check_matrix_stack("eigh", in[0], true);
   const std::int64_t n = matrix_cols(in[0]);
-  return {stacked(in[0], {n, n}), stacked(in[0], {n})};
+  return {stacked(in[0], {n, n}), stacked_real(in[0], {n})};
 }
 
 Arrays eigh_eval(const Arrays& in, const Params&, const Avals& out) {
@@ -47,11 +56,11 @@ Arrays eigh_eval(const Arrays& in, const Params&, const Avals& out) {
   return {v.array, w.array};
 }
 
-// With C = V^T dA V: dw = diag(C), dV = V (F o C), F_ij = 1 / (w_j - w_i) off the diagonal.
+// With C = V^H dA V: dw = diag(C) (real), dV = V (F o C), F_ij = 1 / (w_j - w_i) off the diagonal.
 Tangents eigh_jvp(const Arrays&, const Tangents& t, const Arrays& out, const Params&) {
   const Array &v = out[0], &w = out[1];
-  Array c = matmul(matrix_transpose(v), matmul(symmetrize_lower(*t[0]), v));
-  return {matmul(v, reciprocal_differences(w) * c), diagonal(c, 0, -2, -1)};
+  Array c = matmul(matrix_adjoint(v), matmul(symmetrize_lower(*t[0]), v));
+  return {matmul(v, reciprocal_differences(w) * c), real(diagonal(c, 0, -2, -1))};
 }
 
 const Primitive& eigh_p = def_primitive(
@@ -73,13 +82,16 @@ Arrays qr_eval(const Arrays& in, const Params& p, const Avals& out) {
   return {q.array, r.array};
 }
 
-// Square or tall a = q r (q [m, n], r [n, n]): with B = q^T da r^-1 and Omega the skew-symmetric
-// matrix whose strictly lower part is B's, dq = da r^-1 - q (B - Omega) and dr = (B - Omega) r.
+// Square or tall a = q r (q [m, n], r [n, n]): with B = q^H da r^-1 and Omega the skew-Hermitian
+// matrix whose strictly lower part is B's (and whose diagonal is i Im(B)'s, so r's stays real),
+// dq = da r^-1 - q (B - Omega) and dr = (B - Omega) r.
 std::pair<Array, Array> tall_qr_tangent(const Array& q, const Array& r, const Array& da) {
   Array da_rinv = lax::triangular_solve(r, da, {.left_side = false, .lower = false});
-  Array b = matmul(matrix_transpose(q), da_rinv);
+  Array b = matmul(matrix_adjoint(q), da_rinv);
   Array lower = tril(b, -1);
-  Array upper_part = b - (lower - matrix_transpose(lower));  // B - Omega: upper triangular
+  Array omega = lower - matrix_adjoint(lower);
+  if (is_complex(b.dtype())) omega = omega + imaginary_diagonal(b);
+  Array upper_part = b - omega;  // upper triangular
   return {da_rinv - matmul(q, upper_part), matmul(upper_part, r)};
 }
 
@@ -91,7 +103,7 @@ Tangents qr_jvp(const Arrays& in, const Tangents& t, const Arrays& out, const Pa
   if (m < n) {
     auto [dq, dr_x] = tall_qr_tangent(q, columns(r, 0, m), columns(da, 0, m));
     Array y = columns(in[0], m, n);
-    Array dr_y = matmul(matrix_transpose(dq), y) + matmul(matrix_transpose(q), columns(da, m, n));
+    Array dr_y = matmul(matrix_adjoint(dq), y) + matmul(matrix_adjoint(q), columns(da, m, n));
     return {dq, concatenate({dr_x, dr_y}, -1)};
   }
   if (!p.get<bool>("complete") || m == n) {
@@ -112,7 +124,7 @@ const Primitive& qr_p = def_primitive(
 Avals svd_shape(const Avals& in, const Params& p) {
   check_matrix_stack("svd", in[0], false);
   const std::int64_t m = matrix_rows(in[0]), n = matrix_cols(in[0]), k = std::min(m, n);
-  Avals out{stacked(in[0], {k})};
+  Avals out{stacked_real(in[0], {k})};
   if (!p.get<bool>("compute_uv")) return out;
   const bool full = p.get<bool>("full_matrices");
   out.push_back(stacked(in[0], {m, full ? m : k}));
@@ -130,34 +142,37 @@ Arrays svd_eval(const Arrays& in, const Params& p, const Avals& out) {
   return {s.array, u.array, vh.array};
 }
 
-// With reduced factors u [m, k], v [n, k] and C = u^T da v: ds = diag(C); inside the spans,
-// du = u (F o (C S + S C^T)) and dv = v (F o (S C + C^T S)), F_ij = 1 / (s_j^2 - s_i^2); the
-// components outside the spans (tall: of u, wide: of v) are (I - u u^T) da v / s and its mirror.
+// With reduced factors u [m, k], v [n, k] and C = u^H da v: ds = Re diag(C); inside the spans,
+// du = u (F o (C S + S C^H) + i Im diag(C) / S) and dv = v (F o (S C + C^H S)),
+// F_ij = 1 / (s_j^2 - s_i^2); the components outside the spans (tall: of u, wide: of v) are
+// (I - u u^H) da v / s and its mirror.
 Tangents svd_jvp(const Arrays& in, const Tangents& t, const Arrays& out, const Params& p) {
   const Array &a = in[0], &da = *t[0];
   const std::int64_t m = matrix_rows(a.aval()), n = matrix_cols(a.aval()), k = std::min(m, n);
   const bool vectors = p.get<bool>("compute_uv"), full = vectors && p.get<bool>("full_matrices");
   Arrays reduced = vectors ? Arrays{out[0], columns(out[1], 0, k), rows(out[2], 0, k)} : lax::svd(a, false, true);
-  const Array &s = reduced[0], &u = reduced[1], v = matrix_transpose(reduced[2]);
-  Array c = matmul(matrix_transpose(u), matmul(da, v));
-  Array ds = diagonal(c, 0, -2, -1);
+  const Array &s = reduced[0], &u = reduced[1], v = matrix_adjoint(reduced[2]);
+  Array c = matmul(matrix_adjoint(u), matmul(da, v));
+  Array ds = real(diagonal(c, 0, -2, -1));
   if (!vectors) return {ds};
   Array s_row = expand_dims(s, -2), s_col = expand_dims(s, -1);
   Array f = reciprocal_differences(square(s));
   Array cs = c * s_row, sc = s_col * c;  // C S and S C
-  Array du = matmul(u, f * (cs + matrix_transpose(cs)));
-  Array dv = matmul(v, f * (sc + matrix_transpose(sc)));
+  Array inner_u = f * (cs + matrix_adjoint(cs));
+  if (is_complex(c.dtype())) inner_u = inner_u + imaginary_diagonal(c) * where(s_row == 0.0, 0.0, 1.0 / where(s_row == 0.0, 1.0, s_row));
+  Array du = matmul(u, inner_u);
+  Array dv = matmul(v, f * (sc + matrix_adjoint(sc)));
   if (m > n) {
     Array dav = matmul(da, v);
-    du = du + (dav - matmul(u, matmul(matrix_transpose(u), dav))) / s_row;
+    du = du + (dav - matmul(u, matmul(matrix_adjoint(u), dav))) / s_row;
   }
   if (n > m) {
-    Array dau = matmul(matrix_transpose(da), u);
-    dv = dv + (dau - matmul(v, matmul(matrix_transpose(v), dau))) / s_row;
+    Array dau = matmul(matrix_adjoint(da), u);
+    dv = dv + (dau - matmul(v, matmul(matrix_adjoint(v), dau))) / s_row;
   }
   if (full && m > n) du = concatenate({du, complement_tangent(u, du, columns(out[1], k, m))}, -1);
-  if (full && n > m) dv = concatenate({dv, complement_tangent(v, dv, matrix_transpose(rows(out[2], k, n)))}, -1);
-  return {ds, du, matrix_transpose(dv)};
+  if (full && n > m) dv = concatenate({dv, complement_tangent(v, dv, matrix_adjoint(rows(out[2], k, n)))}, -1);
+  return {ds, du, matrix_adjoint(dv)};
 }
 
 const Primitive& svd_p = def_primitive(

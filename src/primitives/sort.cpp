@@ -1,5 +1,6 @@
-// The sort primitive (several operands sorted by the first num_keys; stable; NaNs last, as numpy)
-// with its kernel and rules, and the numpy-style sort and argsort.
+// The sort primitive (several operands sorted by the first num_keys; stable; NaNs last, as numpy;
+// complex values by real part, then imaginary part) with its kernel and rules, and the numpy-style
+// sort, argsort and sort_complex.
 #include <algorithm>
 #include <numeric>
 #include <vector>
@@ -9,10 +10,13 @@
 namespace xjax {
 namespace {
 
-// A strict weak order in which NaN comes after every number (and equals other NaNs).
+// A strict weak order in which NaN comes after every number (and equals other NaNs); complex
+// numbers are ordered lexicographically by their parts, as numpy and JAX order them.
 template <class T>
 bool sort_less(T a, T b) {
-  if constexpr (std::is_floating_point_v<T>) return a < b || (b != b && a == a);
+  if constexpr (is_complex_v<T>)
+    return sort_less(a.real(), b.real()) || (!sort_less(b.real(), a.real()) && sort_less(a.imag(), b.imag()));
+  else if constexpr (std::is_floating_point_v<T>) return a < b || (b != b && a == a);
   else return a < b;
 }
 
@@ -20,10 +24,8 @@ int dimension_param(const Params& p, int ndim) { return normalize_axis("sort", p
 
 Avals sort_shape(const Avals& in, const Params& p) {
   if (in.empty()) throw ValueError("sort", "needs at least one operand");
-  for (const ShapedArray& a : in) {
+  for (const ShapedArray& a : in)
     if (a.shape != in[0].shape) throw ShapeError("sort", "operands must share a shape, got ", in[0], " and ", a);
-    if (is_complex(a.dtype)) throw DTypeError("sort", "does not order complex values, got ", a);
-  }
   dimension_param(p, in[0].ndim());
   std::int64_t keys = p.get_int("num_keys");
   if (keys < 1 || keys > static_cast<std::int64_t>(in.size()))
@@ -51,8 +53,8 @@ Arrays sort_eval(const Arrays& in, const Params& p, const Avals& out) {
       std::iota(perm.begin(), perm.end(), std::int64_t{0});
       // Least significant key first: each stable pass keeps, among its ties, the order the
       // later keys set, which makes the whole lexicographic.
-      for (std::size_t k = keys; k-- > 0;)
-        dispatch_dtype(in[k].dtype(), [&](auto tag) {
+      for (std::size_t k = keys; k-- > 0;) {
+        auto by_key = [&](auto tag) {
           using T = typename decltype(tag)::type;
           const T* key = reinterpret_cast<const T*>(src[k]) + base;
           if (descending)
@@ -61,7 +63,9 @@ Arrays sort_eval(const Arrays& in, const Params& p, const Avals& out) {
           else
             std::stable_sort(perm.begin(), perm.end(),
                              [&](std::int64_t l, std::int64_t r) { return sort_less(key[l * s.inner], key[r * s.inner]); });
-        });
+        };
+        is_complex(in[k].dtype()) ? dispatch_complex(in[k].dtype(), by_key) : dispatch_dtype(in[k].dtype(), by_key);
+      }
       for (std::size_t j = 0; j < in.size(); ++j)
         dispatch_bits(in[j].dtype(), [&](auto e) {
           using E = typename decltype(e)::type;
@@ -84,7 +88,7 @@ Tangents sort_jvp(const Arrays& x, const Tangents& t, const Arrays&, const Param
   Array perm = lax::sort(operands, dim, static_cast<int>(keys), p.get<bool>("descending")).back();
   Tangents r;
   for (std::size_t i = 0; i < x.size(); ++i)
-    r.push_back(t[i] && is_floating(x[i].dtype()) ? Tangent(lax::take_along_axis(*t[i], perm, dim)) : std::nullopt);
+    r.push_back(t[i] && is_inexact(x[i].dtype()) ? Tangent(lax::take_along_axis(*t[i], perm, dim)) : std::nullopt);
   return r;
 }
 
@@ -115,6 +119,11 @@ Array sort(const Array& x, int axis, bool descending) { return lax::sort({x}, ax
 Array argsort(const Array& x, int axis, bool descending) {
   int a = normalize_axis("argsort", axis, x.ndim());
   return lax::sort({x, iota(int32, x.shape(), a)}, a, 1, descending)[1];
+}
+
+Array sort_complex(const Array& a) {
+  Array sorted = sort(a, -1);
+  return is_complex(a.dtype()) ? sorted : sorted.astype(complex_dtype(inexact(a).dtype()));
 }
 
 }  // namespace xjax

@@ -310,6 +310,33 @@ TEST_CASE("complex: jit on both tiers and vmap agree with eager") {
                    1e-6);
 }
 
+TEST_CASE("complex: holomorphic jacobians are f'(z) in both modes, as jax.jacfwd/jacrev(holomorphic=True)") {
+  using c128 = std::complex<double>;
+  // f(z) = [z0^2 z1, exp(z0) + sin(z1)]: J = [[2 z0 z1, z0^2], [exp(z0), cos(z1)]].
+  auto f = [](const Array& z) {
+    Array z0 = z[0], z1 = z[1];
+    return xj::stack({z0 * z0 * z1, xj::exp(z0) + xj::sin(z1)});
+  };
+  const c128 a(0.3, -0.7), b(1.1, 0.4);
+  for (DType d : {xj::complex64, xj::complex128}) {
+    CAPTURE(d);
+    Array z = xj::array({a, b}).astype(d);
+    const std::vector<c128> want = {2.0 * a * b, a * a, std::exp(a), std::cos(b)};
+    const double tol = d == xj::complex64 ? 1e-5 : 1e-13;
+    for (const Array& j : {xj::jacfwd(f, xj::holomorphic)(z), xj::jacrev(f, xj::holomorphic)(z),
+                           xj::jit(xj::jacrev(f, xj::holomorphic))(z)}) {
+      CHECK(j.dtype() == d);
+      CHECK(j.shape() == xj::Shape{2, 2});
+      check_close<c128>(j.astype(xj::complex128), want, tol);
+    }
+  }
+  // As JAX: holomorphic needs complex inputs and complex outputs.
+  Array z = xj::array({a, b});
+  CHECK_THROWS_AS(xj::jacfwd(f, xj::holomorphic)(xj::array({1.0, 2.0})), xj::TransformError);
+  CHECK_THROWS_AS(xj::jacrev([](const Array& v) { return xj::abs(v); }, xj::holomorphic)(z), xj::TransformError);
+  CHECK_THROWS_AS(xj::jacfwd([](const Array& v) { return xj::real(v); }, xj::holomorphic)(z), xj::TransformError);
+}
+
 TEST_CASE("complex: typed errors name the op") {
   Array z = xj::array({c64(1, 2)});
   CHECK_THROWS_AS(z < z, xj::DTypeError);
@@ -328,4 +355,8 @@ TEST_CASE("complex: typed errors name the op") {
   CHECK_THROWS_AS(xj::jacfwd([](const Array& v) { return xj::abs(v); })(z), xj::TransformError);
   CHECK_THROWS_AS(xj::jacrev([](const Array& v) { return v * 2.0; })(z), xj::TransformError);
   CHECK_THROWS_AS(xj::fromstring("1 2", xj::complex64, " "), xj::DTypeError);
+  CHECK_THROWS_WITH_AS(xj::argmax(z), doctest::Contains("argmax"), xj::DTypeError);
+  CHECK_THROWS_WITH_AS(z.at(xj::array({0})).min(z), doctest::Contains("scatter_min"), xj::DTypeError);
+  // iota of a complex dtype counts along the real axis, as jnp.arange.
+  check_close<c64>(xj::iota(xj::complex64, {3}, 0), {c64(0), c64(1), c64(2)}, 0);
 }

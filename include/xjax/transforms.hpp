@@ -39,9 +39,10 @@ Arrays vmap_flat(const FlatFn& f, const Arrays& args, const std::vector<BatchDim
                  const std::string& axis_name = {});
 // Jacobians of f at leaves: for each output y and input x, the block d y / d x of shape
 // y.shape + x.shape (blocks[output][input]); forward mode pushes one basis tangent per input element,
-// reverse mode pulls one basis cotangent per output element, each batched with vmap.
-std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves);
-std::vector<Arrays> jacrev_flat(const FlatFn& f, const Arrays& leaves);
+// reverse mode pulls one basis cotangent per output element, each batched with vmap. holomorphic:
+// complex inputs and outputs, blocks of f'(z) (JAX's holomorphic=True).
+std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves, bool holomorphic = false);
+std::vector<Arrays> jacrev_flat(const FlatFn& f, const Arrays& leaves, bool holomorphic = false);
 // The size of the innermost active vmap whose axis_name is that name (nullopt: none).
 std::optional<std::int64_t> vmap_axis_size(const std::string& axis_name);
 
@@ -427,8 +428,8 @@ auto assemble_jacobian(const TreeDef& out_def, const TreeDef& in_def, const std:
 namespace transform_detail {
 // jacfwd and jacrev: `blocks` (jacfwd_flat or jacrev_flat) over the selected arguments' leaves.
 template <std::size_t... Argnums, class F>
-auto jacobian(F f, std::vector<Arrays> (*blocks_of)(const FlatFn&, const Arrays&)) {
-  return [f, blocks_of](const auto&... raw) {
+auto jacobian(F f, std::vector<Arrays> (*blocks_of)(const FlatFn&, const Arrays&, bool), bool holomorphic) {
+  return [f, blocks_of, holomorphic](const auto&... raw) {
     auto args = std::forward_as_tuple(raw...);
     argnums_t<Argnums...> sel;
     FlatArgs fa = flatten_selected(args, sel);
@@ -440,7 +441,7 @@ auto jacobian(F f, std::vector<Arrays> (*blocks_of)(const FlatFn&, const Arrays&
           out_def = d;
           return r;
         },
-        fa.leaves);
+        fa.leaves, holomorphic);
     using In = decltype(unflatten_selected(args, fa, fa.leaves, sel));
     TreeDef in_def = fa.defs.size() == 1 ? fa.defs[0] : TreeDef{TreeDef::Kind::tuple, {}, fa.defs};
     if constexpr (std::tuple_size_v<In> == 1) return assemble_jacobian<Out, std::tuple_element_t<0, In>>(out_def, in_def, blocks);
@@ -451,11 +452,21 @@ auto jacobian(F f, std::vector<Arrays> (*blocks_of)(const FlatFn&, const Arrays&
 
 template <std::size_t... Argnums, class F>
 auto jacfwd(F f) {
-  return transform_detail::jacobian<Argnums...>(std::move(f), &jacfwd_flat);
+  return transform_detail::jacobian<Argnums...>(std::move(f), &jacfwd_flat, false);
 }
 template <std::size_t... Argnums, class F>
 auto jacrev(F f) {
-  return transform_detail::jacobian<Argnums...>(std::move(f), &jacrev_flat);
+  return transform_detail::jacobian<Argnums...>(std::move(f), &jacrev_flat, false);
+}
+// jacfwd(f, holomorphic), jacrev(f, holomorphic): the complex Jacobian f'(z) of a holomorphic f of
+// complex inputs with complex outputs (JAX's holomorphic=True); both modes give the same blocks.
+template <std::size_t... Argnums, class F>
+auto jacfwd(F f, Holomorphic) {
+  return transform_detail::jacobian<Argnums...>(std::move(f), &jacfwd_flat, true);
+}
+template <std::size_t... Argnums, class F>
+auto jacrev(F f, Holomorphic) {
+  return transform_detail::jacobian<Argnums...>(std::move(f), &jacrev_flat, true);
 }
 XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS(jacfwd)
 XJAX_ARGNUMS_ARE_TEMPLATE_ARGUMENTS(jacrev)

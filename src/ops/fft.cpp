@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "primitives/common.hpp"
+#include "primitives/fft.hpp"
 #include "xjax/fft.hpp"
 #include "xjax/numpy.hpp"
 
 namespace xjax::fft {
 namespace {
 
-enum class Kind { fft, ifft, rfft, irfft };
+using Kind = lax::FftType;
 
 // The scale numpy's norm puts on top of the primitive (whose inverses already divide by n).
 double norm_scale(const char* op, const std::string& norm, bool inverse, double n) {
@@ -72,11 +72,7 @@ Array transform(const char* op, const Array& input, Kind kind, std::optional<Sha
   for (int a : axes) perm.push_back(a);
   Ints inverse(perm.size());
   for (std::size_t i = 0; i < perm.size(); ++i) inverse[static_cast<std::size_t>(perm[i])] = static_cast<std::int64_t>(i);
-  static const char* const names[] = {"FFT", "IFFT", "RFFT", "IRFFT"};
-  static const Primitive& fft_p = *find_primitive("fft");
-  Array y = bind1(fft_p, {transpose(x, perm)},
-                  {{"fft_type", std::string(names[static_cast<int>(kind)])}, {"fft_lengths", lengths}});
-  y = transpose(y, inverse);
+  Array y = transpose(lax::fft(transpose(x, perm), kind, lengths), inverse);
   double n = 1;
   for (std::int64_t l : lengths) n *= static_cast<double>(l);
   const double scale = norm_scale(op, norm, kind == Kind::ifft || kind == Kind::irfft, n);

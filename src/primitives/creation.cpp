@@ -31,11 +31,12 @@ Arrays iota_eval(const Arrays&, const Params& p, const Avals& out) {
   AxisSplit s = split_at_axis(out[0].shape, dimension_param(p, out[0].ndim()));
   NewBuffer o = new_buffer(out[0]);
   if (out[0].size() == 0) return {o.array};  // else a zero-size shape like (2^40, 0) loops 2^40 times
-  dispatch_dtype(out[0].dtype, [&](auto tag) {
+  auto fill = [&](auto tag) {  // complex: the index as the real part, as jnp.arange
     using T = typename decltype(tag)::type;
     for (std::int64_t a = 0; a < s.outer; ++a)
       for (std::int64_t j = 0; j < s.n; ++j) std::fill_n(o.as<T>() + (a * s.n + j) * s.inner, s.inner, static_cast<T>(j));
-  });
+  };
+  is_complex(out[0].dtype) ? dispatch_complex(out[0].dtype, fill) : dispatch_dtype(out[0].dtype, fill);
   return {o.array};
 }
 

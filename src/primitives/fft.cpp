@@ -3,6 +3,8 @@
 #include <cstring>
 #include <numeric>
 
+#include "primitives/fft.hpp"
+
 #include "kernels/fft.hpp"
 #include "primitives/elementwise.hpp"
 #include "xjax/numpy.hpp"
@@ -11,7 +13,7 @@ namespace xjax {
 extern const Primitive& fft_p;
 namespace {
 
-enum class FftType { fft, ifft, rfft, irfft };
+using lax::FftType;
 
 FftType type_of(const Params& p) {
   const std::string& t = p.get<std::string>("fft_type");
@@ -130,22 +132,19 @@ Arrays fft_eval(const Arrays& in, const Params& p, const Avals& out) {
   return {o.array};
 }
 
-Array bind_fft(const Array& x, FftType type, const Ints& lengths) {
-  return bind1(fft_p, {x}, {{"fft_type", std::string(type_name(type))}, {"fft_lengths", lengths}});
-}
 
 // The transpose of RFFT: the transpose of "FFT of the real input, keep the first n / 2 + 1": zeros
 // for the dropped frequencies, the FFT, the real part.
 Array rfft_transpose(const Array& ct, const Ints& lengths) {
   std::vector<std::pair<std::int64_t, std::int64_t>> widths(static_cast<std::size_t>(ct.ndim()), {0, 0});
   widths.back().second = lengths.back() - ct.shape().back();
-  return real(bind_fft(pad(ct, widths, 0.0), FftType::fft, lengths));
+  return real(lax::fft(pad(ct, widths, 0.0), FftType::fft, lengths));
 }
 
 // The transpose of IRFFT (as JAX): the RFFT of the cotangent with the frequencies that stand for a
 // conjugate pair counted twice, scaled by 1/N and conjugated (JAX's convention for complex values).
 Array irfft_transpose(const Array& ct, const Ints& lengths) {
-  const Array x = bind_fft(ct, FftType::rfft, lengths);
+  const Array x = lax::fft(ct, FftType::rfft, lengths);
   const std::int64_t m = x.shape().back(), n = lengths.back();
   const Array k = iota(int32, {m});
   const Array doubled = logical_and(k > 0, n % 2 == 0 ? k < m - 1 : k < m);
@@ -177,5 +176,9 @@ const Primitive& fft_p = []() -> const Primitive& {
   };
   return def_primitive(std::move(p));
 }();
+
+Array lax::fft(const Array& x, FftType type, const Ints& lengths) {
+  return bind1(fft_p, {x}, {{"fft_type", std::string(type_name(type))}, {"fft_lengths", lengths}});
+}
 
 }  // namespace xjax

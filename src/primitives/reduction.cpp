@@ -164,6 +164,7 @@ const Primitive& arg_primitive(const char* name) {
                 DType index = params.get<DType>("index_dtype");
                 if (index != int32 && index != int64)
                   throw DTypeError(name, "index_dtype must be int32 or int64, got ", index);
+                check_dtype(name, DTypes::any, in[0]);  // an order: not complex
                 ShapedArray r = reduced_aval(name, in[0], axes, true);
                 return {ShapedArray{r.shape, index, false}};
               }};

@@ -33,14 +33,14 @@ T combine(T old, T u) {
 
 int axis_param(const Params& params, int ndim) { return normalize_axis("scatter", params.get_int("axis"), ndim); }
 
-auto scatter_shape(const char* name) {
-  return [name](const Avals& in, const Params& p) -> Avals {
+// kinds: the operand dtypes the combination takes (min and max need an order: real dtypes only).
+auto scatter_shape(const char* name, DTypes kinds) {
+  return [name, kinds](const Avals& in, const Params& p) -> Avals {
     const ShapedArray &x = in[0], &idx = in[1], &upd = in[2];
     check_indices(name, idx);
     int axis = normalize_axis(name, p.get_int("axis"), x.ndim());
     if (upd.dtype != x.dtype) throw DTypeError(name, "updates ", upd, " must have the operand's dtype, ", x);
-    if (is_complex(x.dtype) && (std::string_view(name).ends_with("min") || std::string_view(name).ends_with("max")))
-      throw DTypeError(name, "does not order complex values, got ", x);
+    check_dtype(name, kinds, x);
     Shape want = gathered_shape(x.shape, idx.shape, axis);
     if (upd.shape != want)
       throw ShapeError(name, "updates ", upd, " must have shape ", shape_str(want), " for operand ", x, " and indices ",
@@ -202,23 +202,27 @@ std::pair<Arrays, BatchDims> scatter_batch(const Primitive& p, const Arrays& v, 
   return {{reshape(r, x.shape())}, {axis}};
 }
 
-const Primitive& scatter_primitive(const char* name, decltype(Primitive::eval) eval, decltype(Primitive::jvp) jvp,
-                                   decltype(Primitive::transpose) transpose = nullptr) {
+const Primitive& scatter_primitive(const char* name, DTypes kinds, decltype(Primitive::eval) eval,
+                                   decltype(Primitive::jvp) jvp, decltype(Primitive::transpose) transpose = nullptr) {
   return def_primitive({.name = name,
                         .arity = 3,
-                        .shape = scatter_shape(name),
+                        .shape = scatter_shape(name, kinds),
                         .eval = std::move(eval),
                         .jvp = std::move(jvp),
                         .transpose = std::move(transpose),
                         .batch = scatter_batch});
 }
 
-const Primitive& scatter_p = scatter_primitive("scatter", scatter_eval<Combine::set>, scatter_jvp, scatter_transpose);
-const Primitive& scatter_add_p =
-    scatter_primitive("scatter_add", scatter_eval<Combine::add>, scatter_add_jvp, scatter_add_transpose);
-const Primitive& scatter_mul_p = scatter_primitive("scatter_mul", scatter_eval<Combine::mul>, scatter_mul_jvp);
-const Primitive& scatter_min_p = scatter_primitive("scatter_min", scatter_eval<Combine::min>, scatter_extremum_jvp);
-const Primitive& scatter_max_p = scatter_primitive("scatter_max", scatter_eval<Combine::max>, scatter_extremum_jvp);
+const Primitive& scatter_p =
+    scatter_primitive("scatter", DTypes::anything, scatter_eval<Combine::set>, scatter_jvp, scatter_transpose);
+const Primitive& scatter_add_p = scatter_primitive("scatter_add", DTypes::anything, scatter_eval<Combine::add>,
+                                                   scatter_add_jvp, scatter_add_transpose);
+const Primitive& scatter_mul_p =
+    scatter_primitive("scatter_mul", DTypes::anything, scatter_eval<Combine::mul>, scatter_mul_jvp);
+const Primitive& scatter_min_p =
+    scatter_primitive("scatter_min", DTypes::any, scatter_eval<Combine::min>, scatter_extremum_jvp);
+const Primitive& scatter_max_p =
+    scatter_primitive("scatter_max", DTypes::any, scatter_eval<Combine::max>, scatter_extremum_jvp);
 
 Array bind_scatter(const Primitive& p, const Array& x, const Array& indices, const Array& updates, int axis) {
   return bind1(p, {x, indices, updates}, {{"axis", std::int64_t{normalize_axis(p.name.c_str(), axis, x.ndim())}}});

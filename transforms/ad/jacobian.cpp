@@ -24,17 +24,25 @@ Arrays basis_blocks(const Arrays& leaves) {
   return blocks;
 }
 
+// With holomorphic, every output is complex too, as JAX requires.
+void check_holomorphic_outputs(const char* op, const Arrays& outs) {
+  for (const Array& y : outs)
+    if (!is_complex(y.dtype()))
+      throw TransformError(op, "with holomorphic, every output must be complex, got ", y.aval());
+}
+
 }  // namespace
 
-std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves) {
-  check_grad_inputs("jacfwd", leaves);
+std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves, bool holomorphic) {
+  check_grad_inputs("jacfwd", leaves, holomorphic);
   for (const Array& x : leaves)  // a real basis spans only the real directions of a complex input
-    if (is_complex(x.dtype()))
-      throw TransformError("jacfwd", "needs real-valued inputs, got ", x.aval(), "; use jacrev or vjp");
+    if (is_complex(x.dtype()) && !holomorphic)
+      throw TransformError("jacfwd", "needs real-valued inputs, got ", x.aval(), "; use jacrev, vjp, or holomorphic");
   // Column k of the concatenated inputs is the JVP along the k-th basis vector; vmap puts it last.
   Arrays cols = vmap_flat(
       [&](const Arrays& t) -> Arrays {
         auto [outs, touts] = jvp_flat(f, leaves, Tangents(t.begin(), t.end()));
+        if (holomorphic) check_holomorphic_outputs("jacfwd", outs);
         Arrays r;
         for (std::size_t j = 0; j < outs.size(); ++j) r.push_back(touts[j] ? *touts[j] : zeros_like(outs[j]));
         return r;
@@ -55,12 +63,13 @@ std::vector<Arrays> jacfwd_flat(const FlatFn& f, const Arrays& leaves) {
   return blocks;
 }
 
-std::vector<Arrays> jacrev_flat(const FlatFn& f, const Arrays& leaves) {
-  check_grad_inputs("jacrev", leaves);
+std::vector<Arrays> jacrev_flat(const FlatFn& f, const Arrays& leaves, bool holomorphic) {
+  check_grad_inputs("jacrev", leaves, holomorphic);
   Linearized lin = vjp_flat(f, leaves);
+  if (holomorphic) check_holomorphic_outputs("jacrev", lin.outs);
   for (const Array& y : lin.outs)
-    if (is_complex(y.dtype()))
-      throw TransformError("jacrev", "needs real-valued outputs, got ", y.aval(), "; use vjp for complex outputs");
+    if (is_complex(y.dtype()) && !holomorphic)
+      throw TransformError("jacrev", "needs real-valued outputs, got ", y.aval(), "; use vjp, or holomorphic");
   // Row k of the concatenated outputs is the pullback of the k-th basis cotangent; vmap puts it first.
   Arrays rows = vmap_flat([&](const Arrays& ct) -> Arrays { return lin.pullback(Tangents(ct.begin(), ct.end())); },
                           basis_blocks(lin.outs), std::vector<BatchDim>(lin.outs.size(), 0), {0});

@@ -291,3 +291,21 @@ TEST_CASE("conv_general_dilated on a large image (batch split over products, gra
   check_same(y, y_want, 1e-10);
   check_same(gw, xj::reshape(xj::stack(taps, -1), {3, 4, 3, 3}), 1e-10);
 }
+
+TEST_CASE("conv_general_dilated on one large image per product (output lines split over products)") {
+  // 16 features x 96 x 96 with a 3 x 3 window is an im2col matrix of 144 x 9216 per image: it goes in
+  // blocks of output lines (the last block shorter), float64 and float32, eager and jitted.
+  const Array x = xj::random::normal(xj::random::key(8), {2, 16, 96, 96}, xj::float64);
+  const Array w = xj::random::normal(xj::random::key(9), {5, 16, 3, 3}, xj::float64);
+  auto conv = [](const Array& a, const Array& b) { return xj::conv(a, b, {1, 1}, "SAME"); };
+  const Array xp = xj::pad(x, {{0, 0}, {0, 0}, {1, 1}, {1, 1}});
+  Array y_want = xj::zeros({2, 5, 96, 96}, xj::float64);
+  for (int kh = 0; kh < 3; ++kh)
+    for (int kw = 0; kw < 3; ++kw)
+      y_want = y_want + xj::einsum("oi,nihw->nohw",
+                                   xj::slice(w, {0, 0, kh, kw}, {5, 16, kh + 1, kw + 1}).reshape({5, 16}),
+                                   xj::slice(xp, {0, 0, kh, kw}, {2, 16, kh + 96, kw + 96}));
+  check_same(conv(x, w), y_want, 1e-10);
+  check_same(xj::jit(conv)(x, w), y_want, 1e-10);
+  check_same(conv(x.astype(xj::float32), w.astype(xj::float32)).astype(xj::float64), y_want, 1e-4);
+}

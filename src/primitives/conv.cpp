@@ -1,5 +1,5 @@
 // The conv_general_dilated primitive: its params, shape rule and eager kernel (im2col + GEMM per
-// group and batch element); the rules are in conv_rules.cpp.
+// group and batch element, or block of a large image's output lines); the rules are in conv_rules.cpp.
 #include "primitives/conv.hpp"
 
 #include <algorithm>
@@ -133,6 +133,15 @@ bool advance(std::vector<std::int64_t>& idx, const Shape& size) {
   return false;
 }
 
+// The row-major multi-index of flat position q over the axes of `size`, into idx.
+void unravel(std::int64_t q, const Shape& size, std::vector<std::int64_t>& idx) {
+  idx.assign(size.size(), 0);
+  for (std::size_t d = size.size(); d-- > 0;) {
+    idx[d] = q % size[d];
+    q /= size[d];
+  }
+}
+
 // Elements move as unsigned integers of their width: the kernel copies, BLAS multiplies.
 template <class U>
 void conv_kernel(const Array& lhs, const Array& rhs, const ConvParams& c, NewBuffer& o, const ShapedArray& out_aval) {
@@ -217,20 +226,23 @@ void conv_kernel(const Array& lhs, const Array& rhs, const ConvParams& c, NewBuf
   const Shape outer_pos(pos.begin(), pos.end() - (nd ? 1 : 0)), outer_win(win.begin(), win.end() - (nd ? 1 : 0));
   const bool by_taps = nd && last_win > last_pos;  // which axis im2col's lines run along
   std::vector<std::int64_t> kidx(nd), pidx;
-  // prod[o, (n, p...)] of group g, batch elements [n0, n0 + count), into the output's layout.
-  auto scatter = [&](const U* prod, std::int64_t g, std::int64_t n0, std::int64_t count) {
-    const std::int64_t step = nd ? y.stride[nd + 1] : 0, cols = count * positions;
+  const std::int64_t lines = positions / inner;  // output lines along the last spatial axis
+  // prod[o, (n, p...)] of group g, batch elements [n0, n0 + count), output lines [q0, q1), into the
+  // output's layout.
+  auto scatter = [&](const U* prod, std::int64_t g, std::int64_t n0, std::int64_t count, std::int64_t q0,
+                     std::int64_t q1) {
+    const std::int64_t step = nd ? y.stride[nd + 1] : 0, cols = count * (q1 - q0) * inner;
     for (std::int64_t oo = 0; oo < og; ++oo) {
       const U* row = prod + oo * cols;
       for (std::int64_t j = 0; j < count; ++j) {
         const std::int64_t base = (n0 + j) * y.stride[0] + (g * og + oo) * y.stride[1];
-        pidx.assign(outer_pos.size(), 0);
-        do {
+        unravel(q0, outer_pos, pidx);
+        for (std::int64_t q = q0; q < q1; ++q, advance(pidx, outer_pos)) {
           std::int64_t off = base;
           for (std::size_t d = 0; d < outer_pos.size(); ++d) off += pidx[d] * y.stride[d + 2];
           for (std::int64_t p = 0; p < inner; ++p) out[off + p * step] = row[p];
           row += inner;
-        } while (advance(pidx, outer_pos));
+        }
       }
     }
   };
@@ -289,13 +301,21 @@ void conv_kernel(const Array& lhs, const Array& rhs, const ConvParams& c, NewBuf
           acc[e] = std::bit_cast<U>(std::bit_cast<F>(acc[e]) + std::bit_cast<F>(part[e]));
       }
     }
-    scatter(acc.data(), g, 0, n_out);
+    scatter(acc.data(), g, 0, n_out, 0, lines);
   };
   const bool blocked = by_taps && (out_aval.dtype == float32 || out_aval.dtype == float64);
   // Otherwise several batch elements share one GEMM (wider products), within a bounded im2col buffer.
   const std::int64_t chunk = std::clamp<std::int64_t>((std::int64_t{1} << 21) / (rows * positions), 1, n_out);
-  std::vector<U> col(static_cast<std::size_t>(blocked ? 0 : rows * chunk * positions)),
-      prod(static_cast<std::size_t>(blocked ? 0 : og * chunk * positions));
+  // One image whose im2col matrix outgrows the caches goes in blocks of output lines, each block's
+  // im2col rows still cached when the GEMM packs them (about 128K elements; at least 256 columns
+  // keep the product wide). ResNet's 3x3 layer on 56x56 images: 5 lines of 56 per product.
+  const std::int64_t span =
+      chunk > 1 || by_taps
+          ? lines
+          : std::clamp<std::int64_t>(
+                (std::max<std::int64_t>((std::int64_t{1} << 17) / rows, 256) + inner - 1) / inner, 1, lines);
+  std::vector<U> col(static_cast<std::size_t>(blocked ? 0 : rows * chunk * span * inner)),
+      prod(static_cast<std::size_t>(blocked ? 0 : og * chunk * span * inner));
   for (std::int64_t g = 0; g < groups; ++g) {
     // weights[o, (i, k...)] of this group, row-major.
     for (std::int64_t oo = 0; oo < og; ++oo)
@@ -314,43 +334,46 @@ void conv_kernel(const Array& lhs, const Array& rhs, const ConvParams& c, NewBuf
     }
     const std::int64_t c0 = c.feature_groups > 1 ? g * in_feat : 0;
     for (std::int64_t n0 = 0; n0 < n_out; n0 += chunk) {
-      const std::int64_t count = std::min(chunk, n_out - n0), cols = count * positions;
-      for (std::int64_t j = 0; j < count; ++j) {
-        const std::int64_t nb = c.batch_groups > 1 ? g * n_out + n0 + j : n0 + j;
-        if (by_taps) {  // col[(n, p...), (i, k...)]: long windows copy runs along the taps
-          tap_lines(col.data() + j * positions * rows, g, n0 + j, 1, 0, in_feat * lines_per_feature);
-          continue;
-        }
-        // col[(i, k...), (n, p...)]: row r of batch element j starts at r * cols + j * positions.
-        for (std::int64_t i = 0; i < in_feat; ++i) {
-          std::fill(kidx.begin(), kidx.end(), 0);
-          for (std::int64_t k = 0; k < window; ++k, advance(kidx, win)) {
-            U* dst = col.data() + (i * window + k) * cols + j * positions;
-            const std::int64_t base = nb * x.stride[0] + (c0 + i) * x.stride[1];
-            pidx.assign(outer_pos.size(), 0);
-            do {
-              std::int64_t off = base;
-              bool inside = true;
-              for (std::size_t d = 0; d < outer_pos.size(); ++d) {
-                const std::int64_t t = table[d][static_cast<std::size_t>(kidx[d] * pos[d] + pidx[d])];
-                if (t < 0) inside = false;
-                off += t;
+      const std::int64_t count = std::min(chunk, n_out - n0);
+      for (std::int64_t q0 = 0; q0 < lines; q0 += span) {
+        const std::int64_t q1 = std::min(lines, q0 + span), width = (q1 - q0) * inner, cols = count * width;
+        for (std::int64_t j = 0; j < count; ++j) {
+          const std::int64_t nb = c.batch_groups > 1 ? g * n_out + n0 + j : n0 + j;
+          if (by_taps) {  // col[(n, p...), (i, k...)]: long windows copy runs along the taps (one block)
+            tap_lines(col.data() + j * positions * rows, g, n0 + j, 1, 0, in_feat * lines_per_feature);
+            continue;
+          }
+          // col[(i, k...), (n, p...)]: row r of batch element j starts at r * cols + j * width.
+          for (std::int64_t i = 0; i < in_feat; ++i) {
+            std::fill(kidx.begin(), kidx.end(), 0);
+            for (std::int64_t k = 0; k < window; ++k, advance(kidx, win)) {
+              U* dst = col.data() + (i * window + k) * cols + j * width;
+              const std::int64_t base = nb * x.stride[0] + (c0 + i) * x.stride[1];
+              unravel(q0, outer_pos, pidx);
+              for (std::int64_t q = q0; q < q1; ++q, advance(pidx, outer_pos)) {
+                std::int64_t off = base;
+                bool inside = true;
+                for (std::size_t d = 0; d < outer_pos.size(); ++d) {
+                  const std::int64_t t = table[d][static_cast<std::size_t>(kidx[d] * pos[d] + pidx[d])];
+                  if (t < 0) inside = false;
+                  off += t;
+                }
+                if (!inside)
+                  std::fill(dst, dst + inner, U{0});
+                else if (nd == 0)
+                  dst[0] = src[off];
+                else
+                  line(dst, inner, off, table[nd - 1].data() + kidx[nd - 1] * inner, 1,
+                       by_tap[static_cast<std::size_t>(kidx[nd - 1])]);
+                dst += inner;
               }
-              if (!inside)
-                std::fill(dst, dst + inner, U{0});
-              else if (nd == 0)
-                dst[0] = src[off];
-              else
-                line(dst, inner, off, table[nd - 1].data() + kidx[nd - 1] * inner, 1,
-                     by_tap[static_cast<std::size_t>(kidx[nd - 1])]);
-              dst += inner;
-            } while (advance(pidx, outer_pos));
+            }
           }
         }
+        kernels::batched_matmul(out_aval.dtype, weights.data(), col.data(), prod.data(),
+                                {.batch = 1, .m = og, .n = cols, .k = rows, .trans_b = by_taps});
+        scatter(prod.data(), g, n0, count, q0, q1);
       }
-      kernels::batched_matmul(out_aval.dtype, weights.data(), col.data(), prod.data(),
-                              {.batch = 1, .m = og, .n = cols, .k = rows, .trans_b = by_taps});
-      scatter(prod.data(), g, n0, count);
     }
   }
 }

@@ -240,7 +240,10 @@ void conv_kernel(const Array& lhs, const Array& rhs, const ConvParams& c, NewBuf
         for (std::int64_t q = q0; q < q1; ++q, advance(pidx, outer_pos)) {
           std::int64_t off = base;
           for (std::size_t d = 0; d < outer_pos.size(); ++d) off += pidx[d] * y.stride[d + 2];
-          for (std::int64_t p = 0; p < inner; ++p) out[off + p * step] = row[p];
+          if (step == 1)
+            std::copy(row, row + inner, out + off);
+          else
+            for (std::int64_t p = 0; p < inner; ++p) out[off + p * step] = row[p];
           row += inner;
         }
       }

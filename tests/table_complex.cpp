@@ -2,6 +2,7 @@
 // arguments in, a real value out, complex values in between, so finite differences, vmap and jit
 // check the complex rules (JAX's transposes: no conjugation) end to end.
 #include "table.hpp"
+#include "xjax/transforms.hpp"
 
 namespace xjax::test {
 namespace {
@@ -68,6 +69,25 @@ const bool registered = add_cases({
     row("fft", [](const Arrays& a) { return real(fft::fftn(z(a) * w(a))) + fft::irfftn(fft::rfftn(a[0]), Shape{2, 3}); },
         "n-d"),
     matrix_row("cholesky", [](const Arrays& a) { return parts(linalg::cholesky(hermitian(m(a)))); }, "complex"),
+    matrix_row("cholesky_tangent",
+               [](const Arrays& a) {
+                 auto f = [](const Arrays& x) -> Arrays { return {linalg::cholesky(x[0])}; };
+                 return parts(*jvp_flat(f, {hermitian(m(a))}, {complex(a[1], a[0])}).second[0]);
+               },
+               "complex"),
+    matrix_row("cholesky_cotangent",
+               [](const Arrays& a) {
+                 auto f = [](const Arrays& x) -> Arrays { return {linalg::cholesky(x[0])}; };
+                 return parts(vjp_flat(f, {hermitian(m(a))}).pullback({complex(a[1], a[0])})[0]);
+               },
+               "complex"),
+    matrix_row("cholesky_cotangent",
+               [](const Arrays& a) {
+                 auto f = [](const Arrays& x) -> Arrays { return {linalg::cholesky(x[0])}; };
+                 Array c = diag(complex(square(diagonal(a[1])) + 0.5, diagonal(a[0])));
+                 return parts(vjp_flat(f, {hermitian(m(a))}).pullback({c})[0]);
+               },
+               "complex diagonal"),
     tri_row("complex", {}),
     tri_row("complex upper right", {.left_side = false, .lower = false}),
     tri_row("complex a^T", {.transpose_a = true}),

@@ -3,7 +3,9 @@
 // needed), and factors with arbitrary signs are normalised so finite differences are meaningful.
 #include <cmath>
 
+#include "primitives/linalg.hpp"
 #include "table.hpp"
+#include "xjax/transforms.hpp"
 
 namespace xjax::test {
 namespace {
@@ -83,6 +85,20 @@ Array complement_projector(const Array& q, std::int64_t k) {
   return matmul(c, mT(c));
 }
 
+// cholesky's derivative maps at spd(a): the tangent along t and the pullback of c, through the
+// public cholesky (symmetrised input) or lax's (lower triangle read).
+Array cholesky_of(const Array& a, bool symmetrize) {
+  return symmetrize ? linalg::cholesky(a) : lax::cholesky(a);
+}
+Array cholesky_tangent(const Array& a, const Array& t, bool symmetrize = true) {
+  auto f = [symmetrize](const Arrays& x) -> Arrays { return {cholesky_of(x[0], symmetrize)}; };
+  return *jvp_flat(f, {spd(a)}, {t}).second[0];
+}
+Array cholesky_cotangent(const Array& a, const Array& c, bool symmetrize = true) {
+  auto f = [symmetrize](const Arrays& x) -> Arrays { return {cholesky_of(x[0], symmetrize)}; };
+  return vjp_flat(f, {spd(a)}).pullback({c})[0];
+}
+
 const bool registered = add_cases({
     // cholesky
     {"cholesky", [](const Arrays& a) { return linalg::cholesky(spd(a[0])); }, {vals({3, 3}, 1)}, true, "3x3"},
@@ -93,6 +109,26 @@ const bool registered = add_cases({
     // a non-symmetric input: the factor of (a + a^T) / 2, the symmetrisation fused into the kernel
     {"cholesky", [](const Arrays& a) { return linalg::cholesky(spd(a[0]) + 0.3 * triu(a[0], 1)); }, {vals({2, 3, 3}, 5)},
      true, "non-symmetric input"},
+    {"cholesky_tangent", [](const Arrays& a) { return cholesky_tangent(a[0], a[1]); }, {vals({3, 3}, 6), vals({3, 3}, 7)},
+     true, "symmetrised"},
+    {"cholesky_tangent", [](const Arrays& a) { return cholesky_tangent(a[0], a[1], false); },
+     {vals({2, 4, 4}, 8), vals({2, 4, 4}, 9)}, true, "lower triangle, batched"},
+    {"cholesky_cotangent", [](const Arrays& a) { return cholesky_cotangent(a[0], a[1]); },
+     {vals({3, 3}, 10), vals({3, 3}, 11)}, true, "symmetrised"},
+    {"cholesky_cotangent", [](const Arrays& a) { return cholesky_cotangent(a[0], a[1], false); },
+     {vals({2, 4, 4}, 12), vals({2, 4, 4}, 13)}, true, "lower triangle, batched"},
+    // a diagonal cotangent (trtri and lauum), of one sign and of mixed signs (the general path)
+    {"cholesky_cotangent", [](const Arrays& a) { return cholesky_cotangent(a[0], diag(a[1] * a[1] + 0.5)); },
+     {vals({4, 4}, 14), vals({4}, 15)}, true, "diagonal"},
+    {"cholesky_cotangent", [](const Arrays& a) { return cholesky_cotangent(a[0], diag(-(a[1] * a[1]) - 0.5), false); },
+     {vals({4, 4}, 16), vals({4}, 17)}, true, "diagonal, negative"},
+    {"cholesky_cotangent", [](const Arrays& a) { return cholesky_cotangent(a[0], diag(a[1])); },
+     {vals({4, 4}, 18), array({0.5, -0.3, 0.8, 0.0})}, true, "diagonal, mixed signs"},
+    {"cholesky_cotangent",
+     [](const Arrays& a) {
+       return grad([](const Array& x) { return 2.0 * sum(log(diagonal(linalg::cholesky(x)))); })(spd(a[0]));
+     },
+     {vals({5, 5}, 19)}, true, "log determinant"},
     // triangular_solve, every option
     tri("left lower", {3, 3}, {3, 2}, {}),
     tri("left upper transposed", {3, 3}, {3, 2}, {.lower = false, .transpose_a = true}),

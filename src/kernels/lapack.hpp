@@ -13,6 +13,12 @@ namespace xjax::kernels {
 // symmetrize by (a + a^H) / 2 (upper triangle of l zero).
 void cholesky(DType dtype, const void* a, void* l, std::int64_t batch, std::int64_t n, bool symmetrize = false);
 
+// The cotangent of a (the transpose of cholesky's tangent map) from the factor l and the cotangent c
+// of l, as the composition of cholesky's JVP rule transposes it; lower triangle (upper zero), or
+// Hermitian with symmetrize.
+void cholesky_cotangent(DType dtype, const void* l, const void* c, void* out, std::int64_t batch, std::int64_t n,
+                        bool symmetrize);
+
 // Solves op(a) x = b (left_side) or x op(a) = b for x, a triangular [k, k], b and x [m, n] with
 // k = m (left) or n (right); op transposes when transpose_a and conjugates when conjugate_a (complex
 // only); unit_diagonal does not read a's diagonal.

@@ -25,6 +25,13 @@ extern "C" {
 XJAX_POTRF(s, float) XJAX_POTRF(d, double) XJAX_POTRF(c, c64) XJAX_POTRF(z, c128)
 XJAX_GETRF(s, float) XJAX_GETRF(d, double) XJAX_GETRF(c, c64) XJAX_GETRF(z, c128)
 XJAX_GEQRF(s, float) XJAX_GEQRF(d, double) XJAX_GEQRF(c, c64) XJAX_GEQRF(z, c128)
+#define XJAX_TRTRI(p, T) \
+  void p##trtri_(const char*, const char*, const blasint*, T*, const blasint*, blasint*, std::size_t, std::size_t);
+#define XJAX_LAUUM(p, T) void p##lauum_(const char*, const blasint*, T*, const blasint*, blasint*, std::size_t);
+XJAX_TRTRI(s, float) XJAX_TRTRI(d, double) XJAX_TRTRI(c, c64) XJAX_TRTRI(z, c128)
+XJAX_LAUUM(s, float) XJAX_LAUUM(d, double) XJAX_LAUUM(c, c64) XJAX_LAUUM(z, c128)
+#undef XJAX_TRTRI
+#undef XJAX_LAUUM
 #undef XJAX_POTRF
 #undef XJAX_GETRF
 #undef XJAX_GEQRF
@@ -69,6 +76,21 @@ inline void potrf(char uplo, blasint n, float* a, blasint* info) { spotrf_(&uplo
 inline void potrf(char uplo, blasint n, double* a, blasint* info) { dpotrf_(&uplo, &n, a, &n, info, 1); }
 inline void potrf(char uplo, blasint n, c64* a, blasint* info) { cpotrf_(&uplo, &n, a, &n, info, 1); }
 inline void potrf(char uplo, blasint n, c128* a, blasint* info) { zpotrf_(&uplo, &n, a, &n, info, 1); }
+
+// ---- trtri: a triangular matrix's inverse in place; lauum: u u^H ('U') or l^H l ('L') in place ----
+#define XJAX_TRTRI_LAUUM(p, T)                                                            \
+  inline void trtri(char uplo, blasint n, T* a, blasint lda, blasint* info) {             \
+    p##trtri_(&uplo, "N", &n, a, &lda, info, 1, 1);                                        \
+  }                                                                                       \
+  inline void lauum(char uplo, blasint n, T* a, blasint* info) {                          \
+    const blasint lda = leading(n);                                                       \
+    p##lauum_(&uplo, &n, a, &lda, info, 1);                                                \
+  }
+XJAX_TRTRI_LAUUM(s, float)
+XJAX_TRTRI_LAUUM(d, double)
+XJAX_TRTRI_LAUUM(c, c64)
+XJAX_TRTRI_LAUUM(z, c128)
+#undef XJAX_TRTRI_LAUUM
 
 // ---- getrf: partial-pivoting LU in place ----
 #define XJAX_GETRF(p, T)                                                     \
@@ -190,6 +212,24 @@ inline void trsm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_
                  const c128* a, blasint lda, c128* b) {
   const c128 one(1);
   cblas_ztrsm(CblasRowMajor, side, uplo, trans, diag, m, n, &one, a, lda, b, n);
+}
+
+// ---- trmm: row-major triangular product in place, b <- alpha op(a) b or alpha b op(a) ----
+inline void trmm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, blasint m, blasint n, float alpha,
+                 const float* a, blasint lda, float* b, blasint ldb) {
+  cblas_strmm(CblasRowMajor, side, uplo, trans, CblasNonUnit, m, n, alpha, a, lda, b, ldb);
+}
+inline void trmm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, blasint m, blasint n, double alpha,
+                 const double* a, blasint lda, double* b, blasint ldb) {
+  cblas_dtrmm(CblasRowMajor, side, uplo, trans, CblasNonUnit, m, n, alpha, a, lda, b, ldb);
+}
+inline void trmm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, blasint m, blasint n, c64 alpha,
+                 const c64* a, blasint lda, c64* b, blasint ldb) {
+  cblas_ctrmm(CblasRowMajor, side, uplo, trans, CblasNonUnit, m, n, &alpha, a, lda, b, ldb);
+}
+inline void trmm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, blasint m, blasint n, c128 alpha,
+                 const c128* a, blasint lda, c128* b, blasint ldb) {
+  cblas_ztrmm(CblasRowMajor, side, uplo, trans, CblasNonUnit, m, n, &alpha, a, lda, b, ldb);
 }
 
 }  // namespace xjax::kernels::lapack

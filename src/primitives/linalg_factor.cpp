@@ -1,5 +1,5 @@
-// The triangular linear-algebra primitives with all their rules: cholesky, triangular_solve and lu
-// (partial pivoting); and the matrix helpers every linalg rule uses.
+// The triangular linear-algebra primitives with all their rules: triangular_solve and lu (partial
+// pivoting); and the matrix helpers every linalg rule uses.
 #include "kernels/lapack.hpp"
 #include "primitives/indexing.hpp"
 #include "primitives/linalg.hpp"
@@ -41,46 +41,6 @@ std::pair<Arrays, BatchDims> matrix_stack_batch(const Primitive& p, const Arrays
 }
 
 namespace {
-
-// ---- cholesky ----
-
-Avals cholesky_shape(const Avals& in, const Params&) {
-  check_matrix_stack("cholesky", in[0], true);
-  return {ShapedArray{in[0].shape, in[0].dtype, false}};
-}
-
-// symmetrize_input (present and true): the factor of (a + a^T) / 2, as JAX's cholesky, computed in
-// the kernel's one pass over a instead of three ops before it.
-bool symmetrizes(const Params& p) { return p.contains("symmetrize_input") && p.get<bool>("symmetrize_input"); }
-
-Arrays cholesky_eval(const Arrays& in, const Params& p, const Avals& out) {
-  NewBuffer l = new_buffer(out[0]);
-  kernels::cholesky(in[0].dtype(), buffer_of(in[0]).data(), l.data, matrix_count(out[0]), matrix_cols(out[0]),
-                    symmetrizes(p));
-  return {l.array};
-}
-
-// dA = L dL^H + dL L^H gives L^-1 dA L^-H = X + X^H with X = L^-1 dL lower triangular, so
-// dL = L phi(L^-1 dA L^-H), phi taking the lower triangle with its (real) diagonal halved. The
-// primitive reads only the lower triangle, so the tangent's lower triangle defines the Hermitian dA
-// (of the symmetrised tangent under symmetrize_input).
-Tangents cholesky_jvp(const Arrays&, const Tangents& t, const Arrays& out, const Params& p) {
-  const Array& l = out[0];
-  const std::int64_t n = matrix_cols(l.aval());
-  Array da = symmetrize_lower(symmetrizes(p) ? (*t[0] + matrix_adjoint(*t[0])) * 0.5 : *t[0]);
-  Array right =
-      lax::triangular_solve(l, da, {.left_side = false, .lower = true, .transpose_a = true, .conjugate_a = true});
-  Array inner = lax::triangular_solve(l, right, {.left_side = true, .lower = true});
-  Array phi = tril(inner) * (1.0 - 0.5 * identity_like(l, n));
-  return {matmul(l, phi)};
-}
-
-const Primitive& cholesky_p = def_primitive({.name = "cholesky",
-                                             .arity = 1,
-                                             .shape = cholesky_shape,
-                                             .eval = cholesky_eval,
-                                             .jvp = cholesky_jvp,
-                                             .batch = matrix_stack_batch});
 
 // ---- triangular_solve ----
 
@@ -233,10 +193,6 @@ const Primitive& lu_p =
     def_primitive({.name = "lu", .arity = 1, .shape = lu_shape, .eval = lu_eval, .jvp = lu_jvp, .batch = matrix_stack_batch});
 
 }  // namespace
-
-Array lax::cholesky(const Array& a, bool symmetrize_input) {
-  return symmetrize_input ? bind1(cholesky_p, {a}, {{"symmetrize_input", true}}) : bind1(cholesky_p, {a});
-}
 
 Array lax::triangular_solve(const Array& a, const Array& b, const TriangularSolve& how) {
   return bind1(triangular_solve_p, {a, b}, params_of(how));

@@ -88,6 +88,13 @@ const bool registered = add_cases({
                  return parts(vjp_flat(f, {hermitian(m(a))}).pullback({c})[0]);
                },
                "complex diagonal"),
+    matrix_row("solve", [](const Arrays& a) { return parts(linalg::solve(m(a), complex(a[1], a[0]))); }, "complex"),
+    matrix_row("solve_factored",
+               [](const Arrays& a) {
+                 auto f = [](const Arrays& x) -> Arrays { return {linalg::solve(x[0], x[1])}; };
+                 return parts(vjp_flat(f, {m(a), complex(a[1], a[0])}).pullback({complex(a[0], a[1])})[0]);
+               },
+               "complex"),
     tri_row("complex", {}),
     tri_row("complex upper right", {.left_side = false, .lower = false}),
     tri_row("complex a^T", {.transpose_a = true}),

@@ -129,6 +129,25 @@ const bool registered = add_cases({
        return grad([](const Array& x) { return 2.0 * sum(log(diagonal(linalg::cholesky(x)))); })(spd(a[0]));
      },
      {vals({5, 5}, 19)}, true, "log determinant"},
+    // solve, and solve_factored through its derivatives (a general matrix: rows swap)
+    {"solve", [](const Arrays& a) { return linalg::solve(a[0] + 2.0 * eye(4), a[1]); }, {vals({4, 4}, 20), vals({4}, 21)},
+     true, "vector"},
+    {"solve", [](const Arrays& a) { return linalg::solve(a[0] + 2.0 * eye(3), a[1]); },
+     {vals({2, 3, 3}, 22), vals({2, 3, 2}, 23)}, true, "batched matrices"},
+    {"solve", [](const Arrays& a) { return linalg::solve(a[0], a[1]); }, {vals({0, 0}, 1), vals({0, 2}, 1)}, true, "0x0"},
+    {"solve_factored",
+     [](const Arrays& a) {
+       auto f = [](const Arrays& x) -> Arrays { return {linalg::solve(x[0] + 2.0 * eye(3), x[1])}; };
+       return *jvp_flat(f, {a[0], a[1]}, {a[0] * a[0], a[1]}).second[0];
+     },
+     {vals({3, 3}, 24), vals({3}, 25)}, true, "tangent"},
+    {"solve_factored",
+     [](const Arrays& a) {
+       auto f = [](const Arrays& x) -> Arrays { return {linalg::solve(x[0] + 2.0 * eye(3), x[1])}; };
+       Linearized v = vjp_flat(f, {a[0], a[1]});
+       return v.pullback({v.outs[0]})[0];
+     },
+     {vals({3, 3}, 26), vals({3, 2}, 27)}, true, "transposed"},
     // triangular_solve, every option
     tri("left lower", {3, 3}, {3, 2}, {}),
     tri("left upper transposed", {3, 3}, {3, 2}, {.lower = false, .transpose_a = true}),

@@ -12,34 +12,12 @@
 #include <type_traits>
 #include <vector>
 
-#include "kernels/lapack_routines.hpp"
-#include "kernels/thread_pool.hpp"
-#include "xjax/errors.hpp"
+#include "kernels/lapack_support.hpp"
 
 namespace xjax::kernels {
 namespace {
 
 using namespace lapack;
-
-// The real type of T's values, and T's conjugate (the identity for real types).
-template <class T>
-using Real = typename std::conditional_t<is_complex_v<T>, T, std::complex<T>>::value_type;
-template <class T>
-T conj_of(T x) {
-  if constexpr (is_complex_v<T>) return std::conj(x);
-  else return x;
-}
-template <class T>
-bool finite(T x) {
-  if constexpr (is_complex_v<T>) return std::isfinite(x.real()) && std::isfinite(x.imag());
-  else return std::isfinite(x);
-}
-
-blasint blas_dim(const char* op, std::int64_t n) {
-  if (n > std::numeric_limits<blasint>::max())
-    throw ValueError(op, "dimension ", n, " exceeds LAPACK's integer range");
-  return static_cast<blasint>(n);
-}
 
 // The optimal workspace size a query (lwork = -1) reported. A float holds integers exactly only up
 // to 2^24, and LAPACK before 3.11 rounds larger sizes to nearest, often below what the routine then
@@ -52,45 +30,12 @@ blasint workspace_size(T query) {
   return std::max<blasint>(1, static_cast<blasint>(std::ceil(reported)));
 }
 
-// Runs body(begin, end) over [0, batch), split among the pool's threads when the matrices are small
-// and there are enough of them (OpenBLAS threads large factorisations itself); chunks of about a
-// million flops.
-template <class Body>
-void for_batches(std::int64_t batch, std::int64_t n, const Body& body) {
-  const double per_matrix = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
-  if (n > 128 || static_cast<double>(batch) * per_matrix < 4e6) {
-    body(std::int64_t{0}, batch);
-    return;
-  }
-  parallel_for(batch, std::max<std::int64_t>(1, static_cast<std::int64_t>(1e6 / per_matrix)), body);
-}
-
-template <class T>
-void fill_nan(T* p, std::int64_t n) {
-  const Real<T> nan = std::numeric_limits<Real<T>>::quiet_NaN();
-  if constexpr (is_complex_v<T>) std::fill(p, p + n, T(nan, nan));
-  else std::fill(p, p + n, nan);
-}
-
 template <class T>
 bool lower_finite(const T* a, std::int64_t n) {
   for (std::int64_t i = 0; i < n; ++i)
     for (std::int64_t j = 0; j <= i; ++j)
       if (!finite(a[i * n + j])) return false;
   return true;
-}
-
-// Transposing copies go by 16 x 16 blocks: walking a column of a matrix whose rows are a power of
-// two bytes long touches one cache set per element, and unblocked they cost more than getrf itself.
-constexpr std::int64_t transpose_block = 16;
-
-// f(i, j) for the [rows, cols] index space, block by block.
-template <class F>
-void for_blocks(std::int64_t rows, std::int64_t cols, F f) {
-  for (std::int64_t i0 = 0; i0 < rows; i0 += transpose_block)
-    for (std::int64_t j0 = 0; j0 < cols; j0 += transpose_block)
-      for (std::int64_t i = i0; i < std::min(i0 + transpose_block, rows); ++i)
-        for (std::int64_t j = j0; j < std::min(j0 + transpose_block, cols); ++j) f(i, j);
 }
 
 // dst (column-major, leading dimension rows) = src (row-major [rows, cols]), or the reverse.
@@ -118,29 +63,6 @@ void set_identity(T* p, std::int64_t n) {
 // matrix ((a + a^T) / 2 when symmetrize, the bits of the separate ops; else the one a's lower
 // triangle defines) and zeroes the other triangle.
 constexpr std::int64_t factor_transposed_from = 32;
-
-// Whether no value is inf or NaN, by their exponent bits (a loop the compiler vectorises).
-template <class T>
-bool all_finite(const T* p, std::int64_t count) {
-  if constexpr (is_complex_v<T>) return all_finite(reinterpret_cast<const Real<T>*>(p), 2 * count);
-  using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-  constexpr Bits exponent = sizeof(T) == 4 ? Bits(0x7f800000u) : Bits(0x7ff0000000000000ull);
-  Bits bad = 0;
-  for (std::int64_t k = 0; k < count; ++k) {
-    Bits b;
-    std::memcpy(&b, p + k, sizeof b);
-    bad |= Bits((b & exponent) == exponent);
-  }
-  return bad == 0;
-}
-
-template <class F>
-void for_upper_triangle(std::int64_t n, F f) {  // f(i, j) for every j >= i, block by block
-  for (std::int64_t i0 = 0; i0 < n; i0 += transpose_block)
-    for (std::int64_t j0 = i0; j0 < n; j0 += transpose_block)
-      for (std::int64_t i = i0; i < std::min(i0 + transpose_block, n); ++i)
-        for (std::int64_t j = std::max(j0, i); j < std::min(j0 + transpose_block, n); ++j) f(i, j);
-}
 
 template <class T>
 void cholesky_typed(const T* a, T* l, std::int64_t batch, std::int64_t n, bool symmetrize) {
@@ -176,109 +98,6 @@ void cholesky_typed(const T* a, T* l, std::int64_t batch, std::int64_t n, bool s
           dst[j * n + i] = dst[i * n + j];
           dst[i * n + j] = T(0);
         });
-    }
-  });
-}
-
-// Inverts a row-major lower triangular matrix in place (leading dimension lda): [L11 0; L21 L22]^-1
-// = [X11 0; -X22 L21 X11 X22], by halves down to LAPACK's trtri. OpenBLAS's own trtri runs
-// matrix-vector products and its trsm is slow at these sizes, while trmm is not: 0.13 ms against
-// 0.58 ms at n = 256 (float64, one core). False if a diagonal entry is zero.
-template <class T>
-bool invert_lower(T* a, blasint n, blasint lda) {
-  if (n <= 16) {
-    blasint info = 0;
-    if (n > 0) trtri('U', n, a, lda, &info);  // column-major, a row-major lower triangle is upper
-    return info == 0;
-  }
-  const blasint n1 = n / 2, n2 = n - n1;
-  T *x11 = a, *l21 = a + std::int64_t{n1} * lda, *x22 = l21 + n1;
-  if (!invert_lower(x11, n1, lda) || !invert_lower(x22, n2, lda)) return false;
-  trmm(CblasRight, CblasLower, CblasNoTrans, n2, n1, T(-1), x11, lda, l21, lda);
-  trmm(CblasLeft, CblasLower, CblasNoTrans, n2, n1, T(1), x22, lda, l21, lda);
-  return true;
-}
-
-// The transpose of cholesky's tangent map dA -> dL = L phi(L^-1 dA L^-H) (symmetrize_lower of dA):
-// with K = L^T tril(c) and W = K~ + K~^H (K~: K's lower triangle, diagonal halved), the cotangent is
-// the lower triangle of H = L^-T W conj(L)^-1 = Z^T W conj(Z) with Z = L^-1, diagonal halved (and
-// real). Products with Z (trmm) are three times faster here than solves with L (trsm). A diagonal
-// c (the cotangent of a log-determinant) gives a diagonal W: when its entries share a sign s,
-// H = s (sqrt|W| Z)^T conj(sqrt|W| Z), which lauum computes in a third of two products' flops.
-template <class T>
-bool diagonal_cotangent(const T* l, const T* c, std::int64_t n, std::vector<Real<T>>& w) {
-  for (std::int64_t i = 0; i < n; ++i)
-    for (std::int64_t j = 0; j < i; ++j)
-      if (c[i * n + j] != T(0)) return false;
-  bool positive = false, negative = false;
-  for (std::int64_t i = 0; i < n; ++i) {
-    w[static_cast<std::size_t>(i)] = std::real(l[i * n + i] * c[i * n + i]);
-    positive = positive || w[static_cast<std::size_t>(i)] > 0;
-    negative = negative || w[static_cast<std::size_t>(i)] < 0;
-  }
-  return !(positive && negative);
-}
-
-// Row-major results of the column-major-minded steps below hold H^T = conj(H) (H is Hermitian) in
-// their lower triangle. One pass takes s H back, halves its diagonal and zeroes the upper triangle,
-// or with symmetrize applies the transpose of a -> (a + a^H) / 2.
-template <class T>
-void finish_cotangent(T* h, std::int64_t n, Real<T> sign, bool symmetrize) {
-  for_upper_triangle(n, [&](std::int64_t i, std::int64_t j) {  // element (j, i) of the lower triangle
-    T& lower = h[j * n + i];
-    if (j == i) {
-      lower = sign * Real<T>(0.5) * std::real(lower);
-      return;
-    }
-    lower = (symmetrize ? sign * Real<T>(0.5) : sign) * conj_of(lower);
-    h[i * n + j] = symmetrize ? conj_of(lower) : T(0);
-  });
-}
-
-template <class T>
-void cholesky_cotangent_typed(const T* l, const T* c, T* out, std::int64_t batch, std::int64_t n, bool symmetrize) {
-  const blasint bn = blas_dim("cholesky_cotangent", n);
-  const std::int64_t nn = n * n;
-  for_batches(batch, n, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<Real<T>> w(static_cast<std::size_t>(n));
-    std::vector<T> z;
-    for (std::int64_t b = begin; b < end; ++b) {
-      const T *lb = l + b * nn, *cb = c + b * nn;
-      T* h = out + b * nn;
-      if (diagonal_cotangent(lb, cb, n, w)) {
-        // h = sqrt|W| Z; read column-major it is its transpose, upper, and lauum('U') gives
-        // (sqrt|W| Z)^T conj(sqrt|W| Z) = s H there.
-        std::copy(lb, lb + nn, h);
-        bool ok = invert_lower(h, bn, bn);
-        const bool negative = std::any_of(w.begin(), w.end(), [](Real<T> v) { return v < 0; });
-        for (std::int64_t i = 0; i < n; ++i) {
-          const Real<T> scale = std::sqrt(std::abs(w[static_cast<std::size_t>(i)]));
-          std::transform(h + i * n, h + i * n + i + 1, h + i * n, [&](T v) { return v * scale; });
-        }
-        blasint info = 0;
-        if (ok && n > 0) lauum('U', bn, h, &info);
-        if (!ok || info != 0) fill_nan(h, nn);
-        finish_cotangent(h, n, Real<T>(negative ? -1 : 1), symmetrize);
-      } else {
-        z.assign(lb, lb + nn);
-        for (std::int64_t i = 0; i < n; ++i)
-          for (std::int64_t j = 0; j < n; ++j) h[i * n + j] = j <= i ? cb[i * n + j] : T(0);
-        if (n > 0) trmm(CblasLeft, CblasLower, CblasTrans, bn, bn, T(1), lb, bn, h, bn);  // K = L^T tril(c)
-        for (std::int64_t i = 0; i < n; ++i) {  // conj(W), Hermitian: H^T = Z^H conj(W) Z
-          h[i * n + i] = std::real(h[i * n + i]);
-          for (std::int64_t j = 0; j < i; ++j) {
-            h[j * n + i] = h[i * n + j];
-            h[i * n + j] = conj_of(h[i * n + j]);
-          }
-        }
-        if (!invert_lower(z.data(), bn, bn)) {
-          fill_nan(h, nn);
-        } else if (n > 0) {
-          trmm(CblasRight, CblasLower, CblasNoTrans, bn, bn, T(1), z.data(), bn, h, bn);
-          trmm(CblasLeft, CblasLower, is_complex_v<T> ? CblasConjTrans : CblasTrans, bn, bn, T(1), z.data(), bn, h, bn);
-        }
-        finish_cotangent(h, n, Real<T>(1), symmetrize);
-      }
     }
   });
 }
@@ -519,30 +338,12 @@ void svd_typed(const T* a, Real<T>* s, T* u, T* vh, std::int64_t batch, std::int
   });
 }
 
-template <class F>
-void dispatch_lapack(const char* op, DType dtype, F&& f) {
-  if (dtype == float32) return f(float{});
-  if (dtype == float64) return f(double{});
-  if (dtype == complex64) return f(c64{});
-  if (dtype == complex128) return f(c128{});
-  throw DTypeError(op, "LAPACK kernels take float32, float64, complex64 or complex128, got ", dtype);
-}
-
 }  // namespace
 
 void cholesky(DType dtype, const void* a, void* l, std::int64_t batch, std::int64_t n, bool symmetrize) {
   dispatch_lapack("cholesky", dtype, [&](auto t) {
     using T = decltype(t);
     cholesky_typed(static_cast<const T*>(a), static_cast<T*>(l), batch, n, symmetrize);
-  });
-}
-
-void cholesky_cotangent(DType dtype, const void* l, const void* c, void* out, std::int64_t batch, std::int64_t n,
-                        bool symmetrize) {
-  dispatch_lapack("cholesky_cotangent", dtype, [&](auto t) {
-    using T = decltype(t);
-    cholesky_cotangent_typed(static_cast<const T*>(l), static_cast<const T*>(c), static_cast<T*>(out), batch, n,
-                             symmetrize);
   });
 }
 

@@ -19,6 +19,15 @@ void cholesky(DType dtype, const void* a, void* l, std::int64_t batch, std::int6
 void cholesky_cotangent(DType dtype, const void* l, const void* c, void* out, std::int64_t batch, std::int64_t n,
                         bool symmetrize);
 
+// x with a x = b for [n, n] matrices a and [n, k] right-hand sides b (inf or NaN where a is
+// singular), keeping the factorisation for solve_factored: factors [n, n] and pivots [n], LAPACK's
+// getrf of a^T (no transposed copy).
+void solve(DType dtype, const void* a, const void* b, void* x, void* factors, std::int32_t* pivots, std::int64_t batch,
+           std::int64_t n, std::int64_t k);
+// x with a x = c, or a^T x = c when transpose (no conjugation), from solve's factors of a.
+void solve_factored(DType dtype, const void* factors, const std::int32_t* pivots, const void* c, void* x,
+                    std::int64_t batch, std::int64_t n, std::int64_t k, bool transpose);
+
 // Solves op(a) x = b (left_side) or x op(a) = b for x, a triangular [k, k], b and x [m, n] with
 // k = m (left) or n (right); op transposes when transpose_a and conjugates when conjugate_a (complex
 // only); unit_diagonal does not read a's diagonal.

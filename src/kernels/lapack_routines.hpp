@@ -214,6 +214,20 @@ inline void trsm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_
   cblas_ztrsm(CblasRowMajor, side, uplo, trans, diag, m, n, &one, a, lda, b, n);
 }
 
+// ---- trsv: row-major triangular solve of one vector in place, x <- op(a)^-1 x ----
+inline void trsv(CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, blasint n, const float* a, float* x) {
+  cblas_strsv(CblasRowMajor, uplo, trans, diag, n, a, n, x, 1);
+}
+inline void trsv(CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, blasint n, const double* a, double* x) {
+  cblas_dtrsv(CblasRowMajor, uplo, trans, diag, n, a, n, x, 1);
+}
+inline void trsv(CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, blasint n, const c64* a, c64* x) {
+  cblas_ctrsv(CblasRowMajor, uplo, trans, diag, n, a, n, x, 1);
+}
+inline void trsv(CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag, blasint n, const c128* a, c128* x) {
+  cblas_ztrsv(CblasRowMajor, uplo, trans, diag, n, a, n, x, 1);
+}
+
 // ---- trmm: row-major triangular product in place, b <- alpha op(a) b or alpha b op(a) ----
 inline void trmm(CBLAS_SIDE side, CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, blasint m, blasint n, float alpha,
                  const float* a, blasint lda, float* b, blasint ldb) {

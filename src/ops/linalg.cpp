@@ -55,14 +55,6 @@ Array permutation_sign(const Array& pivots, DType d) {
   return (1 - 2 * (swaps % 2)).astype(d);
 }
 
-// x with a x = b for stacks of equal batch shape: the rows of b permuted, then two triangular solves.
-Array lu_solve(const Array& packed, const Array& permutation, const Array& b) {
-  Array rows_of = broadcast_to(expand_dims(permutation, -1), b.shape());
-  Array pb = lax::take_along_axis(b, rows_of, b.ndim() - 2);
-  Array y = lax::triangular_solve(packed, pb, {.left_side = true, .lower = true, .unit_diagonal = true});
-  return lax::triangular_solve(packed, y, {.left_side = true, .lower = false});
-}
-
 Array symmetrized(const Array& a) { return (a + matrix_adjoint(a)) * 0.5; }
 
 // V diag(1/s) U^H with singular values at or below rtol * max(s) dropped.
@@ -147,8 +139,7 @@ Array solve(const Array& a, const Array& b) {
   if (matrix_rows(rhs.aval()) != matrix_rows(ap.aval()))
     throw ShapeError("solve", "right-hand side ", b.aval(), " does not match ", a.aval());
   auto [am, bm] = broadcast_batches("solve", ap, rhs);
-  Arrays f = lax::lu(am);
-  Array x = lu_solve(f[0], f[2], bm);
+  Array x = lax::solve(am, bm);
   return vector ? squeeze(x, {x.ndim() - 1}) : x;
 }
 

@@ -18,6 +18,8 @@ struct TriangularSolve {
   bool left_side = true, lower = true, transpose_a = false, unit_diagonal = false, conjugate_a = false;
 };
 Array triangular_solve(const Array& a, const Array& b, const TriangularSolve& how);
+// x with a x = b, b [..., n, k] with a's batch dimensions; inf or NaN where a is singular.
+Array solve(const Array& a, const Array& b);
 // Partial-pivoting LU, P a = L U: {lu (L below the unit diagonal, U on and above), pivots (int32,
 // row swaps in order), permutation (int32, row i of P a is row permutation[i] of a)}.
 Arrays lu(const Array& a);

@@ -302,8 +302,12 @@ void svd_typed(const T* a, Real<T>* s, T* u, T* vh, std::int64_t batch, std::int
     return;
   }
   const char jobz = !vectors ? 'N' : full_matrices ? 'A' : 'S';
-  const blasint rows = blas_dim("svd", n), cols = blas_dim("svd", m);  // of the transpose
-  const blasint ldu = rows, ldvt = static_cast<blasint>(vectors ? u_cols : 1);
+  // The row-major buffer read column-major is a^T, whose SVD serves (its vectors are vh and u). For
+  // tall a that transpose is wide, where gesdd takes a path 10-15 % slower (256 x 128: 4.1 against
+  // 3.7 ms): there a column-major copy of a itself is factored and its vectors copied back.
+  const bool tall = m > n;
+  const blasint rows = blas_dim("svd", tall ? m : n), cols = blas_dim("svd", tall ? n : m);
+  const blasint ldu = rows, ldvt = static_cast<blasint>(!vectors ? 1 : tall ? vh_rows : u_cols);
   T query = 0;
   blasint info = 0;
   std::vector<blasint> iwork_probe(static_cast<std::size_t>(8 * k));
@@ -311,8 +315,11 @@ void svd_typed(const T* a, Real<T>* s, T* u, T* vh, std::int64_t batch, std::int
         &info);
   const blasint lwork = workspace_size(query);
   const std::int64_t lrwork = is_complex_v<T> ? gesdd_rwork(jobz, m, n) : 0;
+  const bool copy_back = tall && vectors;
   for_batches(batch, std::max(m, n), [&](std::int64_t begin, std::int64_t end) {
     std::vector<T> matrix(static_cast<std::size_t>(m * n)), work(static_cast<std::size_t>(lwork));
+    std::vector<T> left(copy_back ? static_cast<std::size_t>(m * u_cols) : 0),
+        right(copy_back ? static_cast<std::size_t>(vh_rows * n) : 0);
     std::vector<Real<T>> rwork(static_cast<std::size_t>(lrwork));
     std::vector<blasint> iwork(static_cast<std::size_t>(8 * k));
     T unused = 0;  // gesdd's vector arguments when only singular values are wanted
@@ -322,10 +329,16 @@ void svd_typed(const T* a, Real<T>* s, T* u, T* vh, std::int64_t batch, std::int
       T* ub = vectors ? u + b * m * u_cols : &unused;
       T* vhb = vectors ? vh + b * vh_rows * n : &unused;
       blasint status = -1;  // non-finite input: LAPACK's iterations are not guaranteed to stop
-      if (std::all_of(src, src + m * n, finite<T>)) {
-        std::copy(src, src + m * n, matrix.data());
-        gesdd(jobz, rows, cols, matrix.data(), sb, vhb, ldu, ub, ldvt, work.data(), lwork, rwork.data(), iwork.data(),
+      if (all_finite(src, m * n)) {
+        if (tall) to_column_major(src, matrix.data(), m, n);
+        else std::copy(src, src + m * n, matrix.data());
+        gesdd(jobz, rows, cols, matrix.data(), sb, copy_back ? left.data() : tall ? ub : vhb, ldu,
+              copy_back ? right.data() : tall ? vhb : ub, ldvt, work.data(), lwork, rwork.data(), iwork.data(),
               &status);
+        if (status == 0 && copy_back) {
+          from_column_major(left.data(), ub, m, u_cols);
+          from_column_major(right.data(), vhb, vh_rows, n);
+        }
       }
       if (status != 0) {
         fill_nan(sb, k);

@@ -160,7 +160,8 @@ void eigh_typed(const T* a, T* vectors, Real<T>* values, std::int64_t batch, std
   const blasint lwork = workspace_size(work_query), lrwork = workspace_size(rwork_query),
                 liwork = std::max<blasint>(1, iwork_query);
   for_batches(batch, n, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<T> matrix(static_cast<std::size_t>(n * n)), work(static_cast<std::size_t>(lwork));
+    std::vector<T> matrix(static_cast<std::size_t>(n * n + column_slack<T>(n))),
+        work(static_cast<std::size_t>(lwork + column_slack<T>(n)));
     std::vector<Real<T>> rwork(static_cast<std::size_t>(is_complex_v<T> ? lrwork : 0));
     std::vector<blasint> iwork(static_cast<std::size_t>(liwork));
     for (std::int64_t b = begin; b < end; ++b) {
@@ -200,8 +201,9 @@ void eig_typed(const T* a, std::complex<Real<T>>* values, std::complex<Real<T>>*
   else geev(jobvr, bn, nullptr, nullptr, nullptr, nullptr, &query, -1, &info);
   const blasint lwork = workspace_size(query);
   for_batches(batch, n, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<T> matrix(static_cast<std::size_t>(n * n)), vr(static_cast<std::size_t>(vectors ? n * n : 1)),
-        work(static_cast<std::size_t>(lwork));
+    std::vector<T> matrix(static_cast<std::size_t>(n * n + column_slack<T>(n))),
+        vr(static_cast<std::size_t>(vectors ? n * n + column_slack<T>(n) : 1)),
+        work(static_cast<std::size_t>(lwork + column_slack<T>(n)));
     std::vector<Real<T>> wr(static_cast<std::size_t>(n)), wi(static_cast<std::size_t>(n)),
         rwork(static_cast<std::size_t>(2 * n));
     for (std::int64_t b = begin; b < end; ++b) {
@@ -263,8 +265,8 @@ void qr_typed(const T* a, T* q, T* r, std::int64_t batch, std::int64_t m, std::i
   lwork = std::max(lwork, workspace_size(query));
   for_batches(batch, std::max(m, n), [&](std::int64_t begin, std::int64_t end) {
     // Column-major m x max(n, q_cols): the reflectors, then room for the columns of a complete q.
-    std::vector<T> matrix(static_cast<std::size_t>(m * std::max(n, q_cols)));
-    std::vector<T> tau(static_cast<std::size_t>(k)), work(static_cast<std::size_t>(lwork));
+    std::vector<T> matrix(static_cast<std::size_t>(m * std::max(n, q_cols) + column_slack<T>(m)));
+    std::vector<T> tau(static_cast<std::size_t>(k)), work(static_cast<std::size_t>(lwork + column_slack<T>(m)));
     for (std::int64_t b = begin; b < end; ++b) {
       to_column_major(a + b * m * n, matrix.data(), m, n);
       blasint status = 0;
@@ -315,11 +317,15 @@ void svd_typed(const T* a, Real<T>* s, T* u, T* vh, std::int64_t batch, std::int
         &info);
   const blasint lwork = workspace_size(query);
   const std::int64_t lrwork = is_complex_v<T> ? gesdd_rwork(jobz, m, n) : 0;
-  const bool copy_back = tall && vectors;
+  // Real vectors are written straight into u and vh unless a's own copy was factored (tall), whose
+  // vectors are column-major; complex ones always go through arrays with column_slack.
+  const bool staged = vectors && (tall || is_complex_v<T>);
+  const std::int64_t left_cols = tall ? u_cols : vh_rows;
   for_batches(batch, std::max(m, n), [&](std::int64_t begin, std::int64_t end) {
-    std::vector<T> matrix(static_cast<std::size_t>(m * n)), work(static_cast<std::size_t>(lwork));
-    std::vector<T> left(copy_back ? static_cast<std::size_t>(m * u_cols) : 0),
-        right(copy_back ? static_cast<std::size_t>(vh_rows * n) : 0);
+    std::vector<T> matrix(static_cast<std::size_t>(m * n + column_slack<T>(rows))),
+        work(static_cast<std::size_t>(lwork + column_slack<T>(std::max(m, n))));
+    std::vector<T> left(staged ? static_cast<std::size_t>(rows * left_cols + column_slack<T>(ldu)) : 0),
+        right(staged ? static_cast<std::size_t>(ldvt * cols + column_slack<T>(ldvt)) : 0);
     std::vector<Real<T>> rwork(static_cast<std::size_t>(lrwork));
     std::vector<blasint> iwork(static_cast<std::size_t>(8 * k));
     T unused = 0;  // gesdd's vector arguments when only singular values are wanted
@@ -332,12 +338,14 @@ void svd_typed(const T* a, Real<T>* s, T* u, T* vh, std::int64_t batch, std::int
       if (all_finite(src, m * n)) {
         if (tall) to_column_major(src, matrix.data(), m, n);
         else std::copy(src, src + m * n, matrix.data());
-        gesdd(jobz, rows, cols, matrix.data(), sb, copy_back ? left.data() : tall ? ub : vhb, ldu,
-              copy_back ? right.data() : tall ? vhb : ub, ldvt, work.data(), lwork, rwork.data(), iwork.data(),
-              &status);
-        if (status == 0 && copy_back) {
+        gesdd(jobz, rows, cols, matrix.data(), sb, staged ? left.data() : vhb, ldu, staged ? right.data() : ub, ldvt,
+              work.data(), lwork, rwork.data(), iwork.data(), &status);
+        if (status == 0 && staged && tall) {
           from_column_major(left.data(), ub, m, u_cols);
           from_column_major(right.data(), vhb, vh_rows, n);
+        } else if (status == 0 && staged) {
+          std::copy(left.data(), left.data() + vh_rows * n, vhb);
+          std::copy(right.data(), right.data() + m * u_cols, ub);
         }
       }
       if (status != 0) {

@@ -49,6 +49,14 @@ void for_batches(std::int64_t batch, std::int64_t n, const Body& body) {
   parallel_for(batch, std::max<std::int64_t>(1, static_cast<std::int64_t>(1e6 / per_matrix)), body);
 }
 
+// OpenBLAS 0.3.21's complex gemv kernel (column-major 'N', rows 2 mod 4) reads one stride past the
+// end of x. Householder updates inside LAPACK pass a row of the matrix they update as x, so complex
+// routines may read up to a column past an array: the arrays they update get that much slack.
+template <class T>
+constexpr std::int64_t column_slack(std::int64_t leading) {
+  return is_complex_v<T> ? leading : 0;
+}
+
 template <class T>
 void fill_nan(T* p, std::int64_t n) {
   const Real<T> nan = std::numeric_limits<Real<T>>::quiet_NaN();

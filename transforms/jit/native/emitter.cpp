@@ -282,9 +282,11 @@ Value Emitter::math(const std::string& name, const Value& x, const ShapedArray& 
   llvm::AllocaInst *in = stack(buffer), *result = stack(buffer);
   if (w % lanes) b_.CreateStore(llvm::Constant::getNullValue(buffer), in);
   store({widen(x, w), out}, in);
-  for (std::int64_t k = 0; k < batches; ++k)
-    b_.CreateCall(fn, {b_.CreateConstGEP1_64(t, in, static_cast<std::uint64_t>(k * lanes)),
-                       b_.CreateConstGEP1_64(t, result, static_cast<std::uint64_t>(k * lanes))});
+  for (std::int64_t k = 0; k < batches; ++k) {
+    llvm::CallInst* call = b_.CreateCall(fn, {b_.CreateConstGEP1_64(t, in, static_cast<std::uint64_t>(k * lanes)),
+                                              b_.CreateConstGEP1_64(t, result, static_cast<std::uint64_t>(k * lanes))});
+    if (!inline_math) call->addFnAttr(llvm::Attribute::NoInline);
+  }
   return load(result, out);
 }
 

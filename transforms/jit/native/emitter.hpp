@@ -68,6 +68,9 @@ class Emitter final : public lowering::Builder {
   // the bytes of the batch each call processes.
   std::function<llvm::Function*(const std::string&)> math_function;
   std::int64_t math_batch_bytes = 0;
+  // Whether math calls may be inlined: not in a loop's rarely run partial blocks, which call the
+  // function instead (a fraction of the code to compile).
+  bool inline_math = true;
   // The unit's table of addresses (Helper entries first), and the entry of an equation in it.
   llvm::Value* table = nullptr;
   std::function<std::size_t(const Equation*)> equation_entry;

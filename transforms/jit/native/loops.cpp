@@ -7,20 +7,66 @@
 
 #include "jit/native/emitter.hpp"
 #include "kernels/tables.hpp"
+#include "kernels/thread_pool.hpp"
 
 namespace xjax::native {
 namespace {
 
 constexpr std::int64_t lanes = loop_lanes, tile = kernels::tile_size;
-static_assert(tile % lanes == 0);
+static_assert(tile % lanes == 0 && kernels::parallel_grain % tile == 0);
 
 using BlockFn = std::function<void(llvm::Value* offset, llvm::Value* in_tile, llvm::Value* mask)>;
 
+// Which kinds of block a loop over a known extent runs (only the body of each kind is emitted),
+// and whether its partial blocks are rare enough to call math functions rather than inline them:
+// compiling the inlined copies is most of a unit's compile time.
+struct BlockKinds {
+  bool whole, partial, partial_calls_math;
+  std::int64_t extent = -1;  // of every loop, if known
+  // A kernel of n elements: its chunks (parallel_for) and tiles start at multiples of `lanes`, so
+  // only its last block may be partial.
+  static BlockKinds of_kernel(std::int64_t n) { return {n >= lanes, n % lanes != 0, true}; }
+  // Rows of n elements: one partial block per row, if any.
+  static BlockKinds of_row(std::int64_t n) { return {n >= lanes, n % lanes != 0, n >= tile, n}; }
+};
+
+// for_blocks over [0, n) for n <= tile, known: one tile, a loop of whole blocks with a constant
+// trip count (whose loop the optimiser may unroll) and the partial block, if any, after it.
+void for_blocks_of_one_tile(Emitter& em, llvm::Function* f, std::int64_t n, const BlockFn& body,
+                            const std::function<void(llvm::Value* tile_len)>& tile_end) {
+  llvm::IRBuilder<>& b = em.builder();
+  const std::int64_t whole_end = n / lanes * lanes;
+  if (whole_end > 0) {
+    llvm::BasicBlock *entry = b.GetInsertBlock(), *loop = llvm::BasicBlock::Create(b.getContext(), "whole", f),
+                     *after = llvm::BasicBlock::Create(b.getContext(), "wholes_done", f);
+    b.CreateBr(loop);
+    b.SetInsertPoint(loop);
+    llvm::PHINode* j = b.CreatePHI(b.getInt64Ty(), 2);
+    j->addIncoming(b.getInt64(0), entry);
+    em.active_lanes = b.getInt64(lanes);
+    body(j, j, nullptr);
+    llvm::Value* next = b.CreateAdd(j, b.getInt64(lanes));
+    j->addIncoming(next, b.GetInsertBlock());
+    b.CreateCondBr(b.CreateICmpSLT(next, b.getInt64(whole_end)), loop, after);
+    b.SetInsertPoint(after);
+  }
+  if (n > whole_end) {
+    std::vector<llvm::Constant*> mask;
+    for (std::int64_t l = 0; l < lanes; ++l) mask.push_back(b.getInt1(l < n - whole_end));
+    em.active_lanes = b.getInt64(n - whole_end);
+    em.inline_math = true;  // runs once a row
+    body(b.getInt64(whole_end), b.getInt64(whole_end), llvm::ConstantVector::get(mask));
+  }
+  tile_end(b.getInt64(n));
+}
+
 // for (t = begin; t < end; t += tile) { for (j = 0; j < tile_len; j += lanes) body(t + j, j, mask);
 // tile_end(tile_len); }. The body is emitted twice: for whole blocks (mask null) and for a tile's
-// last partial block (masked loads and stores). Leaves the builder after the loop.
+// last partial block (masked loads and stores), unless `kinds` rules one out. Leaves the builder
+// after the loop.
 void for_blocks(Emitter& em, llvm::Function* f, llvm::Value* begin, llvm::Value* end, const BlockFn& body,
-                const std::function<void(llvm::Value* tile_len)>& tile_end) {
+                const std::function<void(llvm::Value* tile_len)>& tile_end, BlockKinds kinds) {
+  if (kinds.extent >= 0 && kinds.extent <= tile) return for_blocks_of_one_tile(em, f, kinds.extent, body, tile_end);
   llvm::IRBuilder<>& b = em.builder();
   llvm::LLVMContext& c = b.getContext();
   llvm::Type* i64 = b.getInt64Ty();
@@ -43,9 +89,15 @@ void for_blocks(Emitter& em, llvm::Function* f, llvm::Value* begin, llvm::Value*
   b.CreateCondBr(b.CreateICmpSLT(j, tile_len), block_body, tile_end_block);
   b.SetInsertPoint(block_body);
   llvm::Value* len = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b.getInt64(lanes), b.CreateSub(tile_len, j));
-  b.CreateCondBr(b.CreateICmpEQ(len, b.getInt64(lanes)), whole, partial);
+  if (kinds.whole && kinds.partial) b.CreateCondBr(b.CreateICmpEQ(len, b.getInt64(lanes)), whole, partial);
+  else b.CreateBr(kinds.whole ? whole : partial);
   for (bool masked : {false, true}) {
     b.SetInsertPoint(masked ? partial : whole);
+    if (!(masked ? kinds.partial : kinds.whole)) {
+      b.CreateUnreachable();
+      continue;
+    }
+    em.inline_math = !(masked && kinds.partial_calls_math);
     llvm::Value* mask = nullptr;
     if (masked) {
       std::vector<llvm::Constant*> ids;
@@ -56,6 +108,7 @@ void for_blocks(Emitter& em, llvm::Function* f, llvm::Value* begin, llvm::Value*
     body(b.CreateAdd(t, j), j, mask);
     b.CreateBr(latch);
   }
+  em.inline_math = true;
   b.SetInsertPoint(latch);
   j->addIncoming(b.CreateAdd(j, b.getInt64(lanes)), latch);
   b.CreateBr(block_head);
@@ -175,7 +228,7 @@ std::size_t UnitBuilder::add_loop(const plan::Kernel& k) {
     };
     for_blocks(em, f, f->getArg(1), f->getArg(2), body, [&](llvm::Value*) {
       for (TileReduction& r : reductions) r.end_tile();
-    });
+    }, BlockKinds::of_kernel(k.n));
     for (std::size_t r = 0; r < reductions.size(); ++r)  // the chunk's partial results, in double
       b.CreateStore(b.CreateLoad(b.getDoubleTy(), reductions[r].total()), b.CreateConstGEP1_64(b.getDoubleTy(), acc, r));
     b.CreateRetVoid();
@@ -331,7 +384,7 @@ std::size_t UnitBuilder::add_rows(const plan::RowKernel& k) {
       for_blocks(em, f, b.getInt64(0), b.getInt64(static_cast<std::uint64_t>(length)), body, [&](llvm::Value*) {
         for (std::size_t i = first; i < end; ++i)
           if (reductions[i]) reductions[i]->end_tile();
-      });
+      }, BlockKinds::of_row(length));
       regs.clear();
       for (std::size_t i = first; i < end; ++i) {  // the sweep's reductions, rounded to their dtype
         const plan::RowOp& op = k.ops[i];

@@ -84,6 +84,15 @@ xj::DType complex_of(xj::DType d) { return d == xj::float32 || d == xj::complex6
 
 const xj::DType lapack_dtypes[] = {xj::float32, xj::float64, xj::complex64, xj::complex128};
 constexpr std::int64_t max_side = 10;
+// Past OpenBLAS's unblocked sizes (its level-2 kernels work on blocks of 64 rows or columns).
+const std::int64_t blocked_sides[] = {66, 130};
+
+std::vector<std::int64_t> sides() {
+  std::vector<std::int64_t> all;
+  for (std::int64_t n = 0; n <= max_side; ++n) all.push_back(n);
+  all.insert(all.end(), std::begin(blocked_sides), std::end(blocked_sides));
+  return all;
+}
 
 }  // namespace
 
@@ -106,7 +115,7 @@ TEST_CASE("kernels: matrix products stay inside their operands") {
 
 TEST_CASE("kernels: factorisations stay inside their operands") {
   for (xj::DType d : lapack_dtypes)
-    for (std::int64_t n = 0; n <= max_side; ++n) {
+    for (std::int64_t n : sides()) {
       CAPTURE(xj::dtype_name(d));
       CAPTURE(n);
       const std::int64_t nn = n * n;
@@ -134,7 +143,10 @@ TEST_CASE("kernels: factorisations stay inside their operands") {
         k::eig(d, general.get(), cvals.get(), cvecs.get(), batch, n);
         k::eig(d, general.get(), cvals.get(), nullptr, batch, n);
       }
-      for (std::int64_t m = 1; m <= max_side; ++m) {
+      std::vector<std::int64_t> row_counts;  // every small m, and m = n for the blocked sizes
+      for (std::int64_t m = 1; m <= max_side; ++m) row_counts.push_back(m);
+      if (n > max_side) row_counts.push_back(n);
+      for (std::int64_t m : row_counts) {
         CAPTURE(m);
         const std::int64_t kk = std::min(m, n);
         Guarded b = operand(d, m * n, 0, 5), x = operand(d, m * n);

@@ -121,12 +121,20 @@ void cholesky_cotangent_typed(const T* l, const T* c, T* out, std::int64_t batch
 template <class T>
 void apply_factors(const T* f, const std::int32_t* pivots, T* x, blasint n, blasint k, bool transpose) {
   if (n == 0 || k == 0) return;
+  // One column goes through trsv (OpenBLAS's trsm is slow for it), whose complex kernels pass the
+  // end of x to gemv as its x: a copy with column_slack.
+  std::vector<T> padded;
+  if (k == 1 && is_complex_v<T>) {
+    padded.resize(static_cast<std::size_t>(n + column_slack<T>(1)));
+    std::copy(x, x + n, padded.begin());
+  }
+  T* v = padded.empty() ? x : padded.data();
   auto solve = [&](CBLAS_UPLO uplo, CBLAS_TRANSPOSE trans, CBLAS_DIAG diag) {
-    if (k == 1) trsv(uplo, trans, diag, n, f, x);  // OpenBLAS's trsm is slow for one column
-    else trsm(CblasLeft, uplo, trans, diag, n, k, f, n, x);
+    if (k == 1) trsv(uplo, trans, diag, n, f, v);
+    else trsm(CblasLeft, uplo, trans, diag, n, k, f, n, v);
   };
   auto swap_row = [&](std::int64_t i) {
-    if (pivots[i] != i) std::swap_ranges(x + i * k, x + (i + 1) * k, x + std::int64_t{pivots[i]} * k);
+    if (pivots[i] != i) std::swap_ranges(v + i * k, v + (i + 1) * k, v + std::int64_t{pivots[i]} * k);
   };
   if (!transpose) {
     solve(CblasLower, CblasNoTrans, CblasNonUnit);
@@ -137,6 +145,7 @@ void apply_factors(const T* f, const std::int32_t* pivots, T* x, blasint n, blas
     solve(CblasUpper, CblasTrans, CblasUnit);
     solve(CblasLower, CblasTrans, CblasNonUnit);
   }
+  if (!padded.empty()) std::copy(padded.begin(), padded.begin() + n, x);
 }
 
 template <class T>

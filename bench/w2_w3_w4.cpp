@@ -1,6 +1,8 @@
-// W2 (gradient of W1, n = 1e6), W3 (MLP training step, 784-512-512-10, batch 256, tanh, softmax
-// cross-entropy, SGD) and W4 (per-example gradients of a linear model, 128 x 1000): xjax eager and
-// jit against hand-written C++ in the same binary, ratios printed; workloads as ../shared/peers.
+// W2 (gradient of W1, n = 1e6), W3 (MLP training step, 784-512-512-10, batches 64, 256 and 1024,
+// tanh, softmax cross-entropy, SGD) and W4 (per-example gradients of a linear model, 128 x 1000):
+// xjax eager and jit against hand-written C++ in the same binary, ratios printed; workloads as
+// ../shared/peers. OpenBLAS gets XJAX_NUM_THREADS threads, for xjax and the hand step alike; the
+// hand loops of W2 and W4 are single-threaded, so compare those rows with XJAX_NUM_THREADS=1.
 #include <cblas.h>
 
 #include <chrono>
@@ -20,7 +22,7 @@ using xj::JitOptions;
 namespace {
 void report(const char* w, const char* what, const char* impl, const bench::Stats& s, double base_ms, double check) {
   char head[200], extra[160];
-  std::snprintf(head, sizeof head, "%s %s impl=%s threads=1", w, what, impl);
+  std::snprintf(head, sizeof head, "%s %s impl=%s threads=%d", w, what, impl, xj::num_threads());
   std::snprintf(extra, sizeof extra, "check=%.7g ratio_vs_hand=%.2f", check, s.median_ms / base_ms);
   bench::print(head, s, extra);
 }
@@ -56,8 +58,10 @@ struct Mlp {
   Array w1, b1, w2, b2, w3, b3;
 };
 
-void w3() {
-  const int B = 256, D0 = 784, D1 = 512, D2 = 512, D3 = 10;
+void w3(const int B) {
+  const int D0 = 784, D1 = 512, D2 = 512, D3 = 10;
+  char batch[32];
+  std::snprintf(batch, sizeof batch, "batch=%d", B);
   std::mt19937 rng(0);
   std::normal_distribution<float> nd(0.f, 1.f);
   auto init = [&](std::vector<float>& v, float sc) { for (auto& e : v) e = nd(rng) * sc; };
@@ -133,13 +137,13 @@ void w3() {
   };
   auto h = bench::time_it(hand, 2, 20);
   auto g = bench::time_it(gemms_only, 2, 20);
-  report("W3", "batch=256", "cpp_step_openblas", h, h.median_ms, 0);
-  report("W3", "batch=256", "sgemm_calls_only", g, h.median_ms, 0);
-  report("W3", "batch=256", "xjax_forward_only_eager", fwd, h.median_ms, lval);
-  report("W3", "batch=256", "xjax_value_and_grad_eager", e, h.median_ms, lval);
-  std::printf("W3 value_and_grad/forward ratio (eager) = %.2f\n", e.median_ms / fwd.median_ms);
-  report("W3", "batch=256", "xjax_value_and_grad_jit", j, h.median_ms, lval);
-  std::printf("W3 jit step / its sgemm calls = %.2f\n", j.median_ms / g.median_ms);
+  report("W3", batch, "cpp_step_openblas", h, h.median_ms, 0);
+  report("W3", batch, "sgemm_calls_only", g, h.median_ms, 0);
+  report("W3", batch, "xjax_forward_only_eager", fwd, h.median_ms, lval);
+  report("W3", batch, "xjax_value_and_grad_eager", e, h.median_ms, lval);
+  std::printf("W3 %s value_and_grad/forward ratio (eager) = %.2f\n", batch, e.median_ms / fwd.median_ms);
+  report("W3", batch, "xjax_value_and_grad_jit", j, h.median_ms, lval);
+  std::printf("W3 %s jit step / its sgemm calls = %.2f\n", batch, j.median_ms / g.median_ms);
   // A 200-step training loop feeding its parameters back in, without and with donation: time per
   // step, and bytes of array buffers allocated per step (xj::memory_stats).
   using Params6 = std::tuple<Array, Array, Array, Array, Array, Array>;
@@ -158,11 +162,12 @@ void w3() {
     }
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 200;
     const xj::MemoryStats m1 = xj::memory_stats();
-    std::printf("W3 training loop of 200 steps impl=xjax_jit donation=%s ms_per_step=%.3f steps_per_s=%.0f "
+    std::printf("W3 %s training loop of 200 steps impl=xjax_jit donation=%s ms_per_step=%.3f steps_per_s=%.0f "
                 "bytes_allocated_per_step=%.0f buffers_per_step=%.1f ratio_vs_hand=%.2f check=%.7g\n",
-                donate ? "on" : "off", ms, 1e3 / ms, static_cast<double>(m1.bytes_allocated - m0.bytes_allocated) / 200,
+                batch, donate ? "on" : "off", ms, 1e3 / ms, static_cast<double>(m1.bytes_allocated - m0.bytes_allocated) / 200,
                 static_cast<double>(m1.num_allocs - m0.num_allocs) / 200, ms / h.median_ms, lval);
   }
+  if (B != 256) return;
   // W6: the first call of a new jitted step: trace, optimise, compile and run once.
   auto first = bench::time_it([&] {
     auto fresh = xj::jit([&](const std::tuple<Array, Array, Array, Array, Array, Array>& q) { return step(q); });
@@ -214,8 +219,8 @@ void w4() {
 
 int main() {
   bench::print_machine();
-  openblas_set_num_threads(1);
+  openblas_set_num_threads(xj::num_threads());
   w2();
-  w3();
+  for (int batch : {256, 64, 1024}) w3(batch);
   w4();
 }

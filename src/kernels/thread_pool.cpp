@@ -3,7 +3,6 @@
 #include "kernels/thread_pool.hpp"
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -72,7 +71,6 @@ class Pool {
       std::lock_guard lock(mu_);
       while (static_cast<int>(workers_.size()) < job.max_helpers) workers_.emplace_back([this] { work(); });
       queue_.push_back(&job);
-      posted_.fetch_add(1, std::memory_order_release);
     }
     for (int i = 0; i < job.max_helpers; ++i) wake_.notify_one();
     run_chunks(job);
@@ -108,30 +106,11 @@ class Pool {
     return nullptr;
   }
 
-  // A worker out of work spins briefly before it sleeps: a program's next parallel loop (or its next
-  // call) usually follows within microseconds, and a sleeping worker takes tens of them to wake.
-  void spin_until_posted(std::uint64_t seen) const {
-    constexpr auto spin_time = std::chrono::microseconds(40);
-    const auto until = std::chrono::steady_clock::now() + spin_time;
-    for (unsigned i = 1; posted_.load(std::memory_order_acquire) == seen; ++i) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-      if (i % 64 == 0 && std::chrono::steady_clock::now() > until) return;
-    }
-  }
-
   void work() {
     pool_worker = true;
     std::unique_lock lock(mu_);
     for (;;) {
       Job* job = nullptr;
-      if (!stopping_ && joinable() == nullptr) {
-        const std::uint64_t seen = posted_.load(std::memory_order_relaxed);
-        lock.unlock();
-        spin_until_posted(seen);
-        lock.lock();
-      }
       wake_.wait(lock, [&] { return stopping_ || (job = joinable()) != nullptr; });
       if (stopping_) return;
       ++job->helpers;
@@ -146,7 +125,6 @@ class Pool {
   std::condition_variable wake_;
   std::deque<Job*> queue_;
   std::vector<std::thread> workers_;
-  std::atomic<std::uint64_t> posted_{0};  // jobs queued so far, read by spinning workers
   bool stopping_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "testing.hpp"
@@ -127,6 +128,41 @@ TEST_CASE("compilation cache: a second program loads the code the first stored, 
   LogCapture quiet;
   CHECK(identical(run_native(input()), first));
   CHECK(quiet.count("compilation cache") == 0);
+}
+
+// Three elementwise chains over arrays of different shapes: three fused loops, each large enough
+// (inlined tanh, exp and logistic) for the unit to be compiled in parts on several threads.
+Array three_loops(const Array& a, const Array& b, const Array& c) {
+  auto chain = [](const Array& x) { return xj::tanh(x) * xj::exp(-x * x) + xj::nn::sigmoid(x * 3.0) / (1.0 + x * x); };
+  return xj::sum(chain(a)) + xj::sum(chain(b)) * 2.0 + xj::sum(chain(c)) * 3.0 + xj::mean(xj::tanh(a) * xj::exp(a));
+}
+
+TEST_CASE("native tier: a program of several large loops is compiled in parts, stored and loaded whole") {
+  if (!xj::has_native_jit()) return;
+  CacheScope cache("parts");
+  LogCapture log;
+  Array a = xj::linspace(-3.0f, 3.0f, 3000), b = xj::reshape(xj::linspace(-2.0f, 4.0f, 2000), {40, 50}),
+        c = xj::linspace(-1.0f, 1.0f, 777);
+  Array native, interpreted;
+  {
+    TierScope tier;
+    auto f = xj::jit(three_loops);
+    native = f(a, b, c);
+    const std::string text = f.lower(a, b, c).as_text();
+    if (std::thread::hardware_concurrency() >= 2) CHECK_MESSAGE(text.find("parts on as many threads") != std::string::npos, text);
+  }
+  {
+    TierScope interpreter(xj::JitTier::interpreter);
+    interpreted = xj::jit(three_loops)(a, b, c);
+  }
+  CHECK(identical(native, interpreted));
+  CHECK(log.count("stored in the compilation cache") == 1);
+  TierScope tier;
+  auto again = xj::jit(three_loops);
+  CHECK(identical(again(a, b, c), interpreted));
+  CHECK(log.count("loaded from the compilation cache") == 1);
+  if (std::thread::hardware_concurrency() >= 2)
+    CHECK(again.lower(a, b, c).as_text().find("loaded from the compilation cache in ") != std::string::npos);
 }
 
 TEST_CASE("compilation cache: damaged entries are ignored, logged and replaced") {

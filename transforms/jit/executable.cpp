@@ -360,7 +360,8 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
                                        " loop regions compiled, " +
                                        std::to_string(steps.size() - code->loops - code->regions) + " steps interpreted")
          << " (" << std::setprecision(3) << code->milliseconds << " ms"
-         << (compiled.cache.empty() ? " to compile" : ", " + compiled.cache) << ")";
+         << (compiled.cache.empty() ? " to compile" : ", " + compiled.cache)
+         << (compiled.parts > 1 ? " in " + std::to_string(compiled.parts) + " parts on as many threads" : "") << ")";
     set_note(line.str());
     if (config.log_compiles) log("[jit] " + line.str() + " for a program of " + std::to_string(j.eqns.size()) + " equations");
     native_owned = std::move(code);

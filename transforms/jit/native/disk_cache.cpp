@@ -1,5 +1,6 @@
 // The persistent compilation cache's files (disk_cache.hpp). An entry is `<key>.xjc`:
-//   xjax native code 1\n  key <key>\n  needs <names>\n  object <bytes> <fnv1a of the bytes>\n  <bytes>
+//   xjax native code 2\n  key <key>\n  needs <names>\n  objects <count>\n
+//   then per object: object <bytes> <fnv1a of the bytes>\n  <bytes>
 // written under a temporary name and renamed, so a reader never sees half a file.
 #include "jit/native/disk_cache.hpp"
 
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* magic = "xjax native code 1";
+constexpr const char* magic = "xjax native code 2";
 constexpr const char* extension = ".xjc";
 
 // The next line of `text` from `pos` (without its newline); false at the end.
@@ -113,17 +114,29 @@ std::optional<Entry> load(const std::string& dir, const std::string& key, std::s
     return std::nullopt;
   }
   entry.needs = line.substr(6);
-  if (!next_line(text, pos, line) || std::sscanf(line.c_str(), "object %llu %16s", reinterpret_cast<unsigned long long*>(&bytes), sum) != 2) {
+  std::size_t count = 0;
+  if (!next_line(text, pos, line) || std::sscanf(line.c_str(), "objects %zu", &count) != 1 || count == 0 || count > 64) {
     why = "truncated";
     return std::nullopt;
   }
-  if (text.size() - pos != bytes) {
-    why = "truncated: " + std::to_string(text.size() - pos) + " of " + std::to_string(bytes) + " bytes of code";
-    return std::nullopt;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!next_line(text, pos, line) || std::sscanf(line.c_str(), "object %llu %16s", reinterpret_cast<unsigned long long*>(&bytes), sum) != 2) {
+      why = "truncated";
+      return std::nullopt;
+    }
+    if (text.size() - pos < bytes) {
+      why = "truncated: " + std::to_string(text.size() - pos) + " of " + std::to_string(bytes) + " bytes of code";
+      return std::nullopt;
+    }
+    entry.objects.push_back(text.substr(pos, bytes));
+    pos += bytes;
+    if (fnv1a(entry.objects.back()) != sum) {
+      why = "corrupted: its checksum does not match";
+      return std::nullopt;
+    }
   }
-  entry.object = text.substr(pos);
-  if (fnv1a(entry.object) != sum) {
-    why = "corrupted: its checksum does not match";
+  if (pos != text.size()) {
+    why = "corrupted: bytes after its code";
     return std::nullopt;
   }
   std::error_code ec;
@@ -140,9 +153,11 @@ std::string store(const std::string& dir, const std::string& key, const Entry& e
   const fs::path temp = fs::path(dir) / (".tmp." + key + "." + std::to_string(::getpid()) + "." + std::to_string(serial++));
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << magic << "\nkey " << key << "\nneeds " << entry.needs << "\nobject " << entry.object.size() << ' '
-        << fnv1a(entry.object) << '\n';
-    out.write(entry.object.data(), static_cast<std::streamsize>(entry.object.size()));
+    out << magic << "\nkey " << key << "\nneeds " << entry.needs << "\nobjects " << entry.objects.size() << '\n';
+    for (const std::string& object : entry.objects) {
+      out << "object " << object.size() << ' ' << fnv1a(object) << '\n';
+      out.write(object.data(), static_cast<std::streamsize>(object.size()));
+    }
     out.flush();
     if (!out) {
       fs::remove(temp, ec);

@@ -6,14 +6,15 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace xjax::native::disk_cache {
 
 // A unit's entry: what it needs besides its code (the shared math functions it calls), and its
-// object file.
+// object files (one per part its code was generated in).
 struct Entry {
   std::string needs;
-  std::string object;
+  std::vector<std::string> objects;
 };
 
 // The cache's directory, or "" when it is off.

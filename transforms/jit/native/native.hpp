@@ -56,6 +56,7 @@ class Code {
 struct Compiled {
   std::unique_ptr<Code> code;
   std::vector<void*> addresses;
+  std::size_t parts = 1;  // object files, compiled on as many threads
   std::string cache;
   std::vector<std::string> log;
 };

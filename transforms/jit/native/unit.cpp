@@ -2,6 +2,7 @@
 // short pass pipeline and compiled in-process by one ORC LLJIT for the instruction set the kernels
 // use; and the helpers generated code calls.
 #include <llvm/Bitcode/BitcodeReader.h>
+#include <llvm/Bitcode/BitcodeWriter.h>
 #include <llvm/Config/llvm-config.h>
 #include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
@@ -25,6 +26,7 @@
 #include <llvm/Transforms/Scalar/LICM.h>
 #include <llvm/Transforms/Scalar/SROA.h>
 #include <llvm/Transforms/Scalar/SimplifyCFG.h>
+#include <llvm/Transforms/Utils/Cloning.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -32,13 +34,13 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "jit/native/disk_cache.hpp"
 #include "jit/native/emitter.hpp"
 #include "jit/native/worker.hpp"
 #include "kernels/isa.hpp"
 #include "kernels/tables.hpp"
-#include "trace/interrupt.hpp"
 #include "trace/interrupt.hpp"
 #include "xjax/config.hpp"
 #include "xjax/errors.hpp"
@@ -92,6 +94,9 @@ struct Engine {
   std::int64_t math_batch_bytes = 0;
   std::set<std::string> math_added;  // in the JIT already
   std::set<std::string> math_inline;  // small enough to be linked into each unit and inlined
+  // Target machines for the parts of a unit compiled on other threads (generate_code).
+  std::optional<llvm::orc::JITTargetMachineBuilder> builder;
+  std::vector<std::unique_ptr<llvm::TargetMachine>> part_machines;
 };
 
 void load_math(Engine& e, kernels::Isa isa) {
@@ -141,12 +146,12 @@ void stop_compiling();
 // slots into registers (SROA), redundant loads and arithmetic, branches, loop invariants. O3 (its
 // vectorisers, unrolling, induction variable passes) took twice the time for code at most a few
 // percent faster (softmax, layer norm; bench/RESULTS.md).
-void optimise(Engine& e, llvm::Module& m) {
+void optimise(llvm::TargetMachine& machine, llvm::Module& m) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(e.machine.get());
+  llvm::PassBuilder pb(&machine);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
@@ -166,6 +171,105 @@ void optimise(Engine& e, llvm::Module& m) {
   mpm.addPass(llvm::createModuleToFunctionPassAdaptor(std::move(fpm)));
   mpm.addPass(llvm::GlobalDCEPass());  // math functions every call of which was inlined
   mpm.run(m, mam);
+}
+
+// A unit is split into at most this many parts, and only from this many instructions on: a smaller
+// one compiles faster whole than the split and the bitcode round trip cost.
+constexpr std::size_t max_parts = 4;
+constexpr std::size_t min_split_instructions = 400;
+
+// Optimises and compiles a unit: its object files, and its optimised IR if `dump`. Optimisation and
+// code generation are most of a compile, so a unit of several functions is split into parts of
+// about equal size (the largest function first, into the lightest part; every part has its own copy
+// of the internal math functions, to inline), each moved through bitcode into an LLVMContext of its
+// own (a context is not thread-safe) and compiled on its own thread with its own target machine,
+// as LTO's parallel code generation does.
+std::vector<std::string> generate_code(Engine& e, llvm::Module& m, bool dump, std::string& ir) {
+  auto compile = [dump](llvm::TargetMachine& machine, llvm::Module& module, std::string& text) {
+    optimise(machine, module);
+    if (dump) {
+      llvm::raw_string_ostream os(text);
+      module.print(os, nullptr);
+    }
+    auto object = llvm::orc::SimpleCompiler(machine)(module);
+    if (!object) throw ValueError("jit", "LLVM could not compile the generated code: ", llvm::toString(object.takeError()));
+    return (*object)->getBuffer().str();
+  };
+  // A function's size: its instructions and those of the internal functions it calls (the math
+  // functions inlined into it), each call counted.
+  std::unordered_map<const llvm::Function*, std::size_t> sizes;
+  std::function<std::size_t(const llvm::Function&)> size = [&](const llvm::Function& f) -> std::size_t {
+    if (auto it = sizes.find(&f); it != sizes.end()) return it->second;
+    sizes[&f] = 0;  // a recursive call counts once
+    std::size_t n = f.getInstructionCount();
+    for (const llvm::BasicBlock& bb : f)
+      for (const llvm::Instruction& i : bb)
+        if (const auto* call = llvm::dyn_cast<llvm::CallBase>(&i))
+          if (const llvm::Function* callee = call->getCalledFunction(); callee && callee->hasLocalLinkage() && !callee->isDeclaration())
+            n += size(*callee);
+    return sizes[&f] = n;
+  };
+  std::vector<std::pair<std::size_t, const llvm::Function*>> functions;  // the unit's own
+  std::size_t instructions = 0;
+  for (const llvm::Function& f : m)
+    if (!f.isDeclaration() && !f.hasLocalLinkage()) {
+      functions.emplace_back(size(f), &f);
+      instructions += functions.back().first;
+    }
+  const std::size_t parts = std::min({std::size_t{std::max(1u, std::thread::hardware_concurrency())}, max_parts, functions.size()});
+  if (parts < 2 || instructions < min_split_instructions) return {compile(*e.machine, m, ir)};
+
+  std::stable_sort(functions.begin(), functions.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::size_t> load(parts, 0);
+  std::unordered_map<const llvm::GlobalValue*, std::size_t> part_of;
+  for (const auto& [size, f] : functions) {
+    auto lightest = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[lightest] += size;
+    part_of[f] = lightest;
+  }
+  std::vector<llvm::SmallVector<char, 0>> bitcode(parts);
+  for (std::size_t p = 0; p < parts; ++p) {
+    llvm::ValueToValueMapTy map;
+    std::unique_ptr<llvm::Module> part = llvm::CloneModule(m, map, [&](const llvm::GlobalValue* g) {
+      if (g->hasLocalLinkage()) return true;  // math functions and their constants: a copy in each part
+      auto it = part_of.find(g);
+      return it == part_of.end() ? p == 0 : it->second == p;  // the table: in part 0
+    });
+    llvm::raw_svector_ostream os(bitcode[p]);
+    llvm::WriteBitcodeToFile(*part, os);
+  }
+  while (e.part_machines.size() + 1 < parts) {
+    auto machine = e.builder->createTargetMachine();
+    if (!machine) throw ValueError("jit", "LLVM could not make a target machine: ", llvm::toString(machine.takeError()));
+    e.part_machines.push_back(std::move(*machine));
+  }
+  std::vector<std::string> objects(parts), texts(parts);
+  std::vector<std::exception_ptr> failures(parts);
+  auto run = [&](std::size_t p) {
+    try {
+      llvm::LLVMContext context;
+      llvm::StringRef bytes(bitcode[p].data(), bitcode[p].size());
+      auto module = llvm::parseBitcodeFile(llvm::MemoryBufferRef(bytes, "xjax_unit_part"), context);
+      if (!module) throw ValueError("jit", "a part of the generated code does not load: ", llvm::toString(module.takeError()));
+      objects[p] = compile(p == 0 ? *e.machine : *e.part_machines[p - 1], **module, texts[p]);
+    } catch (...) {
+      failures[p] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t p = 1; p < parts; ++p) {
+    try {
+      threads.emplace_back(run, p);
+    } catch (const std::system_error&) {  // no thread to be had: this one compiles the part
+      run(p);
+    }
+  }
+  run(0);
+  for (std::thread& t : threads) t.join();
+  for (const std::exception_ptr& failure : failures)
+    if (failure) std::rethrow_exception(failure);
+  for (const std::string& text : texts) ir += text;
+  return objects;
 }
 
 // A first small compile, on the thread that creates the engine (a jit call's, before any compile on
@@ -203,7 +307,7 @@ void warm_up(Engine& e) {
   b.CreateCondBr(b.CreateICmpSLT(next, f->getArg(1)), loop, done);
   b.SetInsertPoint(done);
   b.CreateRetVoid();
-  optimise(e, *m);
+  optimise(*e.machine, *m);
   llvm::orc::ResourceTrackerSP tracker = e.jit->getMainJITDylib().createResourceTracker();
   if (llvm::Error err = e.jit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(m), std::move(context))))
     llvm::consumeError(std::move(err));
@@ -269,7 +373,7 @@ Engine* make_engine() {
     return nullptr;
   }
   (*jit)->getMainJITDylib().addGenerator(std::move(*process));
-  auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}, {}, {}, 0, {}, {}};
+  auto* e = new Engine{std::move(*jit), std::move(*machine), host->getCPU(), host->getFeatures().getString(), {}, {}, {}, 0, {}, {}, *host, {}};
   load_math(*e, isa);
   warm_up(*e);
   return e;
@@ -539,10 +643,12 @@ Compiled UnitBuilder::compile(bool cache_only) {
     return std::make_unique<CompiledCode>(*library);
   };
   std::unique_ptr<CompiledCode> code = new_library();
-  // Adds an object file and looks up the unit's functions and table; an error message, or "".
-  auto link = [&](std::unique_ptr<llvm::MemoryBuffer> object) -> std::string {
+  // Adds the object files and looks up the unit's functions and table; an error message, or "".
+  auto link = [&](const std::vector<std::string>& objects) -> std::string {
     llvm::orc::JITDylib& library = code->library();
-    if (llvm::Error err = e->jit->addObjectFile(library, std::move(object))) return llvm::toString(std::move(err));
+    for (const std::string& object : objects)
+      if (llvm::Error err = e->jit->addObjectFile(library, llvm::MemoryBuffer::getMemBufferCopy(object, "xjax_unit")))
+        return llvm::toString(std::move(err));
     out.addresses.clear();
     for (const std::string& name : impl_->names) {
       auto address = e->jit->lookup(library, name);
@@ -566,8 +672,9 @@ Compiled UnitBuilder::compile(bool cache_only) {
     for (std::string name; names >> name;) needs.insert(name);
     if (needs == shared) {
       add_math(*e, shared);
-      std::string failed = link(llvm::MemoryBuffer::getMemBufferCopy(entry->object, "xjax_unit"));
+      std::string failed = link(entry->objects);
       if (failed.empty()) {
+        out.parts = entry->objects.size();
         out.cache = "loaded from the compilation cache";
         out.code = std::move(code);
         return out;
@@ -582,23 +689,17 @@ Compiled UnitBuilder::compile(bool cache_only) {
   }
 
   add_math(*e, shared);
-  optimise(*e, m);
-  if (const char* dump = std::getenv("XJAX_NATIVE_DUMP"); dump && *dump == '1') {  // a debugging aid
-    std::string text;
-    llvm::raw_string_ostream ir(text);
-    m.print(ir, nullptr);
-    config.log("[jit] native code of " + impl_->prefix + ":\n" + ir.str());
-  }
-  llvm::orc::SimpleCompiler compiler(*e->machine);
-  auto object = compiler(m);
-  if (!object) throw ValueError("jit", "LLVM could not compile the generated code: ", llvm::toString(object.takeError()));
-  std::string bytes = (*object)->getBuffer().str();
-  if (std::string failed = link(std::move(*object)); !failed.empty())
+  const char* dump = std::getenv("XJAX_NATIVE_DUMP");  // a debugging aid
+  std::string ir;
+  std::vector<std::string> objects = generate_code(*e, m, dump && *dump == '1', ir);
+  if (!ir.empty()) config.log("[jit] native code of " + impl_->prefix + ":\n" + ir);
+  out.parts = objects.size();
+  if (std::string failed = link(objects); !failed.empty())
     throw ValueError("jit", "LLVM could not link the generated code: ", failed);
   if (!dir.empty()) {
     std::string names;
     for (const std::string& name : shared) names += (names.empty() ? "" : " ") + name;
-    if (std::string failed = disk_cache::store(dir, key, {names, std::move(bytes)}); !failed.empty())
+    if (std::string failed = disk_cache::store(dir, key, {names, std::move(objects)}); !failed.empty())
       out.log.push_back("[jit] compilation cache: not stored: " + failed);
     else
       out.cache = "stored in the compilation cache";

@@ -96,17 +96,17 @@ void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint m, blasint n, blasint 
   else cblas_zgemm(CblasRowMajor, ta, tb, m, n, k, &one, a, lda, b, ldb, &zero, c, ldc);
 }
 // OpenBLAS 0.3.21's complex gemv kernel for column-major 'N' (row-major 'T') reads past the end of
-// x when the row count is 2 mod 4, which faults where x ends at an unmapped page: x goes through a
-// copy with slack (O(length) next to the product's O(rows cols)).
+// x when the row count is 2 mod 4 (a few elements), which faults where x ends at an unmapped page:
+// x goes through a copy with slack (O(rows) next to the product's O(rows cols)).
+constexpr std::size_t gemv_x_slack = 8;
 template <class R>
 void gemv(CBLAS_TRANSPOSE t, blasint rows, blasint cols, const std::complex<R>* a, blasint lda, const std::complex<R>* x,
           std::complex<R>* y) {
   const std::complex<R> one(1), zero(0);
-  const blasint length = t == CblasNoTrans ? cols : rows;
   std::vector<std::complex<R>> padded;
   if (t != CblasNoTrans) {
-    padded.assign(static_cast<std::size_t>(length) + 8, std::complex<R>{});
-    std::copy(x, x + length, padded.begin());
+    padded.assign(static_cast<std::size_t>(rows) + gemv_x_slack, std::complex<R>{});
+    std::copy(x, x + rows, padded.begin());
     x = padded.data();
   }
   if constexpr (std::is_same_v<R, float>) cblas_cgemv(CblasRowMajor, t, rows, cols, &one, a, lda, x, 1, &zero, y, 1);

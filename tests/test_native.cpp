@@ -246,6 +246,47 @@ TEST_CASE("native: threads calling one jitted function while its native code tak
   CHECK(identical(f(small), want_small));
 }
 
+TEST_CASE("native: a program of several large loops compiled in parts on several threads, called from threads") {
+  // Four fused loops over arrays of different shapes, each with inlined tanh, exp and logistic.
+  auto program = [](const Array& a, const Array& b, const Array& c) {
+    auto loop = [](const Array& x) { return xj::nn::sigmoid(xj::tanh(x) * 2.0 - x) * xj::exp(-xj::abs(x)) - x * x; };
+    return xj::stack({xj::max(loop(a)), xj::sum(loop(b)), xj::min(loop(c)), xj::mean(xj::tanh(a + 1.0) * xj::exp(a * 0.5))});
+  };
+  Array a = xj::linspace(-4.0, 4.0, 4001), b = xj::reshape(xj::linspace(-2.0, 3.0, 2400), {60, 40}),
+        c = xj::linspace(-1.0, 5.0, 999);
+  Array want;
+  {
+    TierScope interpreted(xj::JitTier::interpreter);
+    want = xj::jit(program)(a, b, c);
+  }
+  {
+    TierScope native;
+    auto f = xj::jit(program);
+    CHECK(identical(f(a, b, c), want));
+    const std::string text = f.lower(a, b, c).as_text();
+    INFO(text);
+    CHECK(contains(text, "4 fused loops"));
+    if (std::thread::hardware_concurrency() >= 2) CHECK(contains(text, "parts on as many threads"));
+  }
+  TierScope automatic(xj::JitTier::automatic);
+  auto f = xj::jit(program);
+  std::atomic<int> wrong{0}, errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      try {
+        for (int r = 0; r < 20; ++r) wrong += !identical(f(a, b, c), want);
+      } catch (...) {
+        ++errors;
+      }
+    });
+  for (std::thread& th : threads) th.join();
+  xj::native::wait_for_background_compiles();
+  CHECK(wrong.load() == 0);
+  CHECK(errors.load() == 0);
+  CHECK(identical(f(a, b, c), want));
+}
+
 TEST_CASE("native: max and min propagate NaN and order zeros as the kernels do") {
   if (!xj::has_native_jit()) return;
   auto f = [](const Array& a, const Array& b) { return xj::stack({xj::maximum(a, b), xj::minimum(a, b)}); };

@@ -36,7 +36,9 @@ void interrupt() noexcept;
 void install_interrupt_handler();
 
 // The memory held by arrays' buffers (as JAX's device.memory_stats()): in use now, the most in use
-// at once so far, and allocated in all since the process started, in bytes and in buffers.
+// at once so far, and allocated in all since the process started, in bytes and in buffers. A
+// jitted program keeps the memory of the buffers its calls freed for its next calls (its reserve):
+// a buffer taken from it again is in use but not a new allocation.
 struct MemoryStats {
   std::size_t bytes_in_use = 0, peak_bytes_in_use = 0, bytes_allocated = 0, num_allocs = 0;
 };

@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "array/array_impl.hpp"
+#include "array/buffer_pool.hpp"
 #include "trace/interrupt.hpp"
 #include "jit/donation.hpp"
 #include "jit/passes.hpp"
@@ -113,6 +114,8 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
   // Donation plans, per mask of donated arguments (one mask per jitted function, in practice).
   std::mutex donation_mu;
   std::vector<std::pair<std::vector<bool>, std::shared_ptr<const std::vector<plan::Reuse>>>> donation_plans;
+  // The memory of this program's buffers, kept from call to call (buffer_pool.hpp).
+  std::shared_ptr<BufferReserve> reserve = make_buffer_reserve();
 
   // Compiling inside the constructor (the native tier) runs under the jit cache's lock of this
   // program: its log lines wait for the first run, so a log sink may call this very function.
@@ -400,6 +403,7 @@ struct Executable::Impl : std::enable_shared_from_this<Executable::Impl> {
   Arrays run(const Arrays& given, const std::vector<std::string>* donate) {
     if (has_deferred_logs.load(std::memory_order_relaxed)) flush_logs();
     maybe_tier_up();
+    ReserveScope scope(reserve.get());
     // Donated arguments: their memory is the program's now, and some outputs are written into it.
     Arrays taken_args;
     std::vector<bool> taken;

@@ -8,6 +8,7 @@
 #include <limits>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "testing.hpp"
 #include "xjax/config.hpp"
@@ -40,6 +41,26 @@ void check_tiers(const F& f, const std::string& expect_tier, const Args&... args
   INFO(text);
   CHECK(contains(text, "tier: native: " + expect_tier));
   CHECK(identical(native, interpreted));
+}
+
+// Calls `call(thread, round)` `rounds` times on each of `threads` threads; no call may return false
+// (a result unlike the expected one) or throw. Then waits for background compiles.
+template <class F>
+void call_from_threads(int threads, int rounds, const F& call) {
+  std::atomic<int> wrong{0}, errors{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        for (int r = 0; r < rounds; ++r) wrong += !call(t, r);
+      } catch (...) {
+        ++errors;
+      }
+    });
+  for (std::thread& th : pool) th.join();
+  xj::native::wait_for_background_compiles();
+  CHECK(wrong.load() == 0);
+  CHECK(errors.load() == 0);
 }
 
 Array logistic(const Array& r, const Array& x0) {
@@ -225,23 +246,10 @@ TEST_CASE("native: threads calling one jitted function while its native code tak
     want_big = g(big);
     want_small = g(small);
   }
-  std::atomic<int> wrong{0}, errors{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 8; ++t)
-    threads.emplace_back([&, t] {
-      try {
-        for (int r = 0; r < 40; ++r) {
-          bool use_big = (t + r) % 2 == 0;
-          if (!identical(f(use_big ? big : small), use_big ? want_big : want_small)) ++wrong;
-        }
-      } catch (...) {
-        ++errors;
-      }
-    });
-  for (std::thread& th : threads) th.join();
-  xj::native::wait_for_background_compiles();
-  CHECK(wrong.load() == 0);
-  CHECK(errors.load() == 0);
+  call_from_threads(8, 40, [&](int t, int r) {
+    bool use_big = (t + r) % 2 == 0;
+    return identical(f(use_big ? big : small), use_big ? want_big : want_small);
+  });
   if (xj::has_native_jit()) CHECK(contains(f.lower(small).as_text(), "tier: native"));
   CHECK(identical(f(small), want_small));
 }
@@ -270,20 +278,7 @@ TEST_CASE("native: a program of several large loops compiled in parts on several
   }
   TierScope automatic(xj::JitTier::automatic);
   auto f = xj::jit(program);
-  std::atomic<int> wrong{0}, errors{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t)
-    threads.emplace_back([&] {
-      try {
-        for (int r = 0; r < 20; ++r) wrong += !identical(f(a, b, c), want);
-      } catch (...) {
-        ++errors;
-      }
-    });
-  for (std::thread& th : threads) th.join();
-  xj::native::wait_for_background_compiles();
-  CHECK(wrong.load() == 0);
-  CHECK(errors.load() == 0);
+  call_from_threads(4, 20, [&](int, int) { return identical(f(a, b, c), want); });
   CHECK(identical(f(a, b, c), want));
 }
 

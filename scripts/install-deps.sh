@@ -13,6 +13,8 @@ packages=(
   libboost-dev
   doctest-dev
   libopenblas-dev
+  libdnnl-dev         # oneDNN: float32 matrix products where it is faster than OpenBLAS
+  libopenblas0-openmp # OpenBLAS on OpenMP, oneDNN's threads (docs/threads.md)
   libkissfft-dev   # src/kernels/fft.cpp: the header-only kissfft<T> template
   llvm-16-dev      # jit's native tier (LLVM ORC); without it jit runs on its interpreter tier
   zlib1g-dev

@@ -1,4 +1,5 @@
-// Batched matrix products: CBLAS (OpenBLAS) for float32/float64, plain wrapping loops for integers and bool.
+// Batched matrix products: CBLAS (OpenBLAS) for float32/float64, oneDNN for the float32 shapes it is faster
+// on, plain wrapping loops for integers and bool.
 #include "kernels/blas.hpp"
 
 #include <cblas.h>
@@ -11,6 +12,10 @@
 #include <vector>
 
 #include "kernels/dispatch.hpp"
+#include "kernels/thread_pool.hpp"
+#ifdef XJAX_HAS_ONEDNN
+#include "kernels/onednn_matmul.hpp"
+#endif
 
 namespace xjax::kernels {
 namespace {
@@ -148,6 +153,7 @@ bool fits_blas(const MatmulShape& s) {
 
 void batched_matmul(DType dtype, const void* a, const void* b, void* c, const MatmulShape& s) {
   if (s.batch == 0 || s.m == 0 || s.n == 0) return;
+  match_library_threads();
   if (s.k == 0) {  // an empty sum; BLAS would also reject the zero leading dimensions
     std::memset(c, 0, static_cast<std::size_t>(s.batch * s.m * s.n) * itemsize(dtype));
     return;
@@ -165,6 +171,10 @@ void batched_matmul(DType dtype, const void* a, const void* b, void* c, const Ma
     const T* pb = static_cast<const T*>(b);
     T* pc = static_cast<T*>(c);
     if constexpr (std::is_floating_point_v<T>) {
+#ifdef XJAX_HAS_ONEDNN
+      if constexpr (std::is_same_v<T, float>)
+        if (onednn_matmul(pa, pb, pc, s)) return;
+#endif
       if (fits_blas(s)) return blas_matmul(pa, pb, pc, s);
     }
     loop_matmul(pa, pb, pc, s);

@@ -38,14 +38,14 @@ inline blasint blas_dim(const char* op, std::int64_t n) {
 
 // Runs body(begin, end) over [0, batch), split among the pool's threads when the matrices are small
 // and there are enough of them (OpenBLAS threads large factorisations itself); chunks of about a
-// million flops.
+// million flops. Small matrices are factored on one thread whether the batch is split or not, so a
+// batch gives the bits of one matrix at a time (OpenBLAS's threaded kernels round differently).
 template <class Body>
 void for_batches(std::int64_t batch, std::int64_t n, const Body& body) {
+  if (n > 128) return body(std::int64_t{0}, batch);
+  const SerialLibraryCalls serial;
   const double per_matrix = static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n);
-  if (n > 128 || static_cast<double>(batch) * per_matrix < 4e6) {
-    body(std::int64_t{0}, batch);
-    return;
-  }
+  if (static_cast<double>(batch) * per_matrix < 4e6) return body(std::int64_t{0}, batch);
   parallel_for(batch, std::max<std::int64_t>(1, static_cast<std::int64_t>(1e6 / per_matrix)), body);
 }
 
@@ -102,6 +102,7 @@ void for_upper_triangle(std::int64_t n, F f) {  // f(i, j) for every j >= i, blo
 
 template <class F>
 void dispatch_lapack(const char* op, DType dtype, F&& f) {
+  match_library_threads();
   if (dtype == float32) return f(float{});
   if (dtype == float64) return f(double{});
   if (dtype == complex64) return f(c64{});

@@ -12,6 +12,24 @@ inline constexpr std::int64_t parallel_grain = 32768;
 
 inline std::int64_t num_chunks(std::int64_t n, std::int64_t grain) { return n <= 0 ? 0 : (n + grain - 1) / grain; }
 
+// Gives the calling thread's OpenMP setting, which oneDNN and OpenBLAS built on OpenMP read, the value
+// of xjax::num_threads() (OpenMP keeps it per thread). Called before every BLAS, LAPACK and oneDNN
+// call; does nothing when the library is built without OpenMP or the value is already set.
+void match_library_threads();
+
+// For its lifetime, BLAS and LAPACK calls made on this thread run on this thread alone (as they do
+// inside a parallel_for job). Does nothing when the library is built without OpenMP.
+class SerialLibraryCalls {
+ public:
+  SerialLibraryCalls();
+  ~SerialLibraryCalls();
+  SerialLibraryCalls(const SerialLibraryCalls&) = delete;
+  SerialLibraryCalls& operator=(const SerialLibraryCalls&) = delete;
+
+ private:
+  int saved_ = 0;
+};
+
 using ChunkBody = void (*)(const void* ctx, std::int64_t begin, std::int64_t end);
 void parallel_for_chunks(std::int64_t n, std::int64_t grain, ChunkBody body, const void* ctx);
 

@@ -220,6 +220,39 @@ TEST_CASE("linalg: dot_general through BLAS on larger operands") {
   }
 }
 
+// float32 products of over 2^20 multiply-adds go to oneDNN where the build has it (docs/threads.md),
+// on one thread and on more; every transposition the kernel maps to a memory layout, with and without
+// a batch, must match the loop, and the thread count may change only the rounding.
+TEST_CASE("linalg: large float32 products in every layout, on 1 and 2 threads") {
+  const int saved = xj::num_threads();
+  struct Layout {
+    Shape xs, ys;
+    Ints lc, rc, lb, rb;
+  };
+  const std::int64_t m = 128, n = 96, k = 96;  // 1.18e6 multiply-adds
+  const std::vector<Layout> layouts = {{{m, k}, {k, n}, {1}, {0}, {}, {}},          {{k, m}, {k, n}, {0}, {0}, {}, {}},
+                                       {{m, k}, {n, k}, {1}, {1}, {}, {}},          {{k, m}, {n, k}, {0}, {1}, {}, {}},
+                                       {{3, m, k}, {3, k, n}, {2}, {1}, {0}, {0}}, {{3, k, m}, {3, k, n}, {1}, {1}, {0}, {0}},
+                                       {{3, m, k}, {3, n, k}, {2}, {2}, {0}, {0}}, {{3, k, m}, {3, n, k}, {1}, {2}, {0}, {0}}};
+  for (const Layout& l : layouts) {
+    const Array x = make(l.xs, xj::float32, 7), y = make(l.ys, xj::float32, 8);
+    Arrays results;
+    for (int threads : {1, 2}) {
+      xj::set_num_threads(threads);
+      results.push_back(xj::dot_general(x, y, l.lc, l.rc, l.lb, l.rb));
+      check_against_reference(results.back(), x, y, l.lc, l.rc, l.lb, l.rb);
+    }
+    CHECK(xj::allclose(results[0], results[1], 1e-5, 1e-5));
+  }
+  // More shapes than the library keeps made products for (256): the oldest are dropped, results stay right.
+  xj::set_num_threads(2);
+  for (std::int64_t rows = 2; rows < 300; ++rows) {
+    const Array x = make({rows, 9}, xj::float32, 9), y = make({9, 5}, xj::float32, 10);
+    check_against_reference(xj::dot_general(x, y, {1}, {0}), x, y, {1}, {0}, {}, {});
+  }
+  xj::set_num_threads(saved);
+}
+
 TEST_CASE("linalg: dot_general integers wrap and bools are any(and)") {
   const Array x = xj::array(std::vector<std::int32_t>{1 << 30, 1 << 30}),
               y = xj::array(std::vector<std::int32_t>{4, 3});

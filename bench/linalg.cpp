@@ -102,7 +102,7 @@ int main() {
   {
     const blasint rows = 256, cols = 128;
     xj::Array a = xj::array(random_values(rows * cols, 3), {rows, cols});
-    const std::vector<double> av = copy_of(a);
+    const std::vector<double> av = copy_of(xj::transpose(a));  // column-major: the matrix xjax factors
     auto x = bench::time_it([&] { bench::keep(la::svd(a, false)); }, 3, 21);
     auto l = bench::time_it(
         [&] {
